@@ -1,0 +1,30 @@
+package dev.ferry.entities;
+
+import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimRequest;
+import dev.ferry.model.Settings;
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * Workflows' way to the PlacementWorkflow (a workflow cannot send an Update to another workflow):
+ * conductor activities holding a client. A placement rejection becomes a non-retryable failure
+ * whose type is {@code FerryRejection.<reason>}.
+ */
+@ActivityInterface(namePrefix = "Placement")
+public interface PlacementActivities {
+  /** Claims resources; idempotent by consumer id. */
+  Claim claim(ClaimRequest request);
+
+  /** Releases a consumer's claim; nothing to do when it has none. */
+  void release(String consumerId);
+
+  /**
+   * Re-keys {@code from}'s claim to {@code to}, replacing what {@code to} held (allocation swap).
+   */
+  void swap(String fromConsumerId, String toConsumerId);
+
+  /** Removes an instance from the name index and releases its claim. */
+  void forgetInstance(String instanceId);
+
+  Settings settings();
+}

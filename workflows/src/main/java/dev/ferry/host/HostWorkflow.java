@@ -1,0 +1,46 @@
+package dev.ferry.host;
+
+import dev.ferry.model.AgentRegistration;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.HostRecord;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
+
+/** {@code host:<name>}: the compute-service record, liveness and cleanup list of one host. */
+@WorkflowInterface
+public interface HostWorkflow {
+
+  @WorkflowMethod
+  void run(HostRecord record);
+
+  /** An agent starting up: the host becomes UP under this incarnation; returns the record. */
+  @UpdateMethod
+  HostRecord register(AgentRegistration registration);
+
+  @UpdateMethod
+  HostRecord setEnabled(boolean enabled, String reason);
+
+  @UpdateMethod
+  HostRecord setForcedDown(boolean forcedDown);
+
+  @UpdateValidatorMethod(updateName = "setEnabled")
+  void validateSetEnabled(boolean enabled, String reason);
+
+  @SignalMethod
+  void addCleanup(CleanupItem item);
+
+  @SignalMethod
+  void cleanupDone(List<String> itemIds);
+
+  /** Domains on the host that no instance record explains (adoptable). */
+  @SignalMethod
+  void reportUnmanaged(List<String> domainNames);
+
+  @QueryMethod
+  HostRecord get();
+}

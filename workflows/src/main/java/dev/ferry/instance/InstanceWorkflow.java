@@ -1,0 +1,46 @@
+package dev.ferry.instance;
+
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveOutcome;
+import dev.ferry.model.MoveProgress;
+import dev.ferry.model.MoveRequest;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * {@code instance:<uuid>}: the instance record and its lock. A record in BUILDING is spawned on its
+ * host first. Every move starts here, as a child that outlives this run.
+ */
+@WorkflowInterface
+public interface InstanceWorkflow {
+
+  @WorkflowMethod
+  void run(InstanceRecord record);
+
+  /** Starts a move as a child workflow; returns its workflow id. */
+  @UpdateMethod
+  String startMove(MoveRequest request);
+
+  @UpdateValidatorMethod(updateName = "startMove")
+  void validateStartMove(MoveRequest request);
+
+  /** Deletes the instance: its domain, its claim, its name. The workflow then completes. */
+  @UpdateMethod
+  InstanceRecord delete();
+
+  @UpdateValidatorMethod(updateName = "delete")
+  void validateDelete();
+
+  @SignalMethod
+  void moveProgress(MoveProgress progress);
+
+  @SignalMethod
+  void moveClosed(MoveOutcome outcome);
+
+  @QueryMethod
+  InstanceRecord get();
+}

@@ -1,0 +1,42 @@
+package dev.ferry.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The compute-service record kept by its HostWorkflow. */
+public final class HostRecord {
+  public String name;
+  public HostStatus status = HostStatus.DOWN;
+  public boolean enabled = true;
+  public String disabledReason;
+
+  /** Set by an operator; the host counts as DOWN until an operator unsets it (as Nova). */
+  public boolean forcedDown;
+
+  public String hypervisorType;
+  public long hypervisorVersion;
+  public String libvirtUri;
+
+  /** How peers' libvirt reaches this host's libvirt (qemu+tcp://host/system). */
+  public String migrationUri;
+
+  public HostInventory inventory;
+
+  /** The agent process holding the lease; a stale lease of another incarnation is ignored. */
+  public String incarnation;
+
+  public long statusChangedAtMillis;
+  public String downReason;
+  public List<CleanupItem> cleanup = new ArrayList<>();
+  public List<String> unmanagedDomains = new ArrayList<>();
+
+  /** UP, not forced down: what the scheduler and moves count as alive. */
+  public boolean isAlive() {
+    return status == HostStatus.UP && !forcedDown;
+  }
+
+  public HostSummary summary() {
+    return new HostSummary(
+        name, isAlive() ? HostStatus.UP : HostStatus.DOWN, enabled, forcedDown, inventory);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.ferry.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The instance record kept by its InstanceWorkflow: the system of record for where an instance
+ * lives and what it is. Mutable, carried across continue-as-new.
+ */
+public final class InstanceRecord {
+  /** How many finished moves the record keeps; older ones are dropped to bound its size. */
+  public static final int MAX_MOVES = 20;
+
+  public String id;
+  public String name;
+  public Flavor flavor;
+  public String host;
+
+  /** The migratable inactive domain XML (never the secure XML), as last read from libvirt. */
+  public String domainXml;
+
+  public String baseImage;
+  public String diskPath;
+  public boolean sharedStorage;
+
+  /** Set when the instance comes from `server adopt`: the existing domain's name. */
+  public String adoptedDomain;
+
+  public VmState vmState = VmState.BUILDING;
+  public TaskState taskState = TaskState.NONE;
+  public PowerState powerState = PowerState.NOSTATE;
+
+  /** Increases with every move that changes the instance's host: tells stale copies apart. */
+  public long epoch;
+
+  public String currentMoveId;
+  public MoveType currentMoveType;
+  public String currentMoveStatus;
+  public List<MoveSummary> moves = new ArrayList<>();
+  public String lastError;
+  public long createdAtMillis;
+
+  public boolean isBusy() {
+    return currentMoveId != null;
+  }
+
+  public void addMove(MoveSummary summary) {
+    moves.removeIf(m -> m.moveId().equals(summary.moveId()));
+    moves.add(summary);
+    while (moves.size() > MAX_MOVES) {
+      moves.remove(0);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package dev.ferry.model;
+
+/** Nova's vm_state: the stable state of an instance. */
+public enum VmState {
+  BUILDING,
+  ACTIVE,
+  PAUSED,
+  STOPPED,
+  RESIZED,
+  ERROR,
+  DELETED
+}
