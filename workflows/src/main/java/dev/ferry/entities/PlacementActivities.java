@@ -3,6 +3,7 @@ package dev.ferry.entities;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.Settings;
+import dev.ferry.placement.Admission;
 import io.temporal.activity.ActivityInterface;
 
 /**
@@ -14,6 +15,9 @@ import io.temporal.activity.ActivityInterface;
 public interface PlacementActivities {
   /** Claims resources; idempotent by consumer id. */
   Claim claim(ClaimRequest request);
+
+  /** Admits an instance (name + claim), as `server create` does; idempotent by instance id. */
+  Claim admit(Admission admission);
 
   /** Releases a consumer's claim; nothing to do when it has none. */
   void release(String consumerId);

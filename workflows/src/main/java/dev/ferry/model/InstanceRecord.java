@@ -36,6 +36,7 @@ public final class InstanceRecord {
   public String currentMoveId;
   public MoveType currentMoveType;
   public String currentMoveStatus;
+  public long currentMoveStartedAtMillis;
   public List<MoveSummary> moves = new ArrayList<>();
   public String lastError;
   public long createdAtMillis;

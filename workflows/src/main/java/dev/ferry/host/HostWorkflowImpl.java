@@ -1,0 +1,200 @@
+package dev.ferry.host;
+
+import dev.ferry.entities.Entities;
+import dev.ferry.host.HostLeaseActivities.LeaseEnd;
+import dev.ferry.model.AgentRegistration;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.HostStatus;
+import dev.ferry.model.Names;
+import dev.ferry.placement.PlacementWorkflow;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One compute host's record. Liveness is a lease activity on the host's own queue: its heartbeats
+ * write no history, and its failure (heartbeat timeout: the agent died or lost libvirt) marks the
+ * host DOWN, unless a newer incarnation of the agent has registered meanwhile.
+ */
+public class HostWorkflowImpl implements HostWorkflow {
+
+  /** A lease is renewed after this long, costing a handful of events per period. */
+  public static final Duration LEASE_PERIOD = Duration.ofMinutes(10);
+
+  /**
+   * The agent heartbeats every second; the SDK sends at most every 0.8 x this. A dead agent is
+   * noticed within about this long.
+   */
+  public static final Duration LEASE_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** An agent that registered must start polling within this long, or it is not alive. */
+  public static final Duration LEASE_PICKUP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Placement may not exist yet at first registration; try telling it again after this. */
+  private static final Duration PLACEMENT_RETRY = Duration.ofSeconds(5);
+
+  private final HostRecord host;
+  private final HostLeaseActivities lease;
+  private final Set<String> leasesRunning = new HashSet<>();
+  private boolean placementStale = true;
+
+  @WorkflowInit
+  public HostWorkflowImpl(HostRecord initial) {
+    this.host = initial;
+    // One attempt: a failed lease IS the liveness verdict; the next registration grants a new one.
+    this.lease =
+        Workflow.newActivityStub(
+            HostLeaseActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(Names.hostQueue(initial.name))
+                .setScheduleToStartTimeout(LEASE_PICKUP_TIMEOUT)
+                .setStartToCloseTimeout(LEASE_PERIOD.plus(Duration.ofMinutes(1)))
+                .setHeartbeatTimeout(LEASE_HEARTBEAT_TIMEOUT)
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  @Override
+  public void run(HostRecord initial) {
+    while (true) {
+      if (host.status == HostStatus.UP && !leasesRunning.contains(host.incarnation)) {
+        grantLease(host.incarnation);
+      }
+      if (placementStale) {
+        tellPlacement();
+      }
+      Workflow.await(
+          placementStale ? PLACEMENT_RETRY : Duration.ofDays(1),
+          () -> placementStale || needsLease() || Entities.historyTooLong());
+      if (Entities.historyTooLong()) {
+        Entities.continueAsNew(host);
+        return;
+      }
+    }
+  }
+
+  private boolean needsLease() {
+    return host.status == HostStatus.UP && !leasesRunning.contains(host.incarnation);
+  }
+
+  private void grantLease(String incarnation) {
+    leasesRunning.add(incarnation);
+    Async.function(lease::hold, incarnation)
+        .handle(
+            (end, failure) -> {
+              leasesRunning.remove(incarnation);
+              onLeaseEnded(incarnation, end, failure);
+              return null;
+            });
+  }
+
+  private void onLeaseEnded(String incarnation, LeaseEnd end, RuntimeException failure) {
+    if (!incarnation.equals(host.incarnation) || host.status == HostStatus.DOWN) {
+      return; // a stale lease of an earlier agent: the current one holds its own
+    }
+    if (failure == null && end == LeaseEnd.RENEW) {
+      return; // the loop grants the next period
+    }
+    String reason =
+        failure != null
+            ? "agent lease lost: " + rootMessage(failure)
+            : end == LeaseEnd.RELEASED ? "agent stopped" : "agent incarnation replaced";
+    markDown(reason);
+  }
+
+  private void markDown(String reason) {
+    host.status = HostStatus.DOWN;
+    host.downReason = reason;
+    host.statusChangedAtMillis = Workflow.currentTimeMillis();
+    placementStale = true;
+  }
+
+  private void tellPlacement() {
+    try {
+      Workflow.newExternalWorkflowStub(PlacementWorkflow.class, Names.PLACEMENT_WORKFLOW_ID)
+          .hostChanged(host.summary());
+      placementStale = false;
+    } catch (RuntimeException e) {
+      Workflow.getLogger(HostWorkflowImpl.class)
+          .warn("placement not told about {} yet: {}", host.name, e.toString());
+    }
+  }
+
+  @Override
+  public HostRecord register(AgentRegistration registration) {
+    host.incarnation = registration.incarnation();
+    host.hypervisorType = registration.hypervisorType();
+    host.hypervisorVersion = registration.hypervisorVersion();
+    host.libvirtUri = registration.libvirtUri();
+    host.migrationUri = registration.migrationUri();
+    host.inventory = registration.inventory();
+    host.status = HostStatus.UP;
+    host.downReason = null;
+    host.statusChangedAtMillis = Workflow.currentTimeMillis();
+    placementStale = true;
+    return host;
+  }
+
+  @Override
+  public void validateSetEnabled(boolean enabled, String reason) {
+    if (reason != null && reason.length() > 255) {
+      throw new FerryRejection(
+              FerryRejection.Reason.INVALID_ARGUMENT, "the disable reason is over 255 characters")
+          .toFailure();
+    }
+  }
+
+  @Override
+  public HostRecord setEnabled(boolean enabled, String reason) {
+    host.enabled = enabled;
+    host.disabledReason = enabled ? null : reason;
+    placementStale = true;
+    return host;
+  }
+
+  @Override
+  public HostRecord setForcedDown(boolean forcedDown) {
+    host.forcedDown = forcedDown;
+    host.statusChangedAtMillis = Workflow.currentTimeMillis();
+    placementStale = true;
+    return host;
+  }
+
+  @Override
+  public void addCleanup(CleanupItem item) {
+    if (host.cleanup.stream().noneMatch(c -> c.id().equals(item.id()))) {
+      host.cleanup.add(item);
+    }
+  }
+
+  @Override
+  public void cleanupDone(List<String> itemIds) {
+    host.cleanup.removeIf(c -> itemIds.contains(c.id()));
+  }
+
+  @Override
+  public void reportUnmanaged(List<String> domainNames) {
+    host.unmanagedDomains = List.copyOf(domainNames);
+  }
+
+  @Override
+  public HostRecord get() {
+    return host;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}

@@ -1,0 +1,266 @@
+package dev.ferry.instance;
+
+import dev.ferry.entities.ConductorStubs;
+import dev.ferry.entities.Entities;
+import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.PlacementActivities;
+import dev.ferry.entities.WorkflowInspectionActivities;
+import dev.ferry.hypervisor.HypervisorStubs;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.DomainSpec;
+import dev.ferry.model.DomainView;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveOutcome;
+import dev.ferry.model.MoveProgress;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveSummary;
+import dev.ferry.model.Names;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveView;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.ChildWorkflowStub;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.util.List;
+
+/** The instance record and its lock: spawns, starts moves, records their outcome, deletes. */
+public class InstanceWorkflowImpl implements InstanceWorkflow {
+
+  private final InstanceRecord record;
+  private final PlacementActivities placement = ConductorStubs.placement();
+  private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
+  private final WorkflowInspectionActivities inspection = ConductorStubs.inspection();
+  private boolean deleted;
+
+  @WorkflowInit
+  public InstanceWorkflowImpl(InstanceRecord initial) {
+    this.record = initial;
+  }
+
+  @Override
+  public void run(InstanceRecord initial) {
+    if (record.vmState == VmState.BUILDING) {
+      spawn();
+    }
+    while (true) {
+      Workflow.await(Entities.RECONCILE_EVERY, () -> deleted || Entities.historyTooLong());
+      if (deleted) {
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        return;
+      }
+      if (Entities.historyTooLong()) {
+        Entities.continueAsNew(record);
+        return;
+      }
+      releaseLockOfVanishedMove();
+    }
+  }
+
+  private void spawn() {
+    record.taskState = TaskState.SPAWNING;
+    try {
+      var hypervisor = HypervisorStubs.forHost(record.host);
+      hypervisor.define(
+          new DomainSpec(
+              record.id,
+              record.name,
+              record.flavor,
+              record.epoch,
+              null,
+              record.diskPath,
+              record.baseImage));
+      DomainView view = hypervisor.powerOn(record.id);
+      record.domainXml = view.inactiveXml();
+      record.powerState = view.powerState();
+      record.vmState = VmState.ACTIVE;
+    } catch (ActivityFailure e) {
+      record.vmState = VmState.ERROR;
+      record.lastError = "spawn on " + record.host + " failed: " + rootMessage(e);
+    }
+    record.taskState = TaskState.NONE;
+  }
+
+  /** A move terminated by an operator cannot say it closed: Describe it and free the lock. */
+  private void releaseLockOfVanishedMove() {
+    if (!record.isBusy()) {
+      return;
+    }
+    String moveWorkflowId = Names.moveWorkflowId(record.currentMoveId);
+    List<String> gone;
+    try {
+      gone = inspection.closedOrMissing(List.of(moveWorkflowId));
+    } catch (ActivityFailure e) {
+      return; // try again next round
+    }
+    if (gone.contains(moveWorkflowId) && record.isBusy()) {
+      record.lastError =
+          "move " + record.currentMoveId + " closed without reporting (terminated?); state unknown";
+      record.vmState = VmState.ERROR;
+      record.taskState = TaskState.NONE;
+      record.addMove(summary(record.currentMoveId, "closed-unreported", null));
+      clearLock();
+    }
+  }
+
+  @Override
+  public void validateStartMove(MoveRequest request) {
+    try {
+      if (deleted || record.taskState == TaskState.DELETING) {
+        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
+      }
+      MoveRules.check(record, request);
+    } catch (FerryRejection r) {
+      throw r.toFailure();
+    }
+  }
+
+  @Override
+  public String startMove(MoveRequest request) {
+    String workflowId = Names.moveWorkflowId(request.moveId());
+    record.currentMoveId = request.moveId();
+    record.currentMoveType = request.type();
+    record.currentMoveStatus = "accepted";
+    record.currentMoveStartedAtMillis = Workflow.currentTimeMillis();
+    ChildWorkflowStub child =
+        Workflow.newUntypedChildWorkflowStub(
+            MoveRules.WORKFLOW_TYPES.get(request.type()),
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                // The move outlives this run (continue-as-new) and tells us when it closes.
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .build());
+    child.executeAsync(MoveView.class, new MoveInput(request, record));
+    try {
+      child.getExecution().get();
+    } catch (RuntimeException e) {
+      clearLock();
+      throw new FerryRejection(
+              Reason.INVALID_ARGUMENT, "could not start move " + workflowId + ": " + e.getMessage())
+          .toFailure();
+    }
+    return workflowId;
+  }
+
+  @Override
+  public void moveProgress(MoveProgress progress) {
+    if (!progress.moveId().equals(record.currentMoveId)) {
+      return;
+    }
+    record.currentMoveStatus = progress.status();
+    if (progress.vmState() != null) {
+      record.vmState = progress.vmState();
+    }
+    if (progress.taskState() != null) {
+      record.taskState = progress.taskState();
+    }
+    if (progress.powerState() != null) {
+      record.powerState = progress.powerState();
+    }
+  }
+
+  @Override
+  public void moveClosed(MoveOutcome outcome) {
+    boolean current = outcome.moveId().equals(record.currentMoveId);
+    record.addMove(summary(outcome.moveId(), outcome.status(), outcome.host()));
+    if (!current) {
+      return; // the lock was already released by the vanished-move check
+    }
+    if (outcome.host() != null) {
+      record.host = outcome.host();
+    }
+    if (outcome.flavor() != null) {
+      record.flavor = outcome.flavor();
+    }
+    if (outcome.domainXml() != null) {
+      record.domainXml = outcome.domainXml();
+    }
+    record.epoch = Math.max(record.epoch, outcome.epoch());
+    record.vmState = outcome.vmState();
+    record.powerState = outcome.powerState();
+    record.taskState = TaskState.NONE;
+    record.lastError = outcome.error();
+    clearLock();
+  }
+
+  @Override
+  public void validateDelete() {
+    if (deleted || record.taskState == TaskState.DELETING) {
+      throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted")
+          .toFailure();
+    }
+    if (record.isBusy()) {
+      throw new FerryRejection(
+              Reason.INSTANCE_BUSY,
+              "instance " + record.name + " is busy with " + record.currentMoveId + "; wait for it")
+          .toFailure();
+    }
+    if (record.vmState == VmState.BUILDING) {
+      throw new FerryRejection(
+              Reason.INVALID_STATE, "instance " + record.name + " is still building")
+          .toFailure();
+    }
+  }
+
+  @Override
+  public InstanceRecord delete() {
+    record.taskState = TaskState.DELETING;
+    try {
+      HypervisorStubs.forHost(record.host).remove(record.id, Long.MAX_VALUE);
+    } catch (ActivityFailure e) {
+      // The host does not answer: it removes the domain when its agent returns.
+      hostRecords.addCleanup(
+          record.host,
+          new CleanupItem(
+              "delete:" + record.id,
+              CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK,
+              record.id,
+              Long.MAX_VALUE,
+              record.sharedStorage ? null : record.diskPath,
+              "instance deleted while the host was unreachable"));
+    }
+    placement.forgetInstance(record.id);
+    record.vmState = VmState.DELETED;
+    record.powerState = PowerState.NOSTATE;
+    record.taskState = TaskState.NONE;
+    deleted = true;
+    return record;
+  }
+
+  @Override
+  public InstanceRecord get() {
+    return record;
+  }
+
+  private void clearLock() {
+    record.currentMoveId = null;
+    record.currentMoveType = null;
+    record.currentMoveStatus = null;
+  }
+
+  private MoveSummary summary(String moveId, String status, String destHost) {
+    return new MoveSummary(
+        moveId,
+        record.currentMoveType,
+        record.host,
+        destHost,
+        status,
+        record.currentMoveStartedAtMillis,
+        Workflow.currentTimeMillis());
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage();
+  }
+}

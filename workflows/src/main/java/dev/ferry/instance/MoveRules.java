@@ -1,0 +1,76 @@
+package dev.ferry.instance;
+
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.Flavors;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.VmState;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Which moves an instance accepts in which state (Nova's @check_instance_state), and by whom. */
+public final class MoveRules {
+
+  /** The workflow type that carries out each kind of move. */
+  static final Map<MoveType, String> WORKFLOW_TYPES =
+      Map.of(MoveType.COLD_MIGRATION, "ResizeWorkflow", MoveType.RESIZE, "ResizeWorkflow");
+
+  private static final Map<MoveType, Set<VmState>> ALLOWED_STATES =
+      Map.of(
+          MoveType.COLD_MIGRATION, EnumSet.of(VmState.ACTIVE, VmState.STOPPED),
+          MoveType.RESIZE, EnumSet.of(VmState.ACTIVE, VmState.STOPPED),
+          MoveType.LIVE_MIGRATION, EnumSet.of(VmState.ACTIVE, VmState.PAUSED));
+
+  private MoveRules() {}
+
+  /** Throws the rejection that says why {@code record} cannot start {@code request} now. */
+  public static void check(InstanceRecord record, MoveRequest request) {
+    if (request == null || request.moveId() == null || request.type() == null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "a move needs a move id and a type");
+    }
+    if (!record.id.equals(request.instanceId())) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "move " + request.moveId() + " is for instance " + request.instanceId());
+    }
+    if (record.isBusy()) {
+      throw new FerryRejection(
+          Reason.INSTANCE_BUSY,
+          "instance " + record.name + " is busy with " + record.currentMoveId + "; wait for it");
+    }
+    if (!WORKFLOW_TYPES.containsKey(request.type())) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT, request.type() + " is not supported by this version of Ferry");
+    }
+    Set<VmState> allowed = ALLOWED_STATES.get(request.type());
+    if (!allowed.contains(record.vmState)) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "instance "
+              + record.name
+              + " is "
+              + record.vmState
+              + "; "
+              + request.type()
+              + " needs one of "
+              + allowed);
+    }
+    if (request.type() == MoveType.RESIZE) {
+      if (request.flavor() == null) {
+        throw new FerryRejection(Reason.INVALID_ARGUMENT, "a resize needs a new flavor");
+      }
+      Flavors.require(request.flavor());
+      if (request.flavor().equals(record.flavor.name())) {
+        throw new FerryRejection(
+            Reason.INVALID_ARGUMENT,
+            "instance " + record.name + " already has flavor " + request.flavor());
+      }
+    }
+    if (request.confirmWindowSeconds() != null && request.confirmWindowSeconds() < 0) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the confirm window cannot be negative");
+    }
+  }
+}
