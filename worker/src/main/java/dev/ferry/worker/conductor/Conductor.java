@@ -1,0 +1,76 @@
+package dev.ferry.worker.conductor;
+
+import dev.ferry.entities.client.HostRecordActivitiesImpl;
+import dev.ferry.entities.client.PlacementActivitiesImpl;
+import dev.ferry.entities.client.WorkflowInspectionActivitiesImpl;
+import dev.ferry.host.HostWorkflowImpl;
+import dev.ferry.instance.AdoptionWorkflowImpl;
+import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.model.Names;
+import dev.ferry.placement.PlacementWorkflowImpl;
+import dev.ferry.resize.ResizeWorkflowImpl;
+import dev.ferry.worker.config.FerryProperties;
+import dev.ferry.worker.config.TemporalConnection;
+import dev.ferry.worker.config.Workers;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The conductor: every workflow on {@code ferry-conductor}, and the off-host activities (calls
+ * into the entities). Stateless: kill it, start it again, and the workflows resume.
+ */
+@Component
+@ConditionalOnProperty(name = "ferry.role", havingValue = "conductor")
+public class Conductor implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(Conductor.class);
+
+  private final FerryProperties properties;
+  private WorkerFactory factory;
+
+  public Conductor(FerryProperties properties) {
+    this.properties = properties;
+  }
+
+  @Override
+  public void start() {
+    WorkflowClient client = TemporalConnection.connect(properties.temporal());
+    factory = WorkerFactory.newInstance(client);
+    Worker worker =
+        factory.newWorker(Names.CONDUCTOR_QUEUE, Workers.options(properties.temporal()));
+    worker.registerWorkflowImplementationTypes(
+        PlacementWorkflowImpl.class,
+        HostWorkflowImpl.class,
+        InstanceWorkflowImpl.class,
+        AdoptionWorkflowImpl.class,
+        ResizeWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new PlacementActivitiesImpl(client),
+        new HostRecordActivitiesImpl(client),
+        new WorkflowInspectionActivitiesImpl(client));
+    factory.start();
+    PlacementBootstrap.ensure(client, properties.conductor().settings());
+    log.info(
+        "Ferry conductor polling {} on {}", Names.CONDUCTOR_QUEUE, properties.temporal().target());
+  }
+
+  @Override
+  public void stop() {
+    if (factory != null) {
+      factory.shutdown();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+      factory = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return factory != null;
+  }
+}
