@@ -1,0 +1,221 @@
+package dev.ferry.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Ferry as a user runs it: the engine, the conductor and two host agents as separate processes on
+ * libvirt test:/// hosts, driven only through the `ferry` CLI. Moves here are definition-only (the
+ * mock driver has no volume streams); the disk path is proven on the real test bed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EmbeddedClusterIT {
+  private static FerryCluster cluster;
+
+  @BeforeAll
+  static void up() {
+    cluster = new FerryCluster();
+    cluster.up("h1", "h2");
+  }
+
+  @AfterAll
+  static void down() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static Processes.Result expectRefused(String... args) {
+    Processes.Result result = cluster.ferry(args);
+    assertEquals(1, result.exitCode(), () -> "expected a refusal, got:\n" + result.all());
+    assertTrue(
+        result.stderr().startsWith("ferry: error: "), () -> "one-line reason:\n" + result.all());
+    return result;
+  }
+
+  private static List<String> serverNames() {
+    List<String> names = new ArrayList<>();
+    cluster.json("server", "list").forEach(s -> names.add(s.get("name").asText()));
+    return names;
+  }
+
+  @Test
+  @Order(1)
+  void hostsRegisterUpWithTheirCapacity() {
+    JsonNode hosts = cluster.json("host", "list");
+    assertEquals(2, hosts.size(), hosts::toString);
+    for (JsonNode host : hosts) {
+      assertEquals("UP", host.get("status").asText(), host::toString);
+      assertEquals(16384, host.get("inventory").get("memoryMb").asInt(), host::toString);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void createListShowDelete() {
+    JsonNode created =
+        cluster.json("server", "create", "--name", "web1", "--flavor", "m1.small", "--host", "h1");
+    assertEquals("ACTIVE", created.get("vmState").asText(), created::toString);
+    assertEquals("h1", created.get("host").asText());
+    assertTrue(serverNames().contains("web1"));
+
+    JsonNode shown = cluster.json("server", "show", "web1");
+    assertEquals(created.get("id").asText(), shown.get("id").asText());
+    assertEquals("RUNNING", shown.get("powerState").asText());
+
+    cluster.json("server", "delete", "web1");
+    assertFalse(serverNames().contains("web1"));
+    expectRefused("server", "show", "web1");
+  }
+
+  @Test
+  @Order(3)
+  void badInputIsRefusedAndChangesNothing() {
+    List<String> before = serverNames();
+    expectRefused("server", "create", "--name", "x1", "--flavor", "m9.huge", "--host", "h1");
+    expectRefused("server", "create", "--name", "x1", "--flavor", "m1.small", "--host", "nowhere");
+    expectRefused("server", "create", "--name", "bad name!", "--flavor", "m1.small", "--host", "h1");
+    // 16 GiB per host: two xlarge (16 GiB each) cannot both fit on h2
+    cluster.json("server", "create", "--name", "big1", "--flavor", "m1.xlarge", "--host", "h2");
+    expectRefused("server", "create", "--name", "big2", "--flavor", "m1.xlarge", "--host", "h2");
+    expectRefused("server", "create", "--name", "big1", "--flavor", "m1.tiny", "--host", "h1");
+    cluster.json("server", "delete", "big1");
+
+    cluster.json("host", "disable", "h2", "--reason", "maintenance");
+    expectRefused("server", "create", "--name", "x2", "--flavor", "m1.small", "--host", "h2");
+    cluster.json("host", "enable", "h2");
+    cluster.json("host", "set-down", "h2");
+    expectRefused("server", "create", "--name", "x3", "--flavor", "m1.small", "--host", "h2");
+    cluster.json("host", "set-up", "h2");
+
+    expectRefused("server", "show", "no-such-server");
+    expectRefused("resize-confirm", "no-such-server");
+    assertEquals(before, serverNames());
+  }
+
+  @Test
+  @Order(4)
+  void unreachableTemporalFailsFastWithAClearError() {
+    Processes.Result result =
+        Processes.run(
+            List.of(
+                "java",
+                "-jar",
+                FerryCluster.ROOT.resolve("starter-cli/target/ferry-cli-all.jar").toString(),
+                "--target",
+                "localhost:1",
+                "host",
+                "list"),
+            java.util.Map.of(),
+            Duration.ofSeconds(60));
+    assertEquals(1, result.exitCode(), result::all);
+    assertTrue(result.stderr().contains("cannot reach Temporal at localhost:1"), result::all);
+    assertTrue(result.took().toSeconds() < 20, () -> "took " + result.took());
+  }
+
+  @Test
+  @Order(5)
+  void adoptsADomainFerryDidNotDefine() {
+    JsonNode unmanaged = cluster.json("host", "show", "h1").get("unmanagedDomains");
+    assertTrue(unmanaged.toString().contains("legacy-vm"), unmanaged::toString);
+    cluster.json("server", "adopt", "h1", "legacy-vm");
+    JsonNode adopted = cluster.json("server", "show", "legacy-vm");
+    assertEquals("aaaaaaaa-0000-4000-8000-000000000001", adopted.get("id").asText());
+    assertEquals("ACTIVE", adopted.get("vmState").asText());
+    assertEquals("h1", adopted.get("host").asText());
+  }
+
+  @Test
+  @Order(6)
+  void coldMigrationThenConfirm() {
+    cluster.json("server", "create", "--name", "mig1", "--flavor", "m1.tiny", "--host", "h1");
+    cluster.json("migrate", "mig1", "--host", "h2", "--wait");
+    JsonNode waiting = cluster.json("server", "show", "mig1");
+    assertEquals("RESIZED", waiting.get("vmState").asText(), waiting::toString);
+    expectRefused("migrate", "mig1", "--host", "h1"); // busy: one move at a time
+
+    cluster.json("resize-confirm", "mig1");
+    JsonNode done = cluster.json("server", "show", "mig1");
+    assertEquals("ACTIVE", done.get("vmState").asText(), done::toString);
+    assertEquals("h2", done.get("host").asText());
+    assertEquals(1, done.get("epoch").asLong());
+    expectRefused("resize-confirm", "mig1"); // nothing awaits a confirmation now
+
+    JsonNode history = cluster.json("migration", "show", "mig1");
+    String statuses = history.get("log").toString();
+    for (String status :
+        List.of("PRE_MIGRATING", "MIGRATING", "POST_MIGRATING", "FINISHED", "CONFIRMED")) {
+      assertTrue(statuses.contains(status), statuses);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void resizeThenRevertRestoresTheSourceAndFlavor() {
+    cluster.json("server", "create", "--name", "rev1", "--flavor", "m1.tiny", "--host", "h1");
+    cluster.json("resize", "rev1", "--flavor", "m1.small", "--host", "h2", "--wait");
+    JsonNode resized = cluster.json("server", "show", "rev1");
+    assertEquals("RESIZED", resized.get("vmState").asText(), resized::toString);
+    cluster.json("resize-revert", "rev1");
+    JsonNode reverted = cluster.json("server", "show", "rev1");
+    assertEquals("ACTIVE", reverted.get("vmState").asText(), reverted::toString);
+    assertEquals("h1", reverted.get("host").asText());
+    assertEquals("m1.tiny", reverted.get("flavor").get("name").asText());
+  }
+
+  @Test
+  @Order(8)
+  void resizeAutoConfirmsAfterTheWindow() {
+    cluster.json("server", "create", "--name", "auto1", "--flavor", "m1.tiny", "--host", "h1");
+    cluster.json("resize", "auto1", "--flavor", "m1.small", "--confirm-window", "2", "--wait");
+    JsonNode confirmed =
+        cluster.awaitServer(
+            "auto1",
+            s -> s.get("vmState").asText().equals("ACTIVE") && s.get("currentMoveId").isNull(),
+            Duration.ofSeconds(60));
+    assertEquals("m1.small", confirmed.get("flavor").get("name").asText());
+    assertEquals("h2", confirmed.get("host").asText());
+  }
+
+  @Test
+  @Order(9)
+  void shutoffInstanceStaysShutoffThroughAMove() {
+    cluster.json("server", "adopt", "h1", "legacy-off");
+    assertEquals("STOPPED", cluster.json("server", "show", "legacy-off").get("vmState").asText());
+    cluster.json("migrate", "legacy-off", "--host", "h2", "--wait");
+    cluster.json("resize-confirm", "legacy-off");
+    JsonNode moved = cluster.json("server", "show", "legacy-off");
+    assertEquals("STOPPED", moved.get("vmState").asText(), moved::toString);
+    assertEquals("SHUTDOWN", moved.get("powerState").asText(), moved::toString);
+    assertEquals("h2", moved.get("host").asText());
+  }
+
+  @Test
+  @Order(10)
+  void conductorKilledMidMoveResumesAndEverythingAnswers() {
+    cluster.json("server", "create", "--name", "crash1", "--flavor", "m1.tiny", "--host", "h1");
+    cluster.json("migrate", "crash1", "--host", "h2");
+    cluster.kill("conductor");
+    cluster.start("conductor");
+    cluster.awaitServer(
+        "crash1", s -> s.get("vmState").asText().equals("RESIZED"), Duration.ofSeconds(90));
+    cluster.json("resize-confirm", "crash1");
+    JsonNode done = cluster.json("server", "show", "crash1");
+    assertEquals("h2", done.get("host").asText());
+    assertEquals("ACTIVE", done.get("vmState").asText());
+    assertEquals(2, cluster.json("host", "list").size());
+    assertTrue(serverNames().containsAll(List.of("crash1", "mig1", "rev1", "legacy-vm")));
+  }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs Ferry's processes on this machine, each a separate JVM with its own log and pid file:
+# the engine (Temporal's Java test server on $FERRY_PORT), the conductor, and one host agent per
+# host. Hosts are libvirt test:/// hosts here; testbed/ runs agents against real libvirt daemons.
+#
+#   cluster.sh up [HOST...]        engine + conductor + agents (default hosts: h1 h2)
+#   cluster.sh start engine|conductor|agent HOST
+#   cluster.sh kill conductor|agent-HOST|engine     SIGKILL (a crash)
+#   cluster.sh stop conductor|agent-HOST|engine     SIGTERM (graceful)
+#   cluster.sh status | down
+set -euo pipefail
+FERRY_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${FERRY_STATE_DIR:-$FERRY_HOME/.ferry}
+PORT=${FERRY_PORT:-7233}
+JAR=$FERRY_HOME/worker/target/ferry-worker-exec.jar
+JAVA_OPTS=${FERRY_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+mkdir -p "$STATE/logs" "$STATE/pids" "$STATE/hosts"
+
+die() { echo "cluster.sh: error: $*" >&2; exit 1; }
+[ -f "$JAR" ] || die "$JAR is missing; build first: mvn -B -q package -DskipTests"
+
+alive() { local f=$STATE/pids/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+
+wait_for_log() { # name pattern seconds
+  local log=$STATE/logs/$1.log deadline=$((SECONDS + $3))
+  while [ $SECONDS -lt $deadline ]; do
+    grep -q "$2" "$log" 2>/dev/null && return 0
+    alive "$1" || { tail -20 "$log" >&2; die "$1 exited during start-up (log: $log)"; }
+    sleep 0.2
+  done
+  tail -20 "$log" >&2; die "$1 not ready after $3 s (log: $log)"
+}
+
+launch() { # name args...
+  local name=$1; shift
+  alive "$name" && { echo "$name already running (pid $(cat "$STATE/pids/$name.pid"))"; return 0; }
+  : > "$STATE/logs/$name.log"
+  # shellcheck disable=SC2086
+  setsid java $JAVA_OPTS -jar "$JAR" --ferry.temporal.target=localhost:$PORT "$@" \
+    >> "$STATE/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/$name.pid"
+}
+
+node_xml() { # host -> a test:/// node definition: its own CPUs, memory and preset domains
+  local host=$1 f=$STATE/hosts/$1/node.xml
+  mkdir -p "$STATE/hosts/$host"
+  {
+    echo "<node><cpu><mhz>2400</mhz><model>x86_64</model><nodes>1</nodes><sockets>1</sockets>"
+    echo "<cores>8</cores><threads>2</threads><active>16</active></cpu><memory>33554432</memory>"
+    if [ "$host" = h1 ]; then # two domains Ferry did not define, for `server adopt`
+      echo "<domain type='test'><name>legacy-vm</name><uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>"
+      echo "<memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>"
+      echo "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>legacy-off</name>"
+      echo "<test:runstate>5</test:runstate><uuid>aaaaaaaa-0000-4000-8000-000000000002</uuid>"
+      echo "<memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>"
+    fi
+    echo "</node>"
+  } > "$f"
+  echo "$f"
+}
+
+start() {
+  case $1 in
+    engine)
+      launch engine --ferry.role=engine --ferry.engine.port="$PORT"
+      wait_for_log engine "listening on localhost:$PORT" 60 ;;
+    conductor)
+      launch conductor --ferry.role=conductor
+      wait_for_log conductor "Ferry conductor polling" 90 ;;
+    agent)
+      local host=$2 xml
+      if [ ! -f "$STATE/hosts/$host/node.xml" ]; then xml=$(node_xml "$host"); else xml=$STATE/hosts/$host/node.xml; fi
+      launch "agent-$host" --ferry.role=agent --ferry.host.name="$host" \
+        --ferry.host.libvirt-uri="test://$xml" --ferry.host.vcpus=16 --ferry.host.memory-mb=16384 \
+        --ferry.host.disk-gb=200
+      wait_for_log "agent-$host" "Ferry host agent $host" 90 ;;
+    *) die "unknown process '$1'" ;;
+  esac
+}
+
+signal() { # SIG name
+  local f=$STATE/pids/$2.pid
+  [ -f "$f" ] || die "no pid file for $2"
+  local pid; pid=$(cat "$f")
+  kill "-$1" "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$f"
+}
+
+case ${1:-} in
+  up)
+    shift; hosts=("$@"); [ ${#hosts[@]} -gt 0 ] || hosts=(h1 h2)
+    start engine; start conductor
+    for h in "${hosts[@]}"; do start agent "$h"; done
+    echo "Ferry is up: engine localhost:$PORT, conductor, agents ${hosts[*]} (logs: $STATE/logs)" ;;
+  start) shift; start "$@" ;;
+  kill) signal KILL "$2" ;;
+  stop) signal TERM "$2" ;;
+  status)
+    for f in "$STATE"/pids/*.pid; do
+      [ -e "$f" ] || continue
+      n=$(basename "$f" .pid); if alive "$n"; then echo "$n running (pid $(cat "$f"))"; else echo "$n dead"; fi
+    done ;;
+  down)
+    for f in "$STATE"/pids/agent-*.pid "$STATE"/pids/conductor.pid "$STATE"/pids/engine.pid; do
+      [ -e "$f" ] && signal TERM "$(basename "$f" .pid)"
+    done
+    rm -rf "$STATE/hosts"; echo "Ferry is down" ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
+esac
