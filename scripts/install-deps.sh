@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what Ferry needs on a fresh Debian machine: libvirt's client library (libvirt-java
+# loads libvirt.so.0 through JNA; test:/// hosts need nothing else), plus Java 17 and Maven when
+# missing. Idempotent and quiet when everything is there.
+set -euo pipefail
+need=()
+ldconfig -p 2>/dev/null | grep -q 'libvirt.so.0' || need+=(libvirt0)
+command -v virsh >/dev/null || need+=(libvirt-clients)
+command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "install-deps: need root to apt-get install ${need[*]}" >&2; exit 1; }
+  echo "install-deps: apt-get install ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
