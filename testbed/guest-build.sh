@@ -66,11 +66,17 @@ acpid -c /etc/acpi -l /dev/null
 # memory dirtier: rewrites DIRTY MiB of random (incompressible) data once every second
 if [ "$DIRTY" -gt 0 ]; then
   dd if=/dev/urandom of=/tmp/src bs=1M count=$DIRTY 2>/dev/null
-  ( while true; do
-      t0=$(sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1\2/' /proc/uptime)
+  # every 30 rounds it reports the achieved rate: FERRY-GUEST dirty mib=<MiB rewritten> secs=<elapsed>
+  cs() { sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1\2/' /proc/uptime; }
+  ( n=0; s0=$(cs)
+    while true; do
+      t0=$(cs)
       dd if=/tmp/src of=/tmp/ballast bs=1M conv=notrunc 2>/dev/null
-      t1=$(sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1\2/' /proc/uptime)
+      t1=$(cs); n=$((n+1))
       left=$(( 100 - (t1 - t0) )); [ $left -gt 0 ] && usleep $(( left * 10000 ))
+      if [ $n = 30 ]; then
+        s1=$(cs); printf 'FERRY-GUEST dirty mib=%d secs=%d.%02d\n' $((30*DIRTY)) $(( (s1-s0)/100 )) $(( (s1-s0)%100 )); n=0; s0=$s1
+      fi
     done ) &
 fi
 # heartbeat: counter + RTC wall clock (the CMOS RTC follows host time even while the VM is paused,

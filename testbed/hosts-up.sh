@@ -120,7 +120,9 @@ for h in "${STARTED[@]}"; do
   m=$(readlink /proc/$p/ns/mnt); grep -qxF "$m" "$D/mntns" 2>/dev/null || echo "$m" >> "$D/mntns"
   # blocks until the daemon has probed QEMU's capabilities (first start ~2-4 s), so the first domain
   # start / incoming migration is not slowed down by it
-  virsh -q -c "$(tb_uri "$h")" domcapabilities --virttype qemu >/dev/null &
+  # (and `capabilities` probes every installed emulator binary: ~4 s on the first call otherwise)
+  { virsh -q -c "$(tb_uri "$h")" domcapabilities --virttype qemu >/dev/null
+    virsh -q -c "$(tb_uri "$h")" capabilities >/dev/null; } &
   WARM+=($!)
 done
 [ ${#WARM[@]} -eq 0 ] || wait "${WARM[@]}"

@@ -55,17 +55,17 @@ tb_daemon_answers() { timeout 5 virsh -q -c "$(tb_uri "$1")" uri >/dev/null 2>&1
 
 # every pid belonging to a host: its netns + every process in one of its recorded mount namespaces
 tb_host_pids() {
-  local h=$1 ns pids="" p m
+  local h=$1 ns pids=""
   ns=$(tb_netns "$h")
   ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$ns" && pids=$(ip netns pids "$ns" 2>/dev/null || true)
   if [ -s "$TB_HOSTS/$h/mntns" ]; then
-    for p in /proc/[0-9]*; do
-      m=$(readlink "$p/ns/mnt" 2>/dev/null) || continue
-      grep -qxF "$m" "$TB_HOSTS/$h/mntns" && pids="$pids ${p#/proc/}"
-    done
+    pids="$pids $(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/mnt' -printf '%h %l\n' 2>/dev/null |
+      awk 'NR==FNR{want[$0]=1; next} ($2 in want){split($1, a, "/"); print a[3]}' "$TB_HOSTS/$h/mntns" -)"
   fi
   echo $pids | tr ' ' '\n' | grep -vx "$$" | sort -un | tr '\n' ' '
 }
+# a pid that exists and is not a zombie (killed daemons/QEMUs can linger unreaped: their parent is pid 1)
+tb_pid_alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
 tb_now() { date +%s.%N; }
 tb_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }

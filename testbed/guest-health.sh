@@ -1,0 +1,57 @@
+#!/bin/bash
+# guest-health.sh CONSOLE_LOG [--expect-continuous] [--since-line N] [--max-gap S] [--max-age S]
+#                 [--min-heartbeats K] — checks a test guest's serial console log: fails (exit 1) on a
+# kernel oops/BUG/panic/Call Trace, and with --expect-continuous if HEARTBEAT goes backwards, jumps, the
+# guest rebooted, or two heartbeats are more than --max-gap s apart (RTC = host time, default 5).
+# Only lines after --since-line N are judged. Prints the last heartbeat and the last boot mem_kib.
+set -euo pipefail
+usage() { echo "usage: guest-health.sh CONSOLE_LOG [--expect-continuous] [--since-line N] [--max-gap SECS] [--max-age SECS] [--min-heartbeats K]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+LOG=$1; shift
+CONT=0 SINCE=0 MAXGAP=5 MAXAGE="" MINHB=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --expect-continuous) CONT=1; shift;;
+    --since-line) SINCE=$2; shift 2;;
+    --max-gap) MAXGAP=$2; shift 2;;
+    --max-age) MAXAGE=$2; shift 2;;
+    --min-heartbeats) MINHB=$2; shift 2;;
+    *) usage;;
+  esac
+done
+[ -f "$LOG" ] || { echo "FAIL: console log $LOG does not exist" >&2; exit 1; }
+NOW=$(date +%s)
+# tr: the console may contain \r and NULs (the guest writes raw serial output)
+tr -d '\r\000' < "$LOG" | awk -v since="$SINCE" -v cont="$CONT" -v maxgap="$MAXGAP" -v maxage="$MAXAGE" \
+    -v minhb="$MINHB" -v now="$NOW" -v logf="$LOG" '
+  function fail(msg) { fails[++nf] = msg }
+  /FERRY-GUEST boot/ {
+    if (match($0, /mem_kib=[0-9]+/)) mem = substr($0, RSTART + 8, RLENGTH - 8)
+    if (NR > since) { boots++; if (cont && seen_hb_window) fail("line " NR ": guest booted again (restart/reboot)") }
+  }
+  /Oops|BUG:|Kernel panic|Call Trace|general protection fault|rcu_sched.*stall|rcu: INFO|blocked for more than/ {
+    if (NR > since && nk < 5) { nk++; fail("line " NR ": kernel error: " $0) }
+  }
+  /HEARTBEAT [0-9]+/ {
+    match($0, /HEARTBEAT [0-9]+/); n = substr($0, RSTART + 10, RLENGTH - 10) + 0
+    rtc = 0; if (match($0, /rtc=[0-9]+/)) rtc = substr($0, RSTART + 4, RLENGTH - 4) + 0
+    if (NR > since) {
+      hb++; seen_hb_window = 1
+      if (cont && have_prev) {
+        if (n <= prev) fail("line " NR ": HEARTBEAT went backwards " prev " -> " n)
+        else if (n != prev + 1) fail("line " NR ": HEARTBEAT jumped " prev " -> " n)
+        if (rtc > 0 && prev_rtc > 0 && rtc - prev_rtc > maxgap) fail("line " NR ": stall of " rtc - prev_rtc "s between HEARTBEAT " prev " and " n " (max " maxgap "s)")
+      }
+      if (rtc > 0 && prev_rtc > 0 && rtc - prev_rtc > worst) worst = rtc - prev_rtc
+    }
+    prev = n; prev_rtc = rtc; have_prev = 1; last = n; last_rtc = rtc
+  }
+  END {
+    if (hb < minhb) fail("only " hb + 0 " heartbeats after line " since " (wanted >= " minhb ")")
+    if (maxage != "" && (last_rtc == 0 || now - last_rtc > maxage + 0))
+      fail("last heartbeat is " (last_rtc ? now - last_rtc "s old" : "missing") " (max age " maxage "s)")
+    printf "%s: last_heartbeat=%s boot_mem_kib=%s heartbeats_checked=%d boots_checked=%d max_gap_s=%d lines=%d since_line=%d\n", \
+      (nf ? "FAIL" : "OK"), (have_prev ? last : "none"), (mem != "" ? mem : "none"), hb, boots, worst, NR, since
+    for (i = 1; i <= nf; i++) print "FAIL: " logf ": " fails[i] > "/dev/stderr"
+    exit (nf ? 1 : 0)
+  }'
