@@ -1,5 +1,6 @@
 package dev.ferry.entities;
 
+import dev.ferry.model.FerryRejection;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -19,6 +20,22 @@ public final class Entities {
   public static boolean historyTooLong() {
     return Workflow.getInfo().getHistoryLength() > MAX_HISTORY_EVENTS
         || Workflow.getInfo().isContinueAsNewSuggested();
+  }
+
+  /**
+   * What an update VALIDATOR throws to refuse with {@code rejection}'s typed reason intact. The
+   * Java SDK 1.38 serializes an ApplicationFailure thrown by a validator twice and the client
+   * receives type {@code WorkflowExecutionException}: the reason is lost (sdk-java#2875, fixed
+   * after 1.38.0). Any other exception from a validator is a rejection too, serialized once with
+   * its cause chain: so the rejection goes out carrying its typed failure as cause, where {@code
+   * FerryRejection.from} finds it, with this SDK and with a fixed one. Update handlers (not
+   * validators) keep throwing {@code rejection.toFailure()}.
+   */
+  public static RuntimeException rejectUpdate(FerryRejection rejection) {
+    if (rejection.getCause() == null) {
+      rejection.initCause(rejection.toFailure());
+    }
+    return rejection;
   }
 
   /** Waits for in-flight update and signal handlers, then continues as new with {@code state}. */

@@ -68,12 +68,12 @@ public class HostWorkflowImpl implements HostWorkflow {
       if (host.status == HostStatus.UP && !leasesRunning.contains(host.incarnation)) {
         grantLease(host.incarnation);
       }
-      if (placementStale) {
-        tellPlacement();
-      }
+      boolean told = !placementStale || tellPlacement();
+      // After a failed attempt, wait PLACEMENT_RETRY: placementStale is still true, and waking on
+      // it would retry at once, a workflow task per attempt, until continue-as-new, forever.
       Workflow.await(
-          placementStale ? PLACEMENT_RETRY : Duration.ofDays(1),
-          () -> placementStale || needsLease() || Entities.historyTooLong());
+          told ? Duration.ofDays(1) : PLACEMENT_RETRY,
+          () -> (told && placementStale) || needsLease() || Entities.historyTooLong());
       if (Entities.historyTooLong()) {
         Entities.continueAsNew(host);
         return;
@@ -117,14 +117,20 @@ public class HostWorkflowImpl implements HostWorkflow {
     placementStale = true;
   }
 
-  private void tellPlacement() {
+  /** True when placement got the host's summary. */
+  private boolean tellPlacement() {
+    // Cleared before sending: a handler that changes the host while the signal is on its way sets
+    // it again, and the next loop sends the newer summary (clearing it after would lose that).
+    placementStale = false;
     try {
       Workflow.newExternalWorkflowStub(PlacementWorkflow.class, Names.PLACEMENT_WORKFLOW_ID)
           .hostChanged(host.summary());
-      placementStale = false;
+      return true;
     } catch (RuntimeException e) {
+      placementStale = true;
       Workflow.getLogger(HostWorkflowImpl.class)
           .warn("placement not told about {} yet: {}", host.name, e.toString());
+      return false;
     }
   }
 
@@ -146,9 +152,9 @@ public class HostWorkflowImpl implements HostWorkflow {
   @Override
   public void validateSetEnabled(boolean enabled, String reason) {
     if (reason != null && reason.length() > 255) {
-      throw new FerryRejection(
-              FerryRejection.Reason.INVALID_ARGUMENT, "the disable reason is over 255 characters")
-          .toFailure();
+      throw Entities.rejectUpdate(
+          new FerryRejection(
+              FerryRejection.Reason.INVALID_ARGUMENT, "the disable reason is over 255 characters"));
     }
   }
 

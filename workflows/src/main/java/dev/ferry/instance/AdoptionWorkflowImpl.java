@@ -4,6 +4,7 @@ import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.DomainView;
+import dev.ferry.model.FerryRejection;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
@@ -24,7 +25,11 @@ public class AdoptionWorkflowImpl implements AdoptionWorkflow {
 
   @Override
   public String adopt(String host, String domainName) {
-    Names.requireValidName("server", domainName);
+    try {
+      Names.requireValidName("server", domainName);
+    } catch (FerryRejection r) {
+      throw r.toFailure(); // fails the adoption; a bare exception would retry the task forever
+    }
     DomainView domain = HypervisorStubs.forHost(host).adopt(domainName);
     Flavor flavor = flavorOf(domain);
     // force: the domain already runs there, whatever placement thought was free.

@@ -117,7 +117,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       }
       MoveRules.check(record, request);
     } catch (FerryRejection r) {
-      throw r.toFailure();
+      throw Entities.rejectUpdate(r);
     }
   }
 
@@ -193,19 +193,23 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   @Override
   public void validateDelete() {
     if (deleted || record.taskState == TaskState.DELETING) {
-      throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted")
-          .toFailure();
+      throw Entities.rejectUpdate(
+          new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted"));
     }
     if (record.isBusy()) {
-      throw new FerryRejection(
+      throw Entities.rejectUpdate(
+          new FerryRejection(
               Reason.INSTANCE_BUSY,
-              "instance " + record.name + " is busy with " + record.currentMoveId + "; wait for it")
-          .toFailure();
+              "instance "
+                  + record.name
+                  + " is busy with "
+                  + record.currentMoveId
+                  + "; wait for it"));
     }
     if (record.vmState == VmState.BUILDING) {
-      throw new FerryRejection(
-              Reason.INVALID_STATE, "instance " + record.name + " is still building")
-          .toFailure();
+      throw Entities.rejectUpdate(
+          new FerryRejection(
+              Reason.INVALID_STATE, "instance " + record.name + " is still building"));
     }
   }
 
@@ -226,7 +230,13 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
               record.sharedStorage ? null : record.diskPath,
               "instance deleted while the host was unreachable"));
     }
-    placement.forgetInstance(record.id);
+    try {
+      placement.forgetInstance(record.id);
+    } catch (ActivityFailure e) {
+      // Placement's reconcile releases the claims of instances whose workflow has closed.
+      Workflow.getLogger(InstanceWorkflowImpl.class)
+          .warn("placement not told of the delete of {}: {}", record.id, e.toString());
+    }
     record.vmState = VmState.DELETED;
     record.powerState = PowerState.NOSTATE;
     record.taskState = TaskState.NONE;

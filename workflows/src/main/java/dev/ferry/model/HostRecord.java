@@ -1,5 +1,6 @@
 package dev.ferry.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,10 +32,12 @@ public final class HostRecord {
   public List<String> unmanagedDomains = new ArrayList<>();
 
   /** UP, not forced down: what the scheduler and moves count as alive. */
+  @JsonIgnore
   public boolean isAlive() {
     return status == HostStatus.UP && !forcedDown;
   }
 
+  @JsonIgnore
   public HostSummary summary() {
     return new HostSummary(
         name, isAlive() ? HostStatus.UP : HostStatus.DOWN, enabled, forcedDown, inventory);

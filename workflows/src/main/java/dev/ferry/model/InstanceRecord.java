@@ -1,5 +1,6 @@
 package dev.ferry.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +42,7 @@ public final class InstanceRecord {
   public String lastError;
   public long createdAtMillis;
 
+  @JsonIgnore
   public boolean isBusy() {
     return currentMoveId != null;
   }

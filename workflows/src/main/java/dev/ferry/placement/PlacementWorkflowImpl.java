@@ -101,7 +101,7 @@ public class PlacementWorkflowImpl implements PlacementWorkflow {
         PlacementRules.chooseHost(state, request);
       }
     } catch (FerryRejection r) {
-      throw r.toFailure();
+      throw Entities.rejectUpdate(r);
     }
   }
 
@@ -131,7 +131,7 @@ public class PlacementWorkflowImpl implements PlacementWorkflow {
             state, new ClaimRequest(consumer, admission.resources(), admission.host(), List.of()));
       }
     } catch (FerryRejection r) {
-      throw r.toFailure();
+      throw Entities.rejectUpdate(r);
     }
   }
 

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The diagrams under docs/ are generated from the state tables and must match them. Regenerate
- * with {@code mvn test -pl workflows -Dtest=StateDiagramsTest -Dferry.writeDiagrams=true}.
+ * The diagrams under docs/ are generated from the state tables and must match them. Regenerate with
+ * {@code mvn test -pl workflows -Dtest=StateDiagramsTest -Dferry.writeDiagrams=true}.
  */
 class StateDiagramsTest {
   private static final Path DOCS = Path.of("..", "docs");
