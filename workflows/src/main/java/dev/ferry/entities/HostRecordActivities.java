@@ -12,4 +12,9 @@ public interface HostRecordActivities {
 
   /** Puts work on the host's cleanup list, to be done when its agent returns. Idempotent by id. */
   void addCleanup(String host, CleanupItem item);
+
+  /** HostWorkflow.acquireSlot: true when granted, false when queued (a signal follows). */
+  boolean acquireSlot(String host, String moveId);
+
+  void releaseSlot(String host, String moveId);
 }

@@ -31,6 +31,21 @@ public interface HostWorkflow {
   @UpdateValidatorMethod(updateName = "setEnabled")
   void validateSetEnabled(boolean enabled, String reason);
 
+  /**
+   * Asks for an outbound live-migration slot for {@code moveId}: true when granted now; false when
+   * queued, and the move is sent the signal {@value #SLOT_GRANTED_SIGNAL} (with the host name) when
+   * its turn comes. Idempotent by move id.
+   */
+  @UpdateMethod
+  boolean acquireSlot(String moveId);
+
+  /** Frees the move's slot or queue place; the next queued move is granted. Idempotent. */
+  @UpdateMethod
+  void releaseSlot(String moveId);
+
+  /** The signal a queued move receives when it is granted its slot. */
+  String SLOT_GRANTED_SIGNAL = "slotGranted";
+
   @SignalMethod
   void addCleanup(CleanupItem item);
 

@@ -1,6 +1,8 @@
 package dev.ferry.host;
 
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
+import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.host.HostLeaseActivities.LeaseEnd;
 import dev.ferry.model.AgentRegistration;
 import dev.ferry.model.CleanupItem;
@@ -11,12 +13,16 @@ import dev.ferry.model.Names;
 import dev.ferry.placement.PlacementWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,10 +51,13 @@ public class HostWorkflowImpl implements HostWorkflow {
   private final HostLeaseActivities lease;
   private final Set<String> leasesRunning = new HashSet<>();
   private boolean placementStale = true;
+  private final MigrationSlots slots;
+  private final WorkflowInspectionActivities inspection = ConductorStubs.inspection();
 
   @WorkflowInit
   public HostWorkflowImpl(HostRecord initial) {
     this.host = initial;
+    this.slots = new MigrationSlots(initial);
     // One attempt: a failed lease IS the liveness verdict; the next registration grants a new one.
     this.lease =
         Workflow.newActivityStub(
@@ -71,12 +80,17 @@ public class HostWorkflowImpl implements HostWorkflow {
       boolean told = !placementStale || tellPlacement();
       // After a failed attempt, wait PLACEMENT_RETRY: placementStale is still true, and waking on
       // it would retry at once, a workflow task per attempt, until continue-as-new, forever.
-      Workflow.await(
-          told ? Duration.ofDays(1) : PLACEMENT_RETRY,
-          () -> (told && placementStale) || needsLease() || Entities.historyTooLong());
+      Duration idle = slots.inUse() ? Entities.RECONCILE_EVERY : Duration.ofDays(1);
+      boolean timedOut =
+          !Workflow.await(
+              told ? idle : PLACEMENT_RETRY,
+              () -> (told && placementStale) || needsLease() || Entities.historyTooLong());
       if (Entities.historyTooLong()) {
         Entities.continueAsNew(host);
         return;
+      }
+      if (timedOut && told && slots.inUse()) {
+        reclaimSlotsOfClosedMoves();
       }
     }
   }
@@ -142,6 +156,7 @@ public class HostWorkflowImpl implements HostWorkflow {
     host.libvirtUri = registration.libvirtUri();
     host.migrationUri = registration.migrationUri();
     host.inventory = registration.inventory();
+    host.maxConcurrentLiveMigrations = registration.maxConcurrentLiveMigrations();
     host.status = HostStatus.UP;
     host.downReason = null;
     host.statusChangedAtMillis = Workflow.currentTimeMillis();
@@ -172,6 +187,45 @@ public class HostWorkflowImpl implements HostWorkflow {
     host.statusChangedAtMillis = Workflow.currentTimeMillis();
     placementStale = true;
     return host;
+  }
+
+  @Override
+  public boolean acquireSlot(String moveId) {
+    return slots.acquire(moveId);
+  }
+
+  @Override
+  public void releaseSlot(String moveId) {
+    notifyGranted(slots.release(moveId));
+  }
+
+  /** Tells each newly granted move; a move that is gone gives its slot on at once. */
+  private void notifyGranted(List<String> granted) {
+    for (String moveId : granted) {
+      try {
+        Workflow.newUntypedExternalWorkflowStub(Names.moveWorkflowId(moveId))
+            .signal(SLOT_GRANTED_SIGNAL, host.name);
+      } catch (RuntimeException e) {
+        notifyGranted(slots.release(moveId));
+      }
+    }
+  }
+
+  /** Slots whose move closed without releasing them (terminated) are given on. */
+  private void reclaimSlotsOfClosedMoves() {
+    Map<String, String> moveByWorkflowId = new LinkedHashMap<>();
+    for (String moveId : slots.owners()) {
+      moveByWorkflowId.put(Names.moveWorkflowId(moveId), moveId);
+    }
+    List<String> gone;
+    try {
+      gone = inspection.closedOrMissing(new ArrayList<>(moveByWorkflowId.keySet()));
+    } catch (ActivityFailure e) {
+      return; // next round
+    }
+    for (String workflowId : gone) {
+      releaseSlot(moveByWorkflowId.get(workflowId));
+    }
   }
 
   @Override

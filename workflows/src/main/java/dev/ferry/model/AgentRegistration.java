@@ -7,4 +7,5 @@ public record AgentRegistration(
     long hypervisorVersion,
     String libvirtUri,
     String migrationUri,
-    HostInventory inventory) {}
+    HostInventory inventory,
+    int maxConcurrentLiveMigrations) {}

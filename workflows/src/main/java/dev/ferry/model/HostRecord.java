@@ -31,6 +31,14 @@ public final class HostRecord {
   public List<CleanupItem> cleanup = new ArrayList<>();
   public List<String> unmanagedDomains = new ArrayList<>();
 
+  /** Nova's max_concurrent_live_migrations for this host's outbound migrations. */
+  public int maxConcurrentLiveMigrations = 1;
+
+  /** Moves holding an outbound live-migration slot, and those queued for one (FIFO). */
+  public List<String> slotHolders = new ArrayList<>();
+
+  public List<String> slotQueue = new ArrayList<>();
+
   /** UP, not forced down: what the scheduler and moves count as alive. */
   @JsonIgnore
   public boolean isAlive() {

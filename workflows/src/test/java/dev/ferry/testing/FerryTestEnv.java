@@ -72,7 +72,8 @@ public final class FerryTestEnv implements AutoCloseable {
         HostWorkflowImpl.class,
         InstanceWorkflowImpl.class,
         AdoptionWorkflowImpl.class,
-        FakeResizeWorkflow.class);
+        FakeResizeWorkflow.class,
+        SlotWaiterWorkflow.Impl.class);
     conductor.registerActivitiesImplementations(placementActivities, hostRecords, inspection);
     for (String host : List.of(H1, H2)) {
       HypervisorActivities hypervisor =
@@ -149,7 +150,7 @@ public final class FerryTestEnv implements AutoCloseable {
 
   public static AgentRegistration registration(String incarnation, HostInventory inventory) {
     return new AgentRegistration(
-        incarnation, "QEMU", 8_002_000L, "qemu:///system", "qemu+tcp://h/system", inventory);
+        incarnation, "QEMU", 8_002_000L, "qemu:///system", "qemu+tcp://h/system", inventory, 1);
   }
 
   // ---- observing workflows

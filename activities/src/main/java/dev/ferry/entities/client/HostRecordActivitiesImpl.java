@@ -39,6 +39,24 @@ public class HostRecordActivitiesImpl implements HostRecordActivities {
     }
   }
 
+  @Override
+  public boolean acquireSlot(String name, String moveId) {
+    try {
+      return EntityCalls.call(() -> host(name).acquireSlot(moveId));
+    } catch (WorkflowNotFoundException e) {
+      throw unknown(name);
+    }
+  }
+
+  @Override
+  public void releaseSlot(String name, String moveId) {
+    try {
+      EntityCalls.run(() -> host(name).releaseSlot(moveId));
+    } catch (WorkflowNotFoundException e) {
+      throw unknown(name);
+    }
+  }
+
   private static RuntimeException unknown(String name) {
     return new FerryRejection(FerryRejection.Reason.UNKNOWN_HOST, "unknown host '" + name + "'")
         .toFailure();

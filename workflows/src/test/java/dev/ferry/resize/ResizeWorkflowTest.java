@@ -1,0 +1,1093 @@
+package dev.ferry.resize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.PlacementActivities;
+import dev.ferry.hypervisor.HypervisorActivities;
+import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimRequest;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.DomainSpec;
+import dev.ferry.model.DomainView;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.Flavor;
+import dev.ferry.model.Flavors;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.HostStatus;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveOutcome;
+import dev.ferry.model.MoveProgress;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.Names;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.Settings;
+import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveSearchAttributes;
+import dev.ferry.move.MoveView;
+import dev.ferry.move.SearchAttributeNames;
+import dev.ferry.statemachine.StateMachine.Change;
+import dev.ferry.statemachine.StateTable.Transition;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.mockito.InOrder;
+
+/**
+ * ResizeWorkflow against Temporal's test server (time skipping), with the entities' and the hosts'
+ * activities mocked. Each host's agent is its own worker factory so a test can kill one.
+ */
+@Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+class ResizeWorkflowTest {
+
+  private static final String H1 = "h1";
+  private static final String H2 = "h2";
+
+  /** Never has a worker: calls to it time out on ScheduleToStart, and its record says DOWN. */
+  private static final String DEAD = "h3";
+
+  private static final Flavor SMALL = Flavors.require("m1.small");
+  private static final Flavor MEDIUM = Flavors.require("m1.medium");
+  private static final long EPOCH = 3;
+  private static final String OLD_XML = "<domain><name>vm1</name><!-- m1.small --></domain>";
+  private static final String DISK = "/var/lib/ferry/shared/vm1.qcow2";
+  private static final String IMAGE = "debian-12.qcow2";
+  private static final String INSPECTED_H2 = "<domain inspected-on='h2'/>";
+  private static final Settings SETTINGS = new Settings(false, 3600, 1, 45);
+
+  /** Every table row some path of this class walked (collected from the moves' logs). */
+  private static final Set<Transition<ResizeStatus, ResizeEvent>> WALKED =
+      ConcurrentHashMap.newKeySet();
+
+  private static final AtomicInteger TESTS_RUN = new AtomicInteger();
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private PlacementActivities placement;
+  private HostRecordActivities hostRecords;
+  private final Map<String, HypervisorActivities> hv = new ConcurrentHashMap<>();
+  private final Map<String, WorkerFactory> agents = new ConcurrentHashMap<>();
+  private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The test server does not skip time while an activity is scheduled, so a dead host's 60 s
+   * ScheduleToStart would pass in real time: moves here use a few seconds instead.
+   */
+  private volatile Duration hostScheduleToStart = Duration.ofSeconds(3);
+
+  @BeforeEach
+  void setUp() {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
+                .build());
+    for (String name : SearchAttributeNames.ALL) {
+      env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    placement = mock(PlacementActivities.class, withSettings().withoutAnnotations());
+    hostRecords = mock(HostRecordActivities.class, withSettings().withoutAnnotations());
+    when(placement.settings()).thenReturn(SETTINGS);
+    when(placement.claim(any()))
+        .thenAnswer(
+            inv -> {
+              ClaimRequest r = inv.getArgument(0);
+              return new Claim(r.consumerId(), r.host() != null ? r.host() : H2, r.resources());
+            });
+    downHosts.add(DEAD);
+    when(hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
+
+    Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
+    conductor.registerWorkflowImplementationTypes(RecordingInstanceWorkflow.class);
+    conductor.registerWorkflowImplementationFactory(
+        ResizeWorkflow.class, () -> new ResizeWorkflowImpl(hostScheduleToStart));
+    conductor.registerActivitiesImplementations(placement, hostRecords);
+    env.start();
+    client = env.getWorkflowClient();
+    startAgent(H1);
+    startAgent(H2);
+  }
+
+  @AfterEach
+  void tearDown() {
+    agents.values().forEach(WorkerFactory::shutdownNow);
+    env.close();
+    TESTS_RUN.incrementAndGet();
+  }
+
+  /** Every row of the table is walked by at least one path of this class (when all ran). */
+  @AfterAll
+  static void everyRowOfTheTableIsExercised() {
+    long tests =
+        Arrays.stream(ResizeWorkflowTest.class.getDeclaredMethods())
+            .filter(m -> m.isAnnotationPresent(Test.class))
+            .count();
+    if (TESTS_RUN.get() < tests) {
+      return; // a subset ran (-Dtest=...#method): coverage cannot be judged
+    }
+    List<Transition<ResizeStatus, ResizeEvent>> missing =
+        new ArrayList<>(ResizeStateTable.TABLE.transitions());
+    missing.removeAll(WALKED);
+    assertEquals(List.of(), missing, "table rows no test walks");
+  }
+
+  // ---- the happy paths -----------------------------------------------------------------------
+
+  @Test
+  void coldMigrationThenConfirm() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+
+    MoveView confirmed = move.stub.confirm("alice");
+
+    assertEquals("confirmed", confirmed.status());
+    assertTrue(confirmed.finished());
+    MoveView view = move.result();
+    assertEquals(
+        List.of(
+            "pre-migrating", "migrating", "post-migrating", "finished", "confirming", "confirmed"),
+        statuses(view));
+    assertEquals("alice", view.log().get(4).actor());
+    assertEquals(H2, view.destHost());
+    assertNull(view.error());
+
+    // Scheduler asked, source excluded (same host not allowed).
+    verify(placement)
+        .claim(new ClaimRequest(moveConsumer(move), SMALL.resources(), null, List.of(H1)));
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    order
+        .verify(hv.get(H2))
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, DISK, IMAGE));
+    order.verify(hv.get(H2)).powerOn(rec.id);
+    order.verify(hv.get(H2)).inspect(rec.id); // look before you destroy
+    order.verify(hv.get(H1)).remove(rec.id, EPOCH); // epoch guard: only the old copy
+    order.verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    verify(placement, never()).release(anyString());
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+
+    MoveOutcome out = move.closed();
+    assertTrue(out.succeeded());
+    assertEquals("confirmed", out.status());
+    assertEquals(H2, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH + 1, out.epoch());
+    assertEquals(INSPECTED_H2, out.domainXml()); // read back after the source copy went
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+    assertNull(out.error());
+
+    assertEquals(
+        List.of(
+            p(move, "pre-migrating", VmState.ACTIVE, TaskState.RESIZE_PREP, PowerState.RUNNING),
+            p(move, "migrating", VmState.ACTIVE, TaskState.RESIZE_MIGRATING, PowerState.RUNNING),
+            p(
+                move,
+                "post-migrating",
+                VmState.ACTIVE,
+                TaskState.RESIZE_MIGRATED,
+                PowerState.SHUTDOWN),
+            p(move, "post-migrating", VmState.ACTIVE, TaskState.RESIZE_FINISH, PowerState.SHUTDOWN),
+            p(move, "finished", VmState.RESIZED, TaskState.NONE, PowerState.RUNNING),
+            p(move, "confirming", VmState.RESIZED, TaskState.RESIZE_CONFIRMING, PowerState.RUNNING),
+            p(move, "confirmed", VmState.ACTIVE, TaskState.NONE, PowerState.RUNNING)),
+        RecordingInstanceWorkflow.progressOf(rec.id));
+
+    var attributes = WorkflowStub.fromTyped(move.stub).describe().getTypedSearchAttributes();
+    assertEquals(rec.id, attributes.get(MoveSearchAttributes.INSTANCE_ID));
+    assertEquals(H1, attributes.get(MoveSearchAttributes.SOURCE_HOST));
+    assertEquals(H2, attributes.get(MoveSearchAttributes.DEST_HOST));
+    assertEquals("COLD_MIGRATION", attributes.get(MoveSearchAttributes.MIGRATION_TYPE));
+    assertEquals("confirmed", attributes.get(MoveSearchAttributes.MIGRATION_STATUS));
+    assertReplays(move);
+  }
+
+  @Test
+  void resizeThenRevert() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", H2, 0L);
+    move.awaitStatus("finished");
+
+    MoveView reverted = move.stub.revert("bob");
+
+    assertEquals("reverted", reverted.status());
+    assertEquals(
+        List.of(
+            "pre-migrating", "migrating", "post-migrating", "finished", "reverting", "reverted"),
+        statuses(move.result()));
+    verify(placement)
+        .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H2, List.of(H1)));
+    verify(hv.get(H2))
+        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, DISK, IMAGE));
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).inspect(rec.id); // the source copy must exist before the dest goes
+    order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verify(placement, never()).swap(anyString(), anyString());
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+
+    MoveOutcome out = move.closed();
+    assertTrue(out.succeeded());
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+    assertEquals(OLD_XML, out.domainXml());
+    List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
+    assertEquals(
+        p(move, "reverting", VmState.RESIZED, TaskState.RESIZE_REVERTING, PowerState.RUNNING),
+        progress.get(progress.size() - 2));
+    assertReplays(move);
+  }
+
+  @Test
+  void autoConfirmAfterTheWindow() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    long startedAt = env.currentTimeMillis();
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, Duration.ofHours(24).toSeconds());
+
+    MoveView view = move.result(); // time skips over the 24 h window
+
+    assertEquals("confirmed", view.status());
+    Change decision = view.log().get(4);
+    assertEquals("CONFIRM", decision.event());
+    assertEquals("auto-confirm", decision.actor());
+    long finishedAt = view.log().get(3).atMillis();
+    assertWithinASecond(Duration.ofHours(24), decision.atMillis() - finishedAt);
+    assertTrue(env.currentTimeMillis() - startedAt >= Duration.ofHours(24).toMillis());
+    assertEquals(MEDIUM, move.closed().flavor());
+  }
+
+  @Test
+  void theDefaultWindowComesFromSettings() {
+    when(placement.settings()).thenReturn(new Settings(false, 7200, 1, 45));
+    Move move =
+        start(instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null);
+
+    MoveView view = move.result();
+
+    Change decision = view.log().get(4);
+    assertEquals("auto-confirm", decision.actor());
+    assertWithinASecond(Duration.ofHours(2), decision.atMillis() - view.log().get(3).atMillis());
+  }
+
+  @Test
+  void windowZeroWaitsForTheOperatorForever() {
+    Move move =
+        start(
+            instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+
+    env.sleep(Duration.ofHours(48));
+
+    MoveView parked = move.stub.status();
+    assertEquals("finished", parked.status());
+    assertFalse(parked.finished());
+    verify(placement, never()).swap(anyString(), anyString());
+    assertEquals("confirmed", move.stub.confirm("carol").status());
+  }
+
+  @Test
+  void shutoffInstanceStaysShutoffThroughResizeAndConfirm() {
+    doReturn(inspected(H2, PowerState.SHUTDOWN)).when(hv.get(H2)).inspect(anyString());
+    InstanceRecord rec = instance(VmState.STOPPED, PowerState.SHUTDOWN);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+
+    assertEquals("confirmed", move.result().status());
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).powerOn(anyString());
+    MoveOutcome out = move.closed();
+    assertEquals(VmState.STOPPED, out.vmState());
+    assertEquals(PowerState.SHUTDOWN, out.powerState());
+    assertEquals(H2, out.host());
+    for (MoveProgress p : RecordingInstanceWorkflow.progressOf(rec.id)) {
+      assertEquals(PowerState.SHUTDOWN, p.powerState(), p.toString());
+      assertTrue(p.vmState() == VmState.STOPPED || p.vmState() == VmState.RESIZED, p.toString());
+    }
+  }
+
+  @Test
+  void shutoffInstanceStaysShutoffThroughRevert() {
+    InstanceRecord rec = instance(VmState.STOPPED, PowerState.SHUTDOWN);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    move.stub.revert("bob");
+
+    assertEquals("reverted", move.result().status());
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).powerOn(anyString());
+    verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
+    MoveOutcome out = move.closed();
+    assertEquals(VmState.STOPPED, out.vmState());
+    assertEquals(H1, out.host());
+  }
+
+  // ---- same host -----------------------------------------------------------------------------
+
+  @Test
+  void sameHostResizeRevertRedefinesTheOldXml() {
+    when(placement.settings()).thenReturn(new Settings(true, 3600, 1, 45));
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", H1, 0L);
+    move.awaitStatus("finished");
+    move.stub.revert("bob");
+
+    assertEquals("reverted", move.result().status());
+    verify(placement)
+        .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H1, List.of()));
+    InOrder order = inOrder(hv.get(H1), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, 45);
+    order
+        .verify(hv.get(H1))
+        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH, OLD_XML, DISK, IMAGE));
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(hv.get(H1)).inspect(rec.id);
+    order.verify(hv.get(H1)).powerOff(rec.id, 45);
+    order
+        .verify(hv.get(H1))
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH, OLD_XML, DISK, IMAGE));
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    verifyNoInteractions(hv.get(H2));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(xmlOf(H1, SMALL, EPOCH), out.domainXml());
+    assertReplays(move);
+  }
+
+  @Test
+  void sameHostResizeConfirmKeepsTheEpoch() {
+    when(placement.settings()).thenReturn(new Settings(true, 3600, 1, 45));
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", H1, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+
+    assertEquals("confirmed", move.result().status());
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    verifyNoInteractions(hv.get(H2));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(MEDIUM, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+  }
+
+  @Test
+  void sameHostIsRefusedWhenNotAllowed() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", H1, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals("error", view.status());
+    assertTrue(view.error().contains("same host"), view.error());
+    verify(placement, never()).claim(any());
+    verifyNoInteractions(hv.get(H1), hv.get(H2));
+  }
+
+  // ---- failures in steps 1-3 and their compensations -----------------------------------------
+
+  @Test
+  void claimRejectedRunsOnlyTheClaimCompensation() {
+    doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "no host has room for m1.medium", "FerryRejection.NO_VALID_HOST"))
+        .when(placement)
+        .claim(any());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("pre-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("no host has room for m1.medium"), view.error());
+    verify(placement, times(1)).claim(any()); // a rejection is not retried
+    verify(placement).release(moveConsumer(move)); // registered before the claim: idempotent
+    verifyNoInteractions(hv.get(H1), hv.get(H2));
+    MoveOutcome out = move.closed();
+    assertFalse(out.succeeded());
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+    List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
+    assertEquals(
+        p(move, "error", VmState.ACTIVE, TaskState.NONE, PowerState.RUNNING),
+        progress.get(progress.size() - 1));
+  }
+
+  @Test
+  void powerOffFailureRestartsAtSourceAndReleases() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("libvirt: guest hung", "Libvirt"))
+        .when(hv.get(H1))
+        .powerOff(anyString(), anyInt());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("pre-migrating", "migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("libvirt: guest hung"), view.error());
+    InOrder order = inOrder(hv.get(H1), placement);
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verifyNoInteractions(hv.get(H2));
+    verify(placement, never()).swap(anyString(), anyString());
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+  }
+
+  @Test
+  void defineFailureAtDestinationRemovesItRestartsSourceReleases() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("bad XML", "Libvirt"))
+        .when(hv.get(H2))
+        .define(any());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("pre-migrating", "migrating", "post-migrating", "error"), statuses(view));
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verify(hv.get(H2), never()).powerOn(anyString());
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    verify(hostRecords, never()).addCleanup(anyString(), any());
+    MoveOutcome out = move.closed();
+    assertFalse(out.succeeded());
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertTrue(out.error().contains("bad XML"), out.error());
+  }
+
+  @Test
+  void powerOnFailureAtDestinationRemovesItRestartsSourceReleases() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("no memory", "Libvirt"))
+        .when(hv.get(H2))
+        .powerOn(anyString());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("pre-migrating", "migrating", "post-migrating", "error"), statuses(view));
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H2)).define(any());
+    order.verify(hv.get(H2)).powerOn(rec.id);
+    order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1); // before the source starts: never two
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verify(placement, never()).swap(anyString(), anyString());
+    assertEquals(VmState.ACTIVE, move.closed().vmState());
+    assertEquals(H1, move.closed().host());
+  }
+
+  @Test
+  void aTransientAgentFailureIsRetried() {
+    doThrow(ApplicationFailure.newFailure("libvirt connection reset", "Libvirt"))
+        .doAnswer(inv -> defined(H2, inv.getArgument(0)))
+        .when(hv.get(H2))
+        .define(any());
+    Move move =
+        start(instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null);
+
+    assertEquals("confirmed", move.result().status()); // auto-confirm after the settings' window
+    verify(hv.get(H2), times(2)).define(any());
+  }
+
+  @Test
+  void hostLocalDiskIsRefusedBeforeTouchingAnything() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    rec.sharedStorage = false;
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("pre-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("host-local disk copy not supported yet"), view.error());
+    verify(placement, never()).claim(any());
+    verify(placement, never()).release(anyString());
+    verifyNoInteractions(hv.get(H1), hv.get(H2));
+    assertEquals(VmState.ACTIVE, move.closed().vmState());
+  }
+
+  // ---- dead hosts ----------------------------------------------------------------------------
+
+  @Test
+  void deadDestinationDuringCompensationGetsACleanupItem() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, DEAD, 0L);
+
+    MoveView view = move.result(); // time skips over the 60 s ScheduleToStart
+
+    assertEquals(List.of("pre-migrating", "migrating", "post-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("unreachable"), view.error());
+    verify(hostRecords).get(DEAD); // the timeout was only a hint: the record decided
+    verify(hostRecords)
+        .addCleanup(
+            eq(DEAD),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN
+                        && c.instanceId().equals(rec.id)
+                        && c.epochAtMost() == EPOCH + 1));
+    InOrder order = inOrder(hv.get(H1), placement);
+    order.verify(hv.get(H1)).powerOn(rec.id); // the dead copy was never started
+    order.verify(placement).release(moveConsumer(move));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertReplays(move);
+  }
+
+  @Test
+  void deadSourceLeavesTheInstanceInError() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    rec.host = DEAD;
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("pre-migrating", "migrating", "error"), statuses(view));
+    verify(placement).release(moveConsumer(move));
+    verify(hostRecords, never()).addCleanup(anyString(), any());
+    verifyNoInteractions(hv.get(H2));
+    MoveOutcome out = move.closed();
+    assertEquals(DEAD, out.host());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertFalse(out.succeeded());
+  }
+
+  @Test
+  void sourceDeadAtConfirmOwesTheStaleCopy() throws Exception {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    killAgent(H1);
+
+    move.stub.requestConfirm("alice");
+    MoveView view = move.result();
+
+    assertEquals(
+        List.of("pre-migrating", "migrating", "post-migrating", "finished", "confirming", "error"),
+        statuses(view));
+    verify(hostRecords)
+        .addCleanup(
+            eq(H1),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN && c.epochAtMost() == EPOCH));
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id); // the record is at h2
+    MoveOutcome out = move.closed();
+    assertEquals(H2, out.host());
+    assertEquals(EPOCH + 1, out.epoch());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertTrue(out.error().contains("unreachable"), out.error());
+  }
+
+  @Test
+  void destinationDeadAtRevertIsNotRestartedAtSource() throws Exception {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    killAgent(H2);
+
+    move.stub.requestRevert("bob");
+    MoveView view = move.result();
+
+    assertEquals("REVERTING", view.log().get(view.log().size() - 1).from());
+    assertEquals("error", view.status());
+    verify(hv.get(H1)).inspect(rec.id); // the source copy is there...
+    verify(hostRecords)
+        .addCleanup(
+            eq(H2),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN
+                        && c.epochAtMost() == EPOCH + 1));
+    // ...but the unreachable destination may still run its copy (only its agent may be gone).
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(placement).release(moveConsumer(move));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertEquals(PowerState.SHUTDOWN, out.powerState());
+    assertTrue(out.error().contains("not restarted on h1"), out.error());
+  }
+
+  @Test
+  void agentRestartedWhileACallWaitsTheMoveFinishes() {
+    String h4 = "h4"; // its agent is down at first, its record still says UP
+    doAnswer(
+            inv -> {
+              startAgent(h4); // the agent comes back
+              return hostRecord(h4);
+            })
+        .when(hostRecords)
+        .get(h4);
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, h4, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+
+    assertEquals("confirmed", move.result().status());
+    verify(hostRecords).get(h4); // consulted once, after the first ScheduleToStart timeout
+    verify(hv.get(h4))
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, DISK, IMAGE));
+    verify(hv.get(h4)).powerOn(rec.id);
+    verify(hostRecords, never()).addCleanup(anyString(), any());
+    assertEquals(h4, move.closed().host());
+  }
+
+  @Test
+  void revertWithoutASourceCopyKeepsTheDestinationCopy() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    doReturn(DomainView.absent(rec.id)).when(hv.get(H1)).inspect(anyString());
+
+    move.stub.revert("bob");
+
+    MoveView view = move.result();
+    assertEquals("error", view.status());
+    assertEquals("REVERTING", view.log().get(view.log().size() - 1).from());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    MoveOutcome out = move.closed();
+    assertEquals(H2, out.host());
+    assertEquals(MEDIUM, out.flavor());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertTrue(out.error().contains("is kept"), out.error());
+  }
+
+  // ---- decisions: validators and signals -----------------------------------------------------
+
+  @Test
+  void confirmAndRevertAreRejectedUnlessAwaitingADecision() throws Exception {
+    CountDownLatch defining = new CountDownLatch(1);
+    CountDownLatch letDefine = new CountDownLatch(1);
+    doAnswer(
+            inv -> {
+              defining.countDown();
+              letDefine.await(20, TimeUnit.SECONDS);
+              return defined(H2, inv.getArgument(0));
+            })
+        .when(hv.get(H2))
+        .define(any());
+    CountDownLatch removing = new CountDownLatch(1);
+    CountDownLatch letRemove = new CountDownLatch(1);
+    doAnswer(
+            inv -> {
+              removing.countDown();
+              letRemove.await(20, TimeUnit.SECONDS);
+              return running(H1, SMALL, EPOCH);
+            })
+        .when(hv.get(H1))
+        .remove(anyString(), anyLong());
+    Move move =
+        start(instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.RESIZE, "m1.medium", null, 0L);
+
+    assertTrue(defining.await(10, TimeUnit.SECONDS));
+    assertRejected(() -> move.stub.confirm("alice"), "status post-migrating");
+    assertRejected(() -> move.stub.revert("bob"), "status post-migrating");
+    letDefine.countDown();
+    move.awaitStatus("finished");
+
+    CompletableFuture<MoveView> first =
+        CompletableFuture.supplyAsync(() -> move.stub.confirm("alice"));
+    assertTrue(removing.await(10, TimeUnit.SECONDS));
+    assertRejected(() -> move.stub.confirm("alice"), "status confirming");
+    assertRejected(() -> move.stub.revert("bob"), "status confirming");
+    letRemove.countDown();
+
+    assertEquals("confirmed", first.get(10, TimeUnit.SECONDS).status());
+    assertEquals("confirmed", move.result().status());
+    assertReplays(move); // with rejected updates in its history
+    assertThrows(RuntimeException.class, () -> move.stub.confirm("alice")); // closed: no update
+  }
+
+  @Test
+  void confirmSignalIsIgnoredUntilFinishedThenConfirms() {
+    Move move =
+        start(
+            instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null, 0L);
+    move.stub.requestConfirm("too-early"); // pre-migrating: ignored
+    move.awaitStatus("finished");
+    env.sleep(Duration.ofHours(1));
+    assertEquals("finished", move.stub.status().status());
+
+    move.stub.requestConfirm("dave");
+
+    MoveView view = move.result();
+    assertEquals("confirmed", view.status());
+    assertEquals("dave", view.log().get(4).actor());
+  }
+
+  @Test
+  void revertSignalReverts() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+
+    move.stub.requestRevert("erin");
+    move.stub.requestConfirm("late"); // already decided: ignored
+
+    MoveView view = move.result();
+    assertEquals("reverted", view.status());
+    assertEquals("erin", view.log().get(4).actor());
+    assertEquals(SMALL, move.closed().flavor());
+  }
+
+  // ---- timeouts on the wire ------------------------------------------------------------------
+
+  @Test
+  void hostCallsCarryTheirOwnTimeouts() {
+    hostScheduleToStart = HostCalls.SCHEDULE_TO_START; // production's, 60 s
+    Move move =
+        start(
+            instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+    move.result();
+
+    Map<String, ActivityTaskScheduledEventAttributes> scheduled = new HashMap<>();
+    for (HistoryEvent e : client.fetchHistory(move.workflowId).getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        var a = e.getActivityTaskScheduledEventAttributes();
+        scheduled.put(a.getActivityType().getName() + "@" + a.getTaskQueue().getName(), a);
+      }
+    }
+    var powerOff = scheduled.get("HypervisorPowerOff@ferry-host-h1");
+    assertNotNull(powerOff, scheduled.keySet().toString());
+    assertEquals(60, powerOff.getScheduleToStartTimeout().getSeconds());
+    assertEquals(45 + 60, powerOff.getStartToCloseTimeout().getSeconds());
+    assertEquals(20, powerOff.getHeartbeatTimeout().getSeconds());
+    var define = scheduled.get("HypervisorDefine@ferry-host-h2");
+    assertEquals(60, define.getStartToCloseTimeout().getSeconds());
+    assertEquals(60, define.getScheduleToStartTimeout().getSeconds());
+    assertEquals(
+        List.of("FerryRejection.INVALID_ARGUMENT"),
+        define.getRetryPolicy().getNonRetryableErrorTypesList().subList(0, 1));
+    assertEquals(
+        120,
+        scheduled.get("HypervisorPowerOn@ferry-host-h2").getStartToCloseTimeout().getSeconds());
+    assertEquals(
+        30, scheduled.get("HypervisorInspect@ferry-host-h2").getStartToCloseTimeout().getSeconds());
+    assertEquals(
+        120, scheduled.get("HypervisorRemove@ferry-host-h1").getStartToCloseTimeout().getSeconds());
+    assertTrue(scheduled.containsKey("PlacementClaim@ferry-conductor"));
+  }
+
+  // ---- harness -------------------------------------------------------------------------------
+
+  /** A started move with its parent. */
+  private final class Move {
+    final String moveId;
+    final String instanceId;
+    final String workflowId;
+    final ResizeWorkflow stub;
+
+    Move(String moveId, String instanceId) {
+      this.moveId = moveId;
+      this.instanceId = instanceId;
+      this.workflowId = Names.moveWorkflowId(moveId);
+      this.stub = client.newWorkflowStub(ResizeWorkflow.class, workflowId);
+    }
+
+    MoveView result() {
+      MoveView view = WorkflowStub.fromTyped(stub).getResult(MoveView.class);
+      walked(view);
+      return view;
+    }
+
+    /** The outcome the parent received; waits for the parent, which ends on moveClosed. */
+    MoveOutcome closed() {
+      result();
+      client.newUntypedWorkflowStub(Names.instanceWorkflowId(instanceId)).getResult(Void.class);
+      List<MoveOutcome> closed = RecordingInstanceWorkflow.closedOf(instanceId);
+      assertEquals(1, closed.size(), "moveClosed signals");
+      return closed.get(0);
+    }
+
+    void awaitStatus(String status) {
+      long deadline = System.currentTimeMillis() + 10_000;
+      String now = null;
+      while (System.currentTimeMillis() < deadline) {
+        now = stub.status().status();
+        if (now.equals(status)) {
+          return;
+        }
+        sleepMillis(20);
+      }
+      throw new AssertionError("move " + moveId + " still " + now + ", expected " + status);
+    }
+  }
+
+  private Move start(InstanceRecord rec, MoveType type, String flavor, String destHost) {
+    return start(rec, type, flavor, destHost, null);
+  }
+
+  private Move start(
+      InstanceRecord rec, MoveType type, String flavor, String destHost, Long window) {
+    InstanceWorkflow parent =
+        client.newWorkflowStub(
+            InstanceWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(Names.instanceWorkflowId(rec.id))
+                .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                .build());
+    WorkflowClient.start(parent::run, rec);
+    String moveId = UUID.randomUUID().toString();
+    MoveRequest request = new MoveRequest(moveId, type, rec.id, destHost, flavor, window, "test");
+    ResizeWorkflow stub =
+        client.newWorkflowStub(
+            ResizeWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(Names.moveWorkflowId(moveId))
+                .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                .build());
+    WorkflowClient.start(stub::run, new MoveInput(request, rec));
+    return new Move(moveId, rec.id);
+  }
+
+  private void startAgent(String host) {
+    HypervisorActivities agent =
+        mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+    when(agent.powerOff(anyString(), anyInt())).thenAnswer(inv -> stopped(host, SMALL, EPOCH));
+    when(agent.powerOn(anyString())).thenAnswer(inv -> running(host, SMALL, EPOCH));
+    when(agent.define(any())).thenAnswer(inv -> defined(host, inv.getArgument(0)));
+    when(agent.remove(anyString(), anyLong())).thenAnswer(inv -> stopped(host, SMALL, EPOCH));
+    when(agent.inspect(anyString())).thenAnswer(inv -> inspected(host, PowerState.RUNNING));
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    factory.newWorker(Names.hostQueue(host)).registerActivitiesImplementations(agent);
+    factory.start();
+    hv.put(host, agent);
+    agents.put(host, factory);
+  }
+
+  /** The agent process dies: nobody polls its queue, and its record goes DOWN. */
+  private void killAgent(String host) throws InterruptedException {
+    downHosts.add(host);
+    WorkerFactory factory = agents.remove(host);
+    factory.shutdownNow();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  private HostRecord hostRecord(String name) {
+    HostRecord r = new HostRecord();
+    r.name = name;
+    r.status = downHosts.contains(name) ? HostStatus.DOWN : HostStatus.UP;
+    return r;
+  }
+
+  /**
+   * As the project's clients and workers: records with derived getters (InstanceRecord.isBusy,
+   * HostRecord.isAlive) serialize a property their class cannot read back.
+   */
+  private static DataConverter tolerantJson() {
+    ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    return DefaultDataConverter.newDefaultInstance()
+        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
+  }
+
+  private static InstanceRecord instance(VmState vm, PowerState power) {
+    InstanceRecord r = new InstanceRecord();
+    r.id = UUID.randomUUID().toString();
+    r.name = "vm1";
+    r.flavor = SMALL;
+    r.host = H1;
+    r.domainXml = OLD_XML;
+    r.baseImage = IMAGE;
+    r.diskPath = DISK;
+    r.sharedStorage = true;
+    r.vmState = vm;
+    r.powerState = power;
+    r.epoch = EPOCH;
+    return r;
+  }
+
+  /** What a define reports: the domain defined, shut off, carrying the spec's epoch and flavor. */
+  private static DomainView defined(String host, DomainSpec spec) {
+    return new DomainView(
+        true,
+        spec.instanceId(),
+        spec.name(),
+        PowerState.SHUTDOWN,
+        spec.flavor().vcpus(),
+        spec.flavor().memoryMb(),
+        spec.instanceId(),
+        spec.epoch(),
+        xmlOf(host, spec.flavor(), spec.epoch()));
+  }
+
+  /** The agents' inspect/powerOn report an XML by host only; a define reports flavor and epoch. */
+  private static String xmlOf(String host, Flavor flavor, long epoch) {
+    return "<domain host='" + host + "' flavor='" + flavor.name() + "' epoch='" + epoch + "'/>";
+  }
+
+  /** The source copy is found stopped with its old XML; the destination copy as it runs. */
+  private static DomainView inspected(String host, PowerState destPower) {
+    return host.equals(H1)
+        ? new DomainView(true, "x", "vm1", PowerState.SHUTDOWN, 1, 2048, "x", EPOCH, OLD_XML)
+        : new DomainView(true, "x", "vm1", destPower, 1, 2048, "x", EPOCH + 1, INSPECTED_H2);
+  }
+
+  private static DomainView running(String host, Flavor flavor, long epoch) {
+    return new DomainView(
+        true, "x", "vm1", PowerState.RUNNING, flavor.vcpus(), flavor.memoryMb(), "x", epoch, null);
+  }
+
+  private static DomainView stopped(String host, Flavor flavor, long epoch) {
+    return new DomainView(
+        true, "x", "vm1", PowerState.SHUTDOWN, flavor.vcpus(), flavor.memoryMb(), "x", epoch, null);
+  }
+
+  private static MoveProgress p(
+      Move move, String status, VmState vm, TaskState task, PowerState power) {
+    return new MoveProgress(move.moveId, status, vm, task, power);
+  }
+
+  private static String moveConsumer(Move move) {
+    return "move:" + move.moveId;
+  }
+
+  private static List<String> statuses(MoveView view) {
+    return view.log().stream().map(c -> ResizeStatus.valueOf(c.to()).novaName()).toList();
+  }
+
+  private static void walked(MoveView view) {
+    for (Change c : view.log()) {
+      if (c.from() != null) {
+        WALKED.add(
+            new Transition<>(
+                ResizeStatus.valueOf(c.from()),
+                ResizeEvent.valueOf(c.event()),
+                ResizeStatus.valueOf(c.to())));
+      }
+    }
+  }
+
+  private static void assertRejected(Runnable update, String detail) {
+    RuntimeException e = assertThrows(RuntimeException.class, update::run);
+    FerryRejection r =
+        FerryRejection.from(e).orElseThrow(() -> new AssertionError("not a rejection", e));
+    assertEquals(FerryRejection.Reason.NOTHING_PENDING, r.reason());
+    assertTrue(r.getMessage().contains("is not awaiting confirmation"), r.getMessage());
+    assertTrue(r.getMessage().contains(detail), r.getMessage());
+  }
+
+  /** Today's code replays the move's recorded history (determinism: saga threads, timers...). */
+  private void assertReplays(Move move) {
+    TestWorkflowEnvironment replayEnv =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
+                .build());
+    try {
+      WorkflowReplayer.replayWorkflowExecution(
+          client.fetchHistory(move.workflowId), replayEnv, ResizeWorkflowImpl.class);
+    } catch (Exception e) {
+      throw new AssertionError("replay of " + move.workflowId + " failed", e);
+    } finally {
+      replayEnv.close();
+    }
+  }
+
+  private static void assertWithinASecond(Duration expected, long actualMillis) {
+    assertTrue(
+        actualMillis >= expected.toMillis() && actualMillis < expected.toMillis() + 1000,
+        actualMillis + " ms, expected " + expected);
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
