@@ -86,7 +86,8 @@ class EmbeddedClusterIT {
     List<String> before = serverNames();
     expectRefused("server", "create", "--name", "x1", "--flavor", "m9.huge", "--host", "h1");
     expectRefused("server", "create", "--name", "x1", "--flavor", "m1.small", "--host", "nowhere");
-    expectRefused("server", "create", "--name", "bad name!", "--flavor", "m1.small", "--host", "h1");
+    expectRefused(
+        "server", "create", "--name", "bad name!", "--flavor", "m1.small", "--host", "h1");
     // 16 GiB per host: two xlarge (16 GiB each) cannot both fit on h2
     cluster.json("server", "create", "--name", "big1", "--flavor", "m1.xlarge", "--host", "h2");
     expectRefused("server", "create", "--name", "big2", "--flavor", "m1.xlarge", "--host", "h2");

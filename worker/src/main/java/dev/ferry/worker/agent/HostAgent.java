@@ -28,9 +28,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The host agent: one process per compute host, pinned to {@code ferry-host-<name>}. At start-up
- * it opens libvirt, registers with its HostWorkflow under a fresh incarnation, runs the cleanup
- * list and reconciles domains, and only then polls work.
+ * The host agent: one process per compute host, pinned to {@code ferry-host-<name>}. At start-up it
+ * opens libvirt, registers with its HostWorkflow under a fresh incarnation, runs the cleanup list
+ * and reconciles domains, and only then polls work.
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "agent")
@@ -69,7 +69,8 @@ public class HostAgent implements SmartLifecycle {
     hostWorkflow.reportUnmanaged(reconciler.reconcileDomains());
 
     factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(Names.hostQueue(name), Workers.options(properties.temporal()));
+    Worker worker =
+        factory.newWorker(Names.hostQueue(name), Workers.options(properties.temporal()));
     worker.registerActivitiesImplementations(
         hypervisor,
         new HostLeaseActivitiesImpl(incarnation, libvirt, host.leasePeriod(), shuttingDown::get));
@@ -108,7 +109,8 @@ public class HostAgent implements SmartLifecycle {
                 facts.hypervisorVersion(),
                 host.libvirtUri(),
                 host.migrationUri(),
-                host.inventory()));
+                host.inventory(),
+                host.maxConcurrentLiveMigrations()));
   }
 
   private static GuestTemplate guestTemplate(FerryProperties.Guest guest) {

@@ -23,8 +23,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The conductor: every workflow on {@code ferry-conductor}, and the off-host activities (calls
- * into the entities). Stateless: kill it, start it again, and the workflows resume.
+ * The conductor: every workflow on {@code ferry-conductor}, and the off-host activities (calls into
+ * the entities). Stateless: kill it, start it again, and the workflows resume.
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "conductor")

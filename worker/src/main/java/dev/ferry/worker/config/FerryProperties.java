@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Everything a Ferry process is configured with ({@code application.yml}, overridable by
- * environment, e.g. {@code FERRY_HOST_NAME}). {@code role} picks the process: {@code engine}, {@code
- * conductor} or {@code agent}.
+ * environment, e.g. {@code FERRY_HOST_NAME}). {@code role} picks the process: {@code engine},
+ * {@code conductor} or {@code agent}.
  */
 @ConfigurationProperties(prefix = "ferry")
 public record FerryProperties(
@@ -57,6 +57,7 @@ public record FerryProperties(
       @DefaultValue("1.0") double ramAllocationRatio,
       @DefaultValue("1.0") double diskAllocationRatio,
       @DefaultValue("10m") Duration leasePeriod,
+      @DefaultValue("1") int maxConcurrentLiveMigrations,
       @DefaultValue Guest guest) {
 
     public HostInventory inventory() {
