@@ -1,0 +1,68 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.cli.FerryCommand.OutputFormat;
+import java.io.PrintWriter;
+
+/**
+ * Prints a command's result: the table rendering, or with {@code --output json} the same object
+ * through Jackson's pretty printer.
+ */
+public final class Output {
+  private final PrintWriter out;
+  private final OutputFormat format;
+
+  public Output(PrintWriter out, OutputFormat format) {
+    this.out = out;
+    this.format = format;
+  }
+
+  public boolean isJson() {
+    return format == OutputFormat.json;
+  }
+
+  public PrintWriter writer() {
+    return out;
+  }
+
+  /** Prints {@code value} as JSON, or runs {@code table} to print it for people. */
+  public void emit(Object value, Runnable table) {
+    if (isJson()) {
+      out.println(toJson(value));
+    } else {
+      table.run();
+    }
+    out.flush();
+  }
+
+  /** Prints {@code value} as JSON, or {@code text} for people. */
+  public void emit(Object value, String text) {
+    emit(value, () -> out.println(text));
+  }
+
+  public void println(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  public void print(TableWriter table) {
+    table.print(out);
+    out.flush();
+  }
+
+  public static String toJson(Object value) {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Built on first use only: Jackson costs start-up time a table does not need. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.ferry.cli;
+
+import dev.ferry.client.HostListing;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveSummary;
+import dev.ferry.model.Resources;
+import dev.ferry.move.MoveView;
+import dev.ferry.statemachine.StateMachine;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+/** The table renderings of Ferry's objects, shared by the commands. */
+public final class Views {
+  private Views() {}
+
+  public static TableWriter hostTable(List<HostListing> hosts) {
+    TableWriter t =
+        TableWriter.of("NAME", "STATUS", "STATE", "FORCED-DOWN", "VCPUS", "MEMORY_MB", "DISK_GB");
+    for (HostListing h : hosts) {
+      HostRecord r = h.record();
+      t.row(
+          r.name,
+          r.status,
+          state(r),
+          yesNo(r.forcedDown),
+          usage(h, Resources::vcpus),
+          usage(h, Resources::memoryMb),
+          usage(h, Resources::diskGb));
+    }
+    return t;
+  }
+
+  public static TableWriter hostDetails(HostListing h) {
+    HostRecord r = h.record();
+    TableWriter t =
+        TableWriter.details()
+            .row("Name:", r.name)
+            .row("Status:", r.status + (r.downReason != null ? " (" + r.downReason + ")" : ""))
+            .row(
+                "State:",
+                state(r) + (r.disabledReason != null ? " (" + r.disabledReason + ")" : ""))
+            .row("Forced down:", yesNo(r.forcedDown))
+            .row("Status changed:", time(r.statusChangedAtMillis))
+            .row("Hypervisor:", hypervisor(r))
+            .row("Libvirt URI:", r.libvirtUri)
+            .row("Migration URI:", r.migrationUri)
+            .row("Agent incarnation:", r.incarnation)
+            .row("vCPUs (used/cap):", usage(h, Resources::vcpus))
+            .row("Memory MB (used/cap):", usage(h, Resources::memoryMb))
+            .row("Disk GB (used/cap):", usage(h, Resources::diskGb));
+    t.row("Live-migration slots:", slots(r));
+    List<CleanupItem> cleanup = r.cleanup == null ? List.of() : r.cleanup;
+    t.row("Cleanup owed:", cleanup.isEmpty() ? "none" : cleanup.size() + " item(s)");
+    for (CleanupItem c : cleanup) {
+      t.row("", c.kind() + " instance " + c.instanceId() + " (" + c.reason() + ")");
+    }
+    if (r.unmanagedDomains != null && !r.unmanagedDomains.isEmpty()) {
+      t.row("Unmanaged domains:", String.join(", ", r.unmanagedDomains));
+    }
+    return t;
+  }
+
+  public static TableWriter serverTable(List<InstanceRecord> servers) {
+    TableWriter t =
+        TableWriter.of("NAME", "ID", "HOST", "FLAVOR", "VM_STATE", "TASK_STATE", "POWER_STATE");
+    for (InstanceRecord r : servers) {
+      t.row(
+          r.name,
+          r.id,
+          r.host,
+          r.flavor == null ? null : r.flavor.name(),
+          r.vmState,
+          r.taskState,
+          r.powerState);
+    }
+    return t;
+  }
+
+  public static TableWriter serverDetails(InstanceRecord r) {
+    return TableWriter.details()
+        .row("Name:", r.name)
+        .row("ID:", r.id)
+        .row("Host:", r.host)
+        .row(
+            "Flavor:",
+            r.flavor == null
+                ? null
+                : r.flavor.name()
+                    + " ("
+                    + r.flavor.vcpus()
+                    + " vCPU, "
+                    + r.flavor.memoryMb()
+                    + " MB, "
+                    + r.flavor.diskGb()
+                    + " GB)")
+        .row("VM state:", r.vmState)
+        .row("Task state:", r.taskState)
+        .row("Power state:", r.powerState)
+        .row("Epoch:", r.epoch)
+        .row(
+            "Current move:",
+            r.currentMoveId == null
+                ? "none"
+                : r.currentMoveType + " " + r.currentMoveId + " (" + r.currentMoveStatus + ")")
+        .row("Disk:", r.diskPath == null ? null : r.diskPath + (r.sharedStorage ? " (shared)" : ""))
+        .row("Adopted domain:", r.adoptedDomain)
+        .row("Created:", time(r.createdAtMillis))
+        .row("Last error:", r.lastError);
+  }
+
+  public static TableWriter moveHistory(InstanceRecord r) {
+    TableWriter t = TableWriter.of("MOVE", "TYPE", "SOURCE", "DEST", "STATUS", "STARTED", "ENDED");
+    if (r.moves != null) {
+      for (MoveSummary m : r.moves) {
+        t.row(
+            m.moveId(),
+            m.type(),
+            m.sourceHost(),
+            m.destHost(),
+            m.status(),
+            time(m.startedAtMillis()),
+            time(m.endedAtMillis()));
+      }
+    }
+    return t;
+  }
+
+  public static TableWriter moveDetails(MoveView v) {
+    return TableWriter.details()
+        .row("Move:", v.moveId())
+        .row("Type:", v.type())
+        .row("Server:", v.instanceId())
+        .row("Source host:", v.sourceHost())
+        .row("Destination host:", v.destHost())
+        .row("Status:", v.status() + (v.finished() ? " (finished)" : ""))
+        .row("Error:", v.error());
+  }
+
+  /** Every status change with its time (ISO-8601, UTC) and who caused it. */
+  public static TableWriter moveLog(MoveView v) {
+    TableWriter t = TableWriter.of("TIME", "FROM", "EVENT", "TO", "ACTOR");
+    if (v.log() != null) {
+      for (StateMachine.Change c : v.log()) {
+        t.row(time(c.atMillis()), c.from(), c.event(), c.to(), c.actor());
+      }
+    }
+    return t;
+  }
+
+  /** ISO-8601 in UTC, e.g. {@code 2026-11-21T22:06:50.123Z}; 0 prints as {@code -}. */
+  public static String time(long epochMillis) {
+    return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+
+  private static String usage(HostListing h, ToIntFunction<Resources> part) {
+    if (h.capacity() == null) {
+      return null;
+    }
+    int used = h.used() == null ? 0 : part.applyAsInt(h.used());
+    return used + "/" + part.applyAsInt(h.capacity());
+  }
+
+  private static String slots(HostRecord r) {
+    List<String> holders = r.slotHolders == null ? List.of() : r.slotHolders;
+    List<String> queue = r.slotQueue == null ? List.of() : r.slotQueue;
+    StringBuilder b =
+        new StringBuilder(holders.size() + "/" + r.maxConcurrentLiveMigrations + " in use");
+    if (!holders.isEmpty()) {
+      b.append(" (").append(String.join(", ", holders)).append(')');
+    }
+    b.append(", ").append(queue.size()).append(" queued");
+    return b.toString();
+  }
+
+  private static String state(HostRecord r) {
+    return r.enabled ? "enabled" : "disabled";
+  }
+
+  private static String yesNo(boolean b) {
+    return b ? "yes" : "no";
+  }
+
+  private static String hypervisor(HostRecord r) {
+    if (r.hypervisorType == null) {
+      return null;
+    }
+    return r.hypervisorType + (r.hypervisorVersion > 0 ? " " + r.hypervisorVersion : "");
+  }
+}

@@ -1,0 +1,31 @@
+package dev.ferry.cli.host;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.client.FerryClient;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.Names;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry host set-up <name>}: unsets forced-down. */
+@Command(
+    name = "set-up",
+    description = "Unset a host's forced-down; it is UP again once its agent holds a lease.",
+    mixinStandardHelpOptions = true)
+public final class HostSetUpCommand extends ClientCommand {
+  @Parameters(paramLabel = "HOST", description = "The host's name.")
+  String name;
+
+  @Override
+  protected void validate() {
+    Names.requireValidName("host", name);
+  }
+
+  @Override
+  protected int run(FerryClient client, Output out) {
+    HostRecord host = client.unsetForceDown(name);
+    out.emit(host, "host " + host.name + ": no longer forced down (status " + host.status + ")");
+    return 0;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.ferry.cli.move;
+
+import dev.ferry.cli.GroupCommand;
+import picocli.CommandLine.Command;
+
+/** {@code ferry migration ...}: moves. */
+@Command(
+    name = "migration",
+    description = "Inspect moves (migrations, resizes).",
+    mixinStandardHelpOptions = true,
+    subcommands = {MigrationShowCommand.class})
+public final class MigrationCommand extends GroupCommand {}

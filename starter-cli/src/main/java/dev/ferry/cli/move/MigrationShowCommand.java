@@ -1,0 +1,34 @@
+package dev.ferry.cli.move;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.cli.Views;
+import dev.ferry.client.FerryClient;
+import dev.ferry.move.MoveView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry migration show <server|move-id>}: a move and every status change. */
+@Command(
+    name = "show",
+    description =
+        "Show a move and every status change with its time (UTC) and actor. Given a server,"
+            + " shows its current move, else its last one.",
+    mixinStandardHelpOptions = true)
+public final class MigrationShowCommand extends ClientCommand {
+  @Parameters(paramLabel = "SERVER|MOVE-ID", description = "Server name or id, or a move id.")
+  String target;
+
+  @Override
+  protected int run(FerryClient client, Output out) {
+    MoveView view = client.move(target);
+    out.emit(
+        view,
+        () -> {
+          out.print(Views.moveDetails(view));
+          out.println("");
+          out.print(Views.moveLog(view));
+        });
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.ferry.cli.move;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.client.FerryClient;
+import dev.ferry.model.Flavors;
+import dev.ferry.model.MoveType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry resize <server> --flavor F [--host H] [--confirm-window S] [--wait]}. */
+@Command(
+    name = "resize",
+    description =
+        "Resize a server to another flavor; it then waits in VERIFY_RESIZE for"
+            + " 'resize-confirm' or 'resize-revert'.",
+    mixinStandardHelpOptions = true)
+public final class ResizeCommand extends ClientCommand {
+  @Parameters(paramLabel = "SERVER", description = "Server name or id.")
+  String server;
+
+  @Option(names = "--flavor", required = true, paramLabel = "FLAVOR", description = "New flavor.")
+  String flavor;
+
+  @Mixin MoveOptions options;
+
+  @Override
+  protected void validate() {
+    Flavors.require(flavor);
+  }
+
+  @Override
+  protected int run(FerryClient client, Output out) {
+    String moveId = client.resize(server, flavor, options.host, options.confirmWindow());
+    return MoveFollower.report(client, out, options, MoveType.RESIZE, server, flavor, moveId);
+  }
+}

@@ -1,0 +1,20 @@
+package dev.ferry.cli.server;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.cli.Views;
+import dev.ferry.client.FerryClient;
+import dev.ferry.model.InstanceRecord;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code ferry server list}. */
+@Command(name = "list", description = "List servers.", mixinStandardHelpOptions = true)
+public final class ServerListCommand extends ClientCommand {
+  @Override
+  protected int run(FerryClient client, Output out) {
+    List<InstanceRecord> servers = client.servers();
+    out.emit(servers, () -> out.print(Views.serverTable(servers)));
+    return 0;
+  }
+}

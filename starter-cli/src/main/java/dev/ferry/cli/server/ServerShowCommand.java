@@ -1,0 +1,34 @@
+package dev.ferry.cli.server;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.cli.Views;
+import dev.ferry.client.FerryClient;
+import dev.ferry.model.InstanceRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry server show <server>}. */
+@Command(
+    name = "show",
+    description = "Show a server's record and its moves.",
+    mixinStandardHelpOptions = true)
+public final class ServerShowCommand extends ClientCommand {
+  @Parameters(paramLabel = "SERVER", description = "Server name or id.")
+  String server;
+
+  @Override
+  protected int run(FerryClient client, Output out) {
+    InstanceRecord record = client.server(server);
+    out.emit(
+        record,
+        () -> {
+          out.print(Views.serverDetails(record));
+          if (record.moves != null && !record.moves.isEmpty()) {
+            out.println("");
+            out.print(Views.moveHistory(record));
+          }
+        });
+    return 0;
+  }
+}

@@ -1,0 +1,16 @@
+package dev.ferry.client;
+
+/**
+ * A request that was accepted (or whose fate is unknown) but did not succeed: a build that ended in
+ * ERROR, a move that failed, a call that got no answer in time. Unlike a {@link
+ * dev.ferry.model.FerryRejection}, something may have changed; the message says what to look at.
+ */
+public final class FerryFailure extends RuntimeException {
+  public FerryFailure(String message) {
+    super(message);
+  }
+
+  public FerryFailure(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.client.FakeFerry;
+import dev.ferry.model.Names;
+import dev.ferry.model.VmState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands end to end against an in-process Temporal with fake entities. */
+class CommandsTest {
+  private static final Pattern ISO_UTC =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private FakeFerry ferry;
+
+  @BeforeEach
+  void setUp() {
+    ferry = new FakeFerry().standardCluster();
+  }
+
+  @AfterEach
+  void tearDown() {
+    ferry.close();
+  }
+
+  private Cli.Result ferry(String... args) {
+    return Cli.run(o -> ferry.client(), args);
+  }
+
+  private Cli.Result ok(String... args) {
+    Cli.Result r = ferry(args);
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals("", r.err(), r.toString());
+    return r;
+  }
+
+  private Cli.Result refused(String expected, String... args) {
+    Cli.Result r = ferry(args);
+    assertEquals(1, r.exit(), r.toString());
+    assertEquals(1, r.err().lines().count(), r.toString());
+    assertTrue(r.err().startsWith("ferry: error: "), r.toString());
+    assertTrue(r.err().contains(expected), r.toString());
+    return r;
+  }
+
+  private static boolean has(String text, String regex) {
+    return Pattern.compile(regex).matcher(text).find();
+  }
+
+  @Test
+  void hostListAsTableAndAsJson() throws Exception {
+    ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
+
+    List<String> lines = ok("host", "list").out().lines().toList();
+    assertEquals(
+        List.of("NAME", "STATUS", "STATE", "FORCED-DOWN", "VCPUS", "MEMORY_MB", "DISK_GB"),
+        List.of(lines.get(0).split("\\s+")));
+    assertEquals(
+        List.of("a", "UP", "enabled", "no", "1/4", "2048/4096", "20/40"),
+        List.of(lines.get(1).split("\\s+")));
+    assertEquals(
+        List.of("d", "UP", "disabled", "no", "0/8", "0/8192", "0/80"),
+        List.of(lines.get(4).split("\\s+")));
+
+    JsonNode hosts = JSON.readTree(ok("host", "list", "--output", "json").out());
+    assertEquals(4, hosts.size());
+    assertEquals("c", hosts.get(2).get("record").get("name").asText());
+    assertEquals("DOWN", hosts.get(2).get("record").get("status").asText());
+  }
+
+  @Test
+  void hostShowEnableDisableSetDownSetUp() {
+    assertTrue(ok("host", "show", "a").out().contains("Hypervisor:"));
+    assertEquals(
+        "host a: disabled (patching)\n", ok("host", "disable", "a", "--reason", "patching").out());
+    assertTrue(ok("host", "show", "a").out().contains("disabled (patching)"));
+    assertEquals("host a: enabled\n", ok("host", "enable", "a").out());
+    assertTrue(ok("host", "set-down", "b").out().startsWith("host b: forced down"));
+    assertTrue(ok("host", "set-up", "b").out().startsWith("host b: no longer forced down"));
+    refused("unknown host 'zz'", "host", "show", "zz");
+  }
+
+  @Test
+  void serverCreateListShowDelete() throws Exception {
+    Cli.Result created =
+        ok("server", "create", "--name", "web1", "--flavor", "m1.tiny", "--host", "a");
+    assertTrue(has(created.out(), "VM state:\\s+ACTIVE"), created.out());
+
+    List<String> lines = ok("server", "list").out().lines().toList();
+    assertEquals(2, lines.size(), lines.toString());
+    String[] row = lines.get(1).split("\\s+");
+    assertEquals(
+        List.of("web1", "a", "m1.tiny", "ACTIVE", "NONE", "RUNNING"),
+        List.of(row[0], row[2], row[3], row[4], row[5], row[6]));
+
+    JsonNode shown = JSON.readTree(ok("--output", "json", "server", "show", "web1").out());
+    assertEquals("web1", shown.get("name").asText());
+    assertEquals("ACTIVE", shown.get("vmState").asText());
+
+    refused(
+        "server name 'web1' is taken",
+        "server",
+        "create",
+        "--name",
+        "web1",
+        "--flavor",
+        "m1.tiny",
+        "--host",
+        "b");
+    refused(
+        "unknown flavor 'm9.huge'", "server", "create", "--name", "web2", "--flavor", "m9.huge");
+
+    assertTrue(ok("server", "delete", "web1").out().startsWith("deleted server web1 ("));
+    assertEquals(1, ok("server", "list").out().lines().count());
+  }
+
+  @Test
+  void migrateWaitShowConfirm() {
+    ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
+
+    Cli.Result migrated = ok("migrate", "web1", "--host", "b", "--confirm-window", "0", "--wait");
+    assertTrue(has(migrated.out(), "Status:\\s+finished\n"), migrated.out());
+    assertTrue(migrated.out().contains("confirm with: ferry resize-confirm web1"), migrated.out());
+
+    Cli.Result shown = ok("migration", "show", "web1");
+    List<String> log = shown.out().lines().dropWhile(l -> !l.startsWith("TIME")).skip(1).toList();
+    assertEquals(4, log.size(), shown.out());
+    for (String entry : log) {
+      assertTrue(ISO_UTC.matcher(entry.split("\\s+")[0]).matches(), entry);
+    }
+    assertEquals(
+        List.of("POST_MIGRATING", "FINISHED_AT_DEST", "FINISHED", "ferry"),
+        List.of(log.get(3).split("\\s+")).subList(1, 5));
+
+    refused("server web1 is busy with move", "migrate", "web1", "--host", "b");
+
+    Cli.Result confirmed = ok("resize-confirm", "web1");
+    assertTrue(has(confirmed.out(), "Status:\\s+confirmed \\(finished\\)"), confirmed.out());
+    refused("server web1 has no resize awaiting confirmation", "resize-confirm", "web1");
+  }
+
+  @Test
+  void migrateWithoutWaitPrintsTheMoveId() throws Exception {
+    ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
+    JsonNode started = JSON.readTree(ok("migrate", "web1", "--output", "json").out());
+    String moveId = started.get("moveId").asText();
+    assertTrue(Names.isUuid(moveId), moveId);
+    assertEquals(Names.moveWorkflowId(moveId), started.get("workflowId").asText());
+    assertEquals("COLD_MIGRATION", started.get("type").asText());
+  }
+
+  @Test
+  void aFailedMoveWithWaitExitsOne() {
+    ferry.server("doomed1", "m1.tiny", "a", VmState.ACTIVE);
+    refused("no space left on destination", "migrate", "doomed1", "--host", "b", "--wait");
+  }
+
+  @Test
+  void resizeRefusalsAreOneLine() {
+    ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
+    refused("server web1 already has flavor m1.small", "resize", "web1", "--flavor", "m1.small");
+    refused("is already on host a", "resize", "web1", "--flavor", "m1.medium", "--host", "a");
+    refused("unknown host 'zz'", "resize", "web1", "--flavor", "m1.medium", "--host", "zz");
+    refused("host c is DOWN", "migrate", "web1", "--host", "c");
+    refused("unknown server 'nope'", "migrate", "nope");
+  }
+
+  @Test
+  void resizeWaitThenRevert() {
+    ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
+    ok("resize", "web1", "--flavor", "m1.small", "--host", "b", "--wait");
+    Cli.Result reverted = ok("resize-revert", "web1");
+    assertTrue(reverted.out().contains("reverted (finished)"), reverted.out());
+  }
+
+  @Test
+  void historyExportToStdoutAndToAFile(@TempDir Path dir) throws Exception {
+    JsonNode history = JSON.readTree(ok("history", "export", Names.PLACEMENT_WORKFLOW_ID).out());
+    assertTrue(history.get("events").size() > 0);
+
+    Path file = dir.resolve("sub/placement.json");
+    Cli.Result r = ok("history", "export", Names.PLACEMENT_WORKFLOW_ID, "-o", file.toString());
+    assertTrue(r.out().startsWith("wrote the history of ferry-placement to "), r.out());
+    assertTrue(JSON.readTree(Files.readString(file)).get("events").size() > 0);
+
+    refused("no workflow 'nope'", "history", "export", "nope");
+  }
+}

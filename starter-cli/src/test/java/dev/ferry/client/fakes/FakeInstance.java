@@ -1,0 +1,124 @@
+package dev.ferry.client.fakes;
+
+import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveOutcome;
+import dev.ferry.model.MoveProgress;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveSummary;
+import dev.ferry.model.Names;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveInput;
+import dev.ferry.resize.ResizeWorkflow;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+
+/**
+ * TEST ONLY: an instance record. A BUILDING record becomes ACTIVE after 300 ms, or ERROR when its
+ * name starts with {@code fail}. Moves start ResizeWorkflow children.
+ */
+public class FakeInstance implements InstanceWorkflow {
+  public static final String BUILD_ERROR = "spawn failed: no disk image";
+
+  private final InstanceRecord record;
+  private boolean deleted;
+
+  @WorkflowInit
+  public FakeInstance(InstanceRecord record) {
+    this.record = record;
+  }
+
+  @Override
+  public void run(InstanceRecord ignored) {
+    if (record.vmState == VmState.BUILDING) {
+      record.taskState = TaskState.SPAWNING;
+      Workflow.sleep(Duration.ofMillis(300));
+      record.taskState = TaskState.NONE;
+      if (record.name.startsWith("fail")) {
+        record.vmState = VmState.ERROR;
+        record.lastError = BUILD_ERROR;
+      } else {
+        record.vmState = VmState.ACTIVE;
+        record.powerState = PowerState.RUNNING;
+      }
+    }
+    Workflow.await(() -> deleted);
+  }
+
+  @Override
+  public String startMove(MoveRequest request) {
+    String workflowId = Names.moveWorkflowId(request.moveId());
+    ResizeWorkflow child =
+        Workflow.newChildWorkflowStub(
+            ResizeWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .build());
+    record.currentMoveId = request.moveId();
+    record.currentMoveType = request.type();
+    record.currentMoveStatus = "pre-migrating";
+    Async.function(child::run, new MoveInput(request, record));
+    Workflow.getWorkflowExecution(child).get();
+    return workflowId;
+  }
+
+  @Override
+  public void validateStartMove(MoveRequest request) {
+    if (record.isBusy()) {
+      throw FakePlacement.reject(
+          Reason.INSTANCE_BUSY, "instance " + record.id + " is busy with " + record.currentMoveId);
+    }
+  }
+
+  @Override
+  public InstanceRecord delete() {
+    record.vmState = VmState.DELETED;
+    deleted = true;
+    return record;
+  }
+
+  @Override
+  public void validateDelete() {
+    if (record.isBusy()) {
+      throw FakePlacement.reject(Reason.INSTANCE_BUSY, "busy with " + record.currentMoveId);
+    }
+  }
+
+  @Override
+  public void moveProgress(MoveProgress progress) {
+    record.currentMoveStatus = progress.status();
+    if (progress.vmState() != null) {
+      record.vmState = progress.vmState();
+    }
+  }
+
+  @Override
+  public void moveClosed(MoveOutcome o) {
+    String source = record.host;
+    record.host = o.host();
+    record.flavor = o.flavor();
+    record.epoch = o.epoch();
+    record.vmState = o.vmState();
+    record.taskState = TaskState.NONE;
+    record.currentMoveId = null;
+    record.currentMoveType = null;
+    record.currentMoveStatus = null;
+    record.addMove(
+        new MoveSummary(
+            o.moveId(), null, source, o.host(), o.status(), 0, Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public InstanceRecord get() {
+    return record;
+  }
+}
