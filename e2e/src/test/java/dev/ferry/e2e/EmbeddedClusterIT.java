@@ -127,6 +127,28 @@ class EmbeddedClusterIT {
   }
 
   @Test
+  @Order(4)
+  void anAgentWithAnUnreachableLibvirtUriExitsWithAClearErrorAndRegistersNothing() {
+    String uri = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
+    Processes.Result result =
+        Processes.run(
+            List.of(
+                "java",
+                "-jar",
+                FerryCluster.ROOT.resolve("worker/target/ferry-worker-exec.jar").toString(),
+                "--ferry.role=agent",
+                "--ferry.host.name=h9",
+                "--ferry.host.libvirt-uri=" + uri,
+                "--ferry.temporal.target=localhost:" + cluster.port()),
+            java.util.Map.of(),
+            Duration.ofSeconds(90));
+    assertEquals(1, result.exitCode(), result::all);
+    assertTrue(result.stderr().contains("ferry-worker: error: "), result::all);
+    assertTrue(result.stderr().contains(uri), result::all);
+    assertEquals(2, cluster.json("host", "list").size(), "no host h9 was registered");
+  }
+
+  @Test
   @Order(5)
   void adoptsADomainFerryDidNotDefine() {
     JsonNode unmanaged = cluster.json("host", "show", "h1").get("record").get("unmanagedDomains");

@@ -19,18 +19,20 @@ public class FerryWorkerApplication {
     }
   }
 
-  private static String rootMessage(Throwable t) {
-    String message = t.getMessage();
+  /** Ferry's own words where there are some (they name the URI or target), else the root cause. */
+  static String rootMessage(Throwable t) {
+    String deepest = t.getMessage();
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c.getMessage() != null) {
-        message = c.getMessage();
+      if (c.getMessage() == null) {
+        continue;
       }
-      if (c instanceof IllegalStateException || c instanceof IllegalArgumentException) {
-        if (c.getMessage() != null && !c.getMessage().startsWith("Failed to start bean")) {
-          return c.getMessage();
-        }
+      if (c.getClass().getName().startsWith("dev.ferry.")
+          || (c instanceof IllegalStateException
+              && !c.getMessage().startsWith("Failed to start"))) {
+        return c.getMessage();
       }
+      deepest = c.getMessage();
     }
-    return message;
+    return deepest;
   }
 }
