@@ -1,13 +1,8 @@
 package dev.ferry.worker.conductor;
 
-import dev.ferry.entities.client.HostMovesActivitiesImpl;
 import dev.ferry.entities.client.HostRecordActivitiesImpl;
 import dev.ferry.entities.client.PlacementActivitiesImpl;
 import dev.ferry.entities.client.WorkflowInspectionActivitiesImpl;
-import dev.ferry.evacuate.EvacuationWorkflowImpl;
-import dev.ferry.evacuate.HostDrainWorkflowImpl;
-import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
-import dev.ferry.fencing.FencingActivitiesImpl;
 import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.instance.AdoptionWorkflowImpl;
 import dev.ferry.instance.InstanceWorkflowImpl;
@@ -54,17 +49,11 @@ public class Conductor implements SmartLifecycle {
         HostWorkflowImpl.class,
         InstanceWorkflowImpl.class,
         AdoptionWorkflowImpl.class,
-        ResizeWorkflowImpl.class,
-        EvacuationWorkflowImpl.class,
-        HostEvacuationWorkflowImpl.class,
-        HostDrainWorkflowImpl.class);
+        ResizeWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new PlacementActivitiesImpl(client),
         new HostRecordActivitiesImpl(client),
-        new WorkflowInspectionActivitiesImpl(client),
-        // fencing runs here, never on the queue of the host being fenced
-        new FencingActivitiesImpl(properties.fencing().config()),
-        new HostMovesActivitiesImpl(client));
+        new WorkflowInspectionActivitiesImpl(client));
     factory.start();
     PlacementBootstrap.ensure(client, properties.conductor().settings());
     log.info(
