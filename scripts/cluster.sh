@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs Ferry's processes on this machine, each a separate JVM with its own log and pid file:
 # the engine (Temporal's Java test server on $FERRY_PORT), the conductor, and one host agent per
-# host. Hosts are libvirt test:/// hosts here; testbed/ runs agents against real libvirt daemons.
+# host. Hosts are libvirt test:/// hosts, or with FERRY_TESTBED=1 the real libvirt daemons of
+# testbed/ (hosts-up.sh first): each agent then runs inside its host's mount and UTS namespaces
+# (testbed/host-exec.sh) with the arguments testbed/agent-args.sh prints.
 #
 #   cluster.sh up [HOST...]        engine + conductor + agents (default hosts: h1 h2)
 #   cluster.sh start engine|conductor|agent HOST
@@ -36,7 +38,7 @@ launch() { # name args...
   alive "$name" && { echo "$name already running (pid $(cat "$STATE/pids/$name.pid"))"; return 0; }
   : > "$STATE/logs/$name.log"
   # shellcheck disable=SC2086
-  setsid java $JAVA_OPTS -jar "$JAR" --ferry.temporal.target=localhost:$PORT "$@" \
+  setsid ${LAUNCH_PREFIX:-} java $JAVA_OPTS -jar "$JAR" --ferry.temporal.target=localhost:$PORT "$@" \
     >> "$STATE/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$name.pid"
 }
@@ -69,6 +71,11 @@ start() {
       wait_for_log conductor "Ferry conductor polling" 90 ;;
     agent)
       local host=$2 xml
+      if [ "${FERRY_TESTBED:-0}" = 1 ]; then
+        local args; mapfile -t args < <("$FERRY_HOME/testbed/agent-args.sh" "$host")
+        LAUNCH_PREFIX="$FERRY_HOME/testbed/host-exec.sh $host --" launch "agent-$host" "${args[@]}"
+        wait_for_log "agent-$host" "Ferry host agent $host" 90; return
+      fi
       if [ ! -f "$STATE/hosts/$host/node.xml" ]; then xml=$(node_xml "$host"); else xml=$STATE/hosts/$host/node.xml; fi
       launch "agent-$host" --ferry.role=agent --ferry.host.name="$host" \
         --ferry.host.libvirt-uri="test://$xml" --ferry.host.vcpus=16 --ferry.host.memory-mb=16384 \

@@ -55,14 +55,37 @@ export PATH=/bin:/sbin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
 mount -t tmpfs -o mode=1777 tmp /tmp
 modprobe -a button evdev virtio_pci virtio_blk 2>/dev/null
-DIRTY=0
-for a in $(cat /proc/cmdline); do case $a in dirty=*) DIRTY=${a#dirty=};; esac; done
+DIRTY=0 FILL=0
+for a in $(cat /proc/cmdline); do case $a in dirty=*) DIRTY=${a#dirty=};; diskfill=*) FILL=${a#diskfill=};; esac; done
 MEM=$(awk '/^MemTotal:/{print $2}' /proc/meminfo)
 CPUS=$(grep -c '^processor' /proc/cpuinfo)
 DISKS=$(cd /sys/block 2>/dev/null && ls -d vd* 2>/dev/null | tr '\n' ',' | sed 's/,$//')
 echo "FERRY-GUEST boot mem_kib=$MEM vcpus=$CPUS dirty_mib=$DIRTY disks=${DISKS:-none}"
 # power button: acpid reads /dev/input/event* and runs /etc/acpi/PWRF/00000080
 acpid -c /etc/acpi -l /dev/null
+# disk check: sector 0 of vda holds "FERRYDISK id=<uuid> mib=<N> md5=<sum of MiB 1..N>". Found:
+# the data is read back and checked (FERRY-GUEST disk ok|CORRUPT). Not found and diskfill=N > 0:
+# N MiB of random data are written once (first boot only), then the marker. So a disk that was
+# copied to another host proves itself at the next boot there, and is never written again.
+if [ -b /dev/vda ]; then
+  ( M=$(dd if=/dev/vda bs=512 count=1 2>/dev/null | tr -d '\000' | head -1)
+    case $M in
+      FERRYDISK\ *)
+        ID=${M#*id=}; ID=${ID%% *}; N=${M#*mib=}; N=${N%% *}; SUM=${M#*md5=}; SUM=${SUM%% *}
+        GOT=$(dd if=/dev/vda bs=1M skip=1 count="$N" 2>/dev/null | md5sum | cut -d' ' -f1)
+        if [ "$GOT" = "$SUM" ]; then echo "FERRY-GUEST disk ok id=$ID mib=$N md5=$GOT"
+        else echo "FERRY-GUEST disk CORRUPT id=$ID mib=$N md5=$GOT expected=$SUM"; fi ;;
+      *)
+        if [ "$FILL" -gt 0 ]; then
+          ID=$(cat /proc/sys/kernel/random/uuid)
+          dd if=/dev/urandom of=/dev/vda bs=1M seek=1 count="$FILL" conv=fsync 2>/dev/null
+          SUM=$(dd if=/dev/vda bs=1M skip=1 count="$FILL" 2>/dev/null | md5sum | cut -d' ' -f1)
+          printf 'FERRYDISK id=%s mib=%s md5=%s \n' "$ID" "$FILL" "$SUM" | dd of=/dev/vda conv=fsync,notrunc 2>/dev/null
+          sync
+          echo "FERRY-GUEST disk wrote id=$ID mib=$FILL md5=$SUM"
+        fi ;;
+    esac ) &
+fi
 # memory dirtier: rewrites DIRTY MiB of random (incompressible) data once every second
 if [ "$DIRTY" -gt 0 ]; then
   dd if=/dev/urandom of=/tmp/src bs=1M count=$DIRTY 2>/dev/null

@@ -5,20 +5,24 @@
 FERRY_TB=${FERRY_TB:-/var/tmp/ferry-testbed}
 TB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TB_NET=${FERRY_TB_SUBNET:-198.51.100}          # TEST-NET-2, configured only inside our namespaces
-TB_FABRIC=ferry-fabric                          # netns holding the bridge
+# Prefix of the network namespaces: two test beds (e.g. CI's and a developer's) can run side by side
+# when their FERRY_TB and FERRY_TB_NS differ (their 198.51.100.x networks never meet).
+FERRY_TB_NS=${FERRY_TB_NS:-ferry}
+[[ $FERRY_TB_NS =~ ^[a-z][a-z0-9]{0,11}$ ]] || { echo "[testbed] ERROR: bad FERRY_TB_NS '$FERRY_TB_NS'" >&2; exit 1; }
+TB_FABRIC=$FERRY_TB_NS-fabric                   # netns holding the bridge
 TB_HOSTS=$FERRY_TB/hosts                        # per-host state dirs
 TB_GUEST=$FERRY_TB/guest                        # vmlinuz + initrd.img (same path on every host)
 TB_SHARED=$FERRY_TB/shared                      # = /var/lib/ferry/shared on every host
 TB_CONSOLES=$FERRY_TB/consoles                  # serial console logs (same path everywhere)
 TB_DOMAINS=$FERRY_TB/domains                    # rendered domain XML
-export FERRY_TB
+export FERRY_TB FERRY_TB_NS
 
 tb_log() { echo "[testbed] $*" >&2; }
 tb_die() { echo "[testbed] ERROR: $*" >&2; exit 1; }
 tb_need_root() { [ "$(id -u)" = 0 ] || tb_die "must run as root"; }
 
 # netns of a host (host names are DNS-like: letters, digits, '-')
-tb_netns() { echo "ferry-$1"; }
+tb_netns() { echo "$FERRY_TB_NS-$1"; }
 tb_check_name() {
   [[ $1 =~ ^[a-z][a-z0-9-]{0,30}$ ]] || tb_die "bad host name '$1' (use [a-z][a-z0-9-]*)"
 }

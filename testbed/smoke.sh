@@ -117,5 +117,5 @@ echo "  harness processes before teardown: $(echo $pids | wc -w)"
 timed "$TB_DIR/hosts-down.sh"; t hosts_down
 left=""; for p in $pids; do if tb_pid_alive "$p"; then left="$left $p"; fi; done
 check "no harness processes left" [ -z "$left" ]
-check "no harness namespaces left" bash -c "! ip netns list | grep -q '^ferry-'"
+check "no harness namespaces left" bash -c "! ip netns list | grep -q '^$FERRY_TB_NS-'"
 rm -f "$TB_SHARED/$VM.qcow2"

@@ -1,7 +1,10 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.evacuate.EvacuateCommand;
 import dev.ferry.cli.history.HistoryCommand;
 import dev.ferry.cli.host.HostCommand;
+import dev.ferry.cli.live.LiveMigrateCommand;
+import dev.ferry.cli.live.LiveMigrationCommand;
 import dev.ferry.cli.move.MigrateCommand;
 import dev.ferry.cli.move.MigrationCommand;
 import dev.ferry.cli.move.ResizeCommand;
@@ -37,10 +40,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
       HostCommand.class,
       ServerCommand.class,
       MigrateCommand.class,
+      EvacuateCommand.class,
       ResizeCommand.class,
       ResizeConfirmCommand.class,
       ResizeRevertCommand.class,
       MigrationCommand.class,
+      LiveMigrateCommand.class,
+      LiveMigrationCommand.class,
       HistoryCommand.class,
       CommandLine.HelpCommand.class
     })

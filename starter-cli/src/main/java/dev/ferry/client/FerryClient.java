@@ -1,8 +1,18 @@
 package dev.ferry.client;
 
+import dev.ferry.evacuate.FenceMethods;
+import dev.ferry.evacuate.HostDrainWorkflow;
+import dev.ferry.evacuate.HostEvacuationWorkflow;
+import dev.ferry.evacuate.HostMoves;
+import dev.ferry.evacuate.HostMovesInput;
+import dev.ferry.evacuate.HostMovesView;
 import dev.ferry.host.HostWorkflow;
 import dev.ferry.instance.AdoptionWorkflow;
 import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.live.LiveMigrationView;
+import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavor;
@@ -24,8 +34,12 @@ import dev.ferry.placement.PlacementWorkflow;
 import dev.ferry.resize.ResizeWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -75,6 +89,8 @@ public final class FerryClient implements AutoCloseable {
   static final Duration SLOW_UPDATE_TIMEOUT = Duration.ofMinutes(5);
 
   private static final Set<VmState> MOVABLE = EnumSet.of(VmState.ACTIVE, VmState.STOPPED);
+  private static final Set<VmState> EVACUABLE =
+      EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR);
 
   private final WorkflowClient client;
   private final WorkflowServiceStubs ownedStubs;
@@ -300,6 +316,28 @@ public final class FerryClient implements AutoCloseable {
    */
   public InstanceRecord createServer(
       String name, String flavorName, String host, Duration timeout) {
+    return createServer(name, flavorName, host, timeout, 0, false);
+  }
+
+  /**
+   * Creates a server with a root disk: a qcow2 of {@code diskSizeMb} MiB that the host's agent
+   * creates in its local instances directory, or in its shared one when {@code sharedDisk}.
+   *
+   * @param diskSizeMb 0 for no disk
+   */
+  public InstanceRecord createServer(
+      String name,
+      String flavorName,
+      String host,
+      Duration timeout,
+      long diskSizeMb,
+      boolean sharedDisk) {
+    if (diskSizeMb < 0) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the disk size cannot be negative");
+    }
+    if (sharedDisk && diskSizeMb == 0) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "a shared disk needs a disk size");
+    }
     Names.requireValidName("server", name);
     Flavor flavor = Flavors.require(flavorName);
     Duration wait = timeout == null ? DEFAULT_BUILD_TIMEOUT : requirePositive(timeout, "timeout");
@@ -318,6 +356,8 @@ public final class FerryClient implements AutoCloseable {
     record.name = name;
     record.flavor = flavor;
     record.host = chosen;
+    record.diskSizeMb = diskSizeMb;
+    record.sharedStorage = sharedDisk;
     record.vmState = VmState.BUILDING;
     record.createdAtMillis = System.currentTimeMillis();
     try {
@@ -446,6 +486,200 @@ public final class FerryClient implements AutoCloseable {
   }
 
   /**
+   * Evacuates a server off its failed host: fence the host, rebuild the server elsewhere from its
+   * record. Returns the move id; a second request while one runs returns the running one.
+   *
+   * @param destHost null lets the scheduler pick
+   * @param fenceMethod confirmed-off, libvirt-destroy, ipmi or redfish; null = the conductor's
+   *     default
+   * @throws FerryRejection HOST_IN_USE while the server's host is UP and not forced down (Nova's
+   *     ComputeServiceInUse), and the other refusals: nothing was changed
+   */
+  public String evacuate(String server, String destHost, String fenceMethod) {
+    InstanceRecord record = server(server);
+    String label = record.name != null ? record.name : record.id;
+    if (record.isBusy() && record.currentMoveType == MoveType.EVACUATION) {
+      return record.currentMoveId; // the running evacuation answers (Nova does the same)
+    }
+    if (record.isBusy()) {
+      throw new FerryRejection(
+          Reason.INSTANCE_BUSY,
+          "server "
+              + label
+              + " is busy with move "
+              + record.currentMoveId
+              + ": wait for it, or see 'ferry migration show "
+              + label
+              + "'");
+    }
+    if (!EVACUABLE.contains(record.vmState)) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "server "
+              + label
+              + " is "
+              + record.vmState
+              + ": only ACTIVE, STOPPED or ERROR servers can be evacuated");
+    }
+    if (fenceMethod != null && !FenceMethods.ALL.contains(fenceMethod)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "unknown fencing method '"
+              + fenceMethod
+              + "': use one of "
+              + String.join(", ", FenceMethods.ALL));
+    }
+    HostRecord source = host(record.host);
+    if (source.isAlive()) {
+      throw hostInUse(source.name);
+    }
+    if (destHost != null) {
+      Names.requireValidName("host", destHost);
+      if (destHost.equals(record.host)) {
+        throw new FerryRejection(
+            Reason.SAME_HOST,
+            "server " + label + " is on host " + destHost + ", the failed one: pick another host");
+      }
+      requireUsable(findHost(placement(), destHost).orElseThrow(() -> unknownHost(destHost)));
+    }
+    MoveRequest request =
+        new MoveRequest(
+            ids.get(), MoveType.EVACUATION, record.id, destHost, null, null, user, fenceMethod);
+    String workflowId =
+        call(
+            "start evacuation of server " + label,
+            () -> instanceStub(record.id).startMove(request),
+            () -> unknownInstance(server));
+    return stripMovePrefix(workflowId);
+  }
+
+  /**
+   * Evacuates every server of a failed host, at most {@code concurrency} at a time (a server-side
+   * workflow; a second request while one runs joins it). Returns its workflow id.
+   *
+   * @throws FerryRejection HOST_IN_USE while the host is UP and not forced down
+   */
+  public String evacuateHost(String host, int concurrency, String fenceMethod) {
+    HostRecord record = host(host);
+    if (record.isAlive()) {
+      throw hostInUse(host);
+    }
+    if (fenceMethod != null && !FenceMethods.ALL.contains(fenceMethod)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "unknown fencing method '"
+              + fenceMethod
+              + "': use one of "
+              + String.join(", ", FenceMethods.ALL));
+    }
+    String workflowId = HostMoves.evacuationWorkflowId(host);
+    HostEvacuationWorkflow stub =
+        client.newWorkflowStub(
+            HostEvacuationWorkflow.class,
+            hostMovesOptions(workflowId, "evacuate every server of failed host " + host));
+    HostMovesInput input =
+        new HostMovesInput(host, requireConcurrency(concurrency), user, fenceMethod);
+    call("start evacuation of host " + host, () -> WorkflowClient.start(stub::run, input), null);
+    return workflowId;
+  }
+
+  /**
+   * Drains an UP host: disables it, then live-migrates its servers away, at most {@code
+   * concurrency} at a time (Nova's host-evacuate-live, server-side). Returns its workflow id.
+   *
+   * @throws FerryRejection HOST_UNAVAILABLE when the host is down (evacuate it instead)
+   */
+  public String drainHost(String host, int concurrency) {
+    HostRecord record = host(host);
+    if (!record.isAlive()) {
+      throw new FerryRejection(
+          Reason.HOST_UNAVAILABLE,
+          "host "
+              + host
+              + " is "
+              + (record.forcedDown ? "forced down" : "DOWN")
+              + ": live migration needs its agent; if it has failed, use 'ferry host evacuate "
+              + host
+              + "'");
+    }
+    String workflowId = HostMoves.drainWorkflowId(host);
+    HostDrainWorkflow stub =
+        client.newWorkflowStub(
+            HostDrainWorkflow.class,
+            hostMovesOptions(workflowId, "drain host " + host + " (live-migrate its servers)"));
+    HostMovesInput input = new HostMovesInput(host, requireConcurrency(concurrency), user, null);
+    call("start drain of host " + host, () -> WorkflowClient.start(stub::run, input), null);
+    return workflowId;
+  }
+
+  /**
+   * A host evacuation's or drain's progress ({@code host-evacuation:<h>} / {@code host-drain:<h>}).
+   */
+  public HostMovesView hostMoves(String workflowId) {
+    return call(
+        "query " + workflowId,
+        () -> client.newUntypedWorkflowStub(workflowId).query("progress", HostMovesView.class),
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "no " + workflowId + " has run"));
+  }
+
+  /** Polls a host evacuation or drain until it is no longer running. */
+  public HostMovesView awaitHostMoves(String workflowId, Duration timeout) {
+    Duration wait = requirePositive(timeout, "timeout");
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      HostMovesView view = hostMoves(workflowId);
+      if (!"running".equals(view.status())) {
+        return view;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new FerryFailure(
+            workflowId
+                + " is still running after "
+                + seconds(wait)
+                + " ("
+                + view.done()
+                + " done, "
+                + view.running()
+                + " running, "
+                + view.pending()
+                + " pending); it goes on");
+      }
+      sleep(POLL);
+    }
+  }
+
+  private static WorkflowOptions hostMovesOptions(String workflowId, String summary) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(Names.CONDUCTOR_QUEUE)
+        // a second request while one runs joins it; a finished one may run again
+        .setWorkflowIdConflictPolicy(
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setStaticSummary(summary)
+        .build();
+  }
+
+  private static int requireConcurrency(int concurrency) {
+    if (concurrency < 1) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the concurrency must be at least 1");
+    }
+    return concurrency;
+  }
+
+  private static FerryRejection hostInUse(String host) {
+    return new FerryRejection(
+        Reason.HOST_IN_USE,
+        "host "
+            + host
+            + " is UP and not forced down: evacuation is only for a failed host. If it has"
+            + " failed, force it down first ('ferry host set-down "
+            + host
+            + "'); to empty a running host, use 'ferry host drain "
+            + host
+            + "'");
+  }
+
+  /**
    * Polls a move's {@code status} query until its status is one of {@code untilStatuses} (any
    * spelling: {@code finished}, {@code FINISHED}; {@code pre-migrating}, {@code PRE_MIGRATING}) or
    * it has finished.
@@ -477,6 +711,185 @@ public final class FerryClient implements AutoCloseable {
       }
       sleep(POLL);
     }
+  }
+
+  // ---------------------------------------------------------------- live migration
+
+  /**
+   * Live-migrates a server (Nova's os-migrateLive) and returns the move id at once. Quick refusals
+   * come first, from here; the move's own pre-checks follow ({@link #awaitLiveChecks}).
+   *
+   * @param destHost null lets placement propose (the next candidate is tried when one fails)
+   * @param options null fields take the cluster's defaults
+   */
+  public String liveMigrate(String server, String destHost, LiveMigrationOptions options) {
+    InstanceRecord record = server(server);
+    String label = record.name != null ? record.name : record.id;
+    if (record.isBusy()) {
+      throw new FerryRejection(
+          Reason.INSTANCE_BUSY,
+          "server "
+              + label
+              + " is busy with move "
+              + record.currentMoveId
+              + ": wait for it, or see 'ferry migration show "
+              + label
+              + "'");
+    }
+    if (record.vmState != VmState.ACTIVE && record.vmState != VmState.PAUSED) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "server "
+              + label
+              + " is "
+              + record.vmState
+              + ": only ACTIVE or PAUSED servers can be live-migrated");
+    }
+    LiveMigrationOptions o = options == null ? LiveMigrationOptions.NONE : options;
+    if (o.invalidReason() != null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, o.invalidReason());
+    }
+    if (destHost != null) {
+      Names.requireValidName("host", destHost);
+      if (destHost.equals(record.host)) {
+        throw new FerryRejection(
+            Reason.SAME_HOST,
+            "server " + label + " is already on host " + destHost + ": pick another host");
+      }
+      requireUsable(findHost(placement(), destHost).orElseThrow(() -> unknownHost(destHost)));
+    }
+    String moveId = ids.get();
+    MoveRequest request =
+        new MoveRequest(
+            moveId, MoveType.LIVE_MIGRATION, record.id, destHost, null, null, user, null, o);
+    call(
+        "start live migration of server " + label,
+        () -> instanceStub(record.id).startMove(request),
+        () -> unknownInstance(server));
+    return moveId;
+  }
+
+  /**
+   * Waits until the live migration's pre-checks have passed (queued for or holding the source's
+   * slot) or the move ended. A pre-check refusal is thrown as the typed rejection it was.
+   */
+  public LiveMigrationView awaitLiveChecks(String moveId, Duration timeout) {
+    String id = stripMovePrefix(moveId);
+    long deadline = System.nanoTime() + requirePositive(timeout, "timeout").toNanos();
+    while (true) {
+      LiveMigrationView view = liveMigration(id);
+      if (view != null && view.rejection() != null) {
+        throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
+      }
+      if (view != null && (view.checksPassed() || view.finished())) {
+        return view;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new FerryFailure(
+            "live migration "
+                + id
+                + " is still checking after "
+                + seconds(timeout)
+                + "; it goes on: follow it with 'ferry migration show "
+                + id
+                + "'");
+      }
+      sleep(POLL);
+    }
+  }
+
+  /** A live migration's own view (options, storage, abort/force); null when there is none. */
+  public LiveMigrationView liveMigration(String moveId) {
+    String workflowId = Names.moveWorkflowId(stripMovePrefix(moveId));
+    try {
+      return call(
+          "query live migration " + moveId,
+          () -> client.newUntypedWorkflowStub(workflowId).query("live", LiveMigrationView.class),
+          () -> new FerryRejection(Reason.UNKNOWN_INSTANCE, "no move " + moveId));
+    } catch (FerryRejection r) {
+      if (r.reason() == Reason.UNKNOWN_INSTANCE) {
+        return null;
+      }
+      throw r;
+    }
+  }
+
+  /**
+   * The running job's progress (bytes remaining, rate, iteration, ETA): the job activity's last
+   * heartbeat, read with DescribeWorkflowExecution (a query cannot see it). Empty when no job runs.
+   */
+  public Optional<JobProgress> liveProgress(String moveId) {
+    String workflowId = Names.moveWorkflowId(stripMovePrefix(moveId));
+    DescribeWorkflowExecutionResponse described =
+        call(
+            "describe " + workflowId,
+            () ->
+                client
+                    .getWorkflowServiceStubs()
+                    .blockingStub()
+                    .describeWorkflowExecution(
+                        DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(
+                                WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
+                            .build()),
+            () -> new FerryRejection(Reason.UNKNOWN_INSTANCE, "no move " + moveId));
+    for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
+      if (LiveMigrationWorkflow.JOB_ACTIVITY_TYPE.equals(activity.getActivityType().getName())
+          && activity.hasHeartbeatDetails()) {
+        return Optional.ofNullable(
+            client
+                .getOptions()
+                .getDataConverter()
+                .fromPayloads(
+                    0,
+                    Optional.of(activity.getHeartbeatDetails()),
+                    JobProgress.class,
+                    JobProgress.class));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Aborts the server's running live migration and answers once it has ended: {@code cancelled}, or
+   * {@code completed} when the abort lost the race at switch-over. Refused in post-copy.
+   */
+  public LiveMigrationView abortLiveMigration(String server) {
+    String moveId = currentLiveMigration(server);
+    return call(
+        "abort live migration " + moveId,
+        () -> liveStub(moveId).abort(user),
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "live migration " + moveId + " ended"));
+  }
+
+  /** Makes the server's running live migration complete: pause, or post-copy when permitted. */
+  public LiveMigrationView forceCompleteLiveMigration(String server) {
+    String moveId = currentLiveMigration(server);
+    return call(
+        "force-complete live migration " + moveId,
+        () -> liveStub(moveId).forceComplete(user),
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "live migration " + moveId + " ended"));
+  }
+
+  private String currentLiveMigration(String server) {
+    InstanceRecord record = server(server);
+    String label = record.name != null ? record.name : record.id;
+    if (record.currentMoveId == null || record.currentMoveType != MoveType.LIVE_MIGRATION) {
+      throw new FerryRejection(
+          Reason.NOTHING_PENDING,
+          "server "
+              + label
+              + " has no live migration in progress"
+              + (record.currentMoveId != null
+                  ? " (it is busy with " + record.currentMoveType + " " + record.currentMoveId + ")"
+                  : ""));
+    }
+    return record.currentMoveId;
+  }
+
+  private LiveMigrationWorkflow liveStub(String moveId) {
+    return client.newWorkflowStub(LiveMigrationWorkflow.class, Names.moveWorkflowId(moveId));
   }
 
   /** Confirms the resize (or cold migration) that waits in VERIFY_RESIZE. */

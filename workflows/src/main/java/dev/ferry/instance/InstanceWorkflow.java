@@ -41,6 +41,13 @@ public interface InstanceWorkflow {
   @SignalMethod
   void moveClosed(MoveOutcome outcome);
 
+  /**
+   * Sent by a host agent once it destroyed the stale copy an evacuation left on it: the evacuation
+   * is recorded {@code completed}. A default so test doubles of this interface need not handle it.
+   */
+  @SignalMethod
+  default void evacuationCompleted(String moveId) {}
+
   @QueryMethod
   InstanceRecord get();
 }

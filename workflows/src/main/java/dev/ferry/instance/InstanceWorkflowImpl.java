@@ -5,6 +5,7 @@ import dev.ferry.entities.Entities;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
+import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.DomainSpec;
@@ -16,6 +17,7 @@ import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveSummary;
+import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.TaskState;
@@ -67,6 +69,11 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.taskState = TaskState.SPAWNING;
     try {
       var hypervisor = HypervisorStubs.forHost(record.host);
+      if (record.diskSizeMb > 0 && record.diskPath == null) {
+        record.diskPath =
+            DiskStubs.forHost(record.host)
+                .createDisk(record.id, record.diskSizeMb, record.sharedStorage);
+      }
       hypervisor.define(
           new DomainSpec(
               record.id,
@@ -123,6 +130,10 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   @Override
   public String startMove(MoveRequest request) {
+    String existing = MoveRules.existingMove(record, request);
+    if (existing != null) {
+      return Names.moveWorkflowId(existing); // a retried request, or the running evacuation
+    }
     String workflowId = Names.moveWorkflowId(request.moveId());
     record.currentMoveId = request.moveId();
     record.currentMoveType = request.type();
@@ -187,7 +198,44 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.powerState = outcome.powerState();
     record.taskState = TaskState.NONE;
     record.lastError = outcome.error();
+    String completedEarly = record.evacuationCompletedEarly;
+    record.evacuationCompletedEarly = null;
     clearLock();
+    if (outcome.moveId().equals(completedEarly)) {
+      evacuationCompleted(completedEarly);
+    }
+  }
+
+  /**
+   * The evacuated instance's stale copy is gone from its old host (its agent destroyed it on
+   * return): the evacuation's summary goes from {@code done} to {@code completed}, as Nova.
+   */
+  @Override
+  public void evacuationCompleted(String moveId) {
+    if (moveId == null) {
+      return;
+    }
+    if (moveId.equals(record.currentMoveId)) {
+      record.evacuationCompletedEarly = moveId; // the move has not closed yet
+      return;
+    }
+    for (int i = 0; i < record.moves.size(); i++) {
+      MoveSummary m = record.moves.get(i);
+      if (m.moveId().equals(moveId)
+          && m.type() == MoveType.EVACUATION
+          && "done".equals(m.status())) {
+        record.moves.set(
+            i,
+            new MoveSummary(
+                m.moveId(),
+                m.type(),
+                m.sourceHost(),
+                m.destHost(),
+                "completed",
+                m.startedAtMillis(),
+                m.endedAtMillis()));
+      }
+    }
   }
 
   @Override
@@ -218,6 +266,9 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.taskState = TaskState.DELETING;
     try {
       HypervisorStubs.forHost(record.host).remove(record.id, Long.MAX_VALUE);
+      if (record.diskPath != null && record.diskSizeMb > 0) {
+        DiskStubs.forHost(record.host).deleteDisk(record.diskPath); // the disk Ferry created
+      }
     } catch (ActivityFailure e) {
       // The host does not answer: it removes the domain when its agent returns.
       hostRecords.addCleanup(

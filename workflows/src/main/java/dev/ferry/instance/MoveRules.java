@@ -16,15 +16,45 @@ public final class MoveRules {
 
   /** The workflow type that carries out each kind of move. */
   static final Map<MoveType, String> WORKFLOW_TYPES =
-      Map.of(MoveType.COLD_MIGRATION, "ResizeWorkflow", MoveType.RESIZE, "ResizeWorkflow");
+      Map.of(
+          MoveType.COLD_MIGRATION, "ResizeWorkflow",
+          MoveType.RESIZE, "ResizeWorkflow",
+          MoveType.LIVE_MIGRATION, "LiveMigrationWorkflow",
+          MoveType.EVACUATION, "EvacuationWorkflow");
 
   private static final Map<MoveType, Set<VmState>> ALLOWED_STATES =
       Map.of(
           MoveType.COLD_MIGRATION, EnumSet.of(VmState.ACTIVE, VmState.STOPPED),
           MoveType.RESIZE, EnumSet.of(VmState.ACTIVE, VmState.STOPPED),
-          MoveType.LIVE_MIGRATION, EnumSet.of(VmState.ACTIVE, VmState.PAUSED));
+          MoveType.LIVE_MIGRATION, EnumSet.of(VmState.ACTIVE, VmState.PAUSED),
+          // Nova evacuates ACTIVE, STOPPED and ERROR instances (its host is gone: any state).
+          MoveType.EVACUATION, EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR));
 
   private MoveRules() {}
+
+  /**
+   * The move that already answers {@code request}, or null: the same move id, running or in the
+   * history (a retried request, e.g. from a host evacuation resumed after a crash, never starts a
+   * second one); or, for an evacuation, the evacuation already running (Nova returns it too).
+   */
+  public static String existingMove(InstanceRecord record, MoveRequest request) {
+    if (request == null || request.moveId() == null) {
+      return null;
+    }
+    if (request.moveId().equals(record.currentMoveId)) {
+      return record.currentMoveId;
+    }
+    if (request.type() == MoveType.EVACUATION
+        && record.isBusy()
+        && record.currentMoveType == MoveType.EVACUATION) {
+      return record.currentMoveId;
+    }
+    if (record.moves != null
+        && record.moves.stream().anyMatch(m -> request.moveId().equals(m.moveId()))) {
+      return request.moveId();
+    }
+    return null;
+  }
 
   /** Throws the rejection that says why {@code record} cannot start {@code request} now. */
   public static void check(InstanceRecord record, MoveRequest request) {
@@ -35,6 +65,9 @@ public final class MoveRules {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
           "move " + request.moveId() + " is for instance " + request.instanceId());
+    }
+    if (existingMove(record, request) != null) {
+      return; // startMove answers with that move: idempotent
     }
     if (record.isBusy()) {
       throw new FerryRejection(

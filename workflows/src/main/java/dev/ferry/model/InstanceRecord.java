@@ -24,6 +24,13 @@ public final class InstanceRecord {
   public String diskPath;
   public boolean sharedStorage;
 
+  /**
+   * A root disk of this size (MiB) is created for the instance when it is built (on the host's
+   * shared instances directory when {@link #sharedStorage}); 0 = no disk. The build fills {@link
+   * #diskPath}.
+   */
+  public long diskSizeMb;
+
   /** Set when the instance comes from `server adopt`: the existing domain's name. */
   public String adoptedDomain;
 
@@ -40,6 +47,13 @@ public final class InstanceRecord {
   public long currentMoveStartedAtMillis;
   public List<MoveSummary> moves = new ArrayList<>();
   public String lastError;
+
+  /**
+   * The current evacuation's id when its source host destroyed the stale copy before the move
+   * closed: its summary is recorded {@code completed} at once when it closes {@code done}.
+   */
+  public String evacuationCompletedEarly;
+
   public long createdAtMillis;
 
   @JsonIgnore

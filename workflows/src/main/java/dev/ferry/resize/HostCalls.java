@@ -1,6 +1,8 @@
 package dev.ferry.resize;
 
 import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.hypervisor.DiskActivities;
+import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.Names;
@@ -14,6 +16,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A move's way to the hosts' agents: one stub per host (built on first use, then cached), explicit
@@ -59,6 +62,7 @@ final class HostCalls {
   private final HostRecordActivities hostRecords;
   private final Duration scheduleToStart;
   private final Map<String, HypervisorActivities> stubs = new HashMap<>();
+  private final Map<String, DiskActivities> diskStubs = new HashMap<>();
   private final Set<String> unreachable = new HashSet<>();
   private int gracefulShutdownSeconds = 60;
 
@@ -89,13 +93,22 @@ final class HostCalls {
    * the host is dead (by its record), {@link MoveStepException} when the call failed.
    */
   <T> T call(String host, String what, Function<HypervisorActivities, T> call) {
+    return invoke(host, what, () -> call.apply(stub(host)));
+  }
+
+  /** {@link #call} for the host's disk activities (volumes, probes, the disk copy). */
+  <T> T disk(String host, String what, Function<DiskActivities, T> call) {
+    return invoke(host, what, () -> call.apply(diskStub(host)));
+  }
+
+  private <T> T invoke(String host, String what, Supplier<T> call) {
     if (unreachable.contains(host)) {
       throw new HostUnreachableException(
           host, what + " on " + host + " not tried: host " + host + " is unreachable");
     }
     for (int round = 1; ; round++) {
       try {
-        return call.apply(stub(host));
+        return call.get();
       } catch (ActivityFailure f) {
         if (!Failures.neverStarted(f)) {
           if (Failures.timedOut(f) && !isAlive(host)) {
@@ -148,6 +161,16 @@ final class HostCalls {
         h ->
             Workflow.newActivityStub(
                 HypervisorActivities.class, defaults(h), perMethod(gracefulShutdownSeconds)));
+  }
+
+  private DiskActivities diskStub(String host) {
+    return diskStubs.computeIfAbsent(
+        host, h -> Workflow.newActivityStub(DiskActivities.class, defaults(h), diskPerMethod()));
+  }
+
+  /** The disk calls' own timeouts: volume calls are short, the copy heartbeats its progress. */
+  static Map<String, ActivityOptions> diskPerMethod() {
+    return DiskStubs.perMethod();
   }
 
   private ActivityOptions defaults(String host) {

@@ -13,10 +13,12 @@ import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
+import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.CleanupItem;
+import dev.ferry.model.DiskCopy;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
@@ -66,6 +68,10 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   private static final String SYSTEM = "ferry";
   private static final String AUTO_CONFIRM = "auto-confirm";
+
+  /** The change that replaced the refusal of host-local disks by the probe and the copy. */
+  static final String DISK_COPY_CHANGE = "disk-copy";
+
   private static final Logger log = Workflow.getLogger(ResizeWorkflowImpl.class);
 
   /** Who decided, and what: confirm or revert. */
@@ -101,6 +107,17 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
    * the old one. On the same-host path: whether the new flavor is defined.
    */
   private boolean atDest;
+
+  /**
+   * The disk is host-local (by the shared-storage probe) and is copied to the destination: confirm
+   * deletes the source's, revert and compensation the destination's. False on shared storage.
+   */
+  private boolean copiesDisk;
+
+  /** {@link #DISK_COPY_CHANGE}: DEFAULT_VERSION when replaying a history from before it. */
+  private int diskCopyVersion = Workflow.DEFAULT_VERSION;
+
+  private DiskCopy diskCopy;
 
   /** A copy at the destination may run (a powerOn was tried and not undone): never start two. */
   private boolean destMayRun;
@@ -161,8 +178,10 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
                 .build());
     try {
       claimDestination(saga);
+      checkSharedStorage();
       fire(PREPARED, SYSTEM);
       stopAtSource(saga);
+      copyDisk(saga);
       fire(MIGRATED, SYSTEM);
       startAtDestination(saga);
       fire(FINISHED_AT_DEST, SYSTEM);
@@ -186,6 +205,8 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
         request.confirmWindowSeconds() != null
             ? request.confirmWindowSeconds()
             : settings.resizeConfirmWindowSeconds();
+    // Histories from before the disk copy replay as they ran: a host-local disk was refused here.
+    diskCopyVersion = Workflow.getVersion(DISK_COPY_CHANGE, Workflow.DEFAULT_VERSION, 1);
     refuseWhatCannotWork(settings);
     saga.addCompensation(this::settleClaimQuietly);
     Claim claim =
@@ -240,8 +261,10 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
                   ? "resize to the same host is not allowed"
                   : "a cold migration always leaves its host"));
     }
-    // Seam for the disk-copy step that does not exist yet: refuse before anything is touched.
-    if (record.diskPath != null && !record.sharedStorage && !toSource) {
+    if (diskCopyVersion == Workflow.DEFAULT_VERSION
+        && record.diskPath != null
+        && !record.sharedStorage
+        && !toSource) {
       throw reject(
           Reason.INVALID_STATE,
           "host-local disk copy not supported yet: "
@@ -250,6 +273,82 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
               + record.diskPath
               + " is not on shared storage");
     }
+  }
+
+  /**
+   * Still PRE_MIGRATING, nothing stopped yet: Nova's shared-storage test. The destination writes a
+   * probe volume beside the disk and the source looks for it. Shared: the destination uses the same
+   * file and nothing is copied. Not shared: the disk is copied once the source is stopped.
+   */
+  private void checkSharedStorage() {
+    if (record.diskPath == null
+        || record.diskPath.isBlank()
+        || sameHost
+        || diskCopyVersion == Workflow.DEFAULT_VERSION) {
+      return; // no disk, or the same one; or a history from before the probe
+    }
+    String probe = probePath();
+    hosts.disk(
+        dest,
+        "write the shared-storage probe",
+        d -> {
+          d.writeProbe(probe);
+          return null;
+        });
+    boolean shared;
+    try {
+      shared =
+          hosts.disk(
+              source, "look for " + dest + "'s shared-storage probe", d -> d.probeExists(probe));
+    } finally {
+      removeProbeQuietly(probe);
+    }
+    copiesDisk = !shared;
+    log.info(
+        "{}: disk {} is {}",
+        what(),
+        record.diskPath,
+        shared ? "on storage shared by " + source + " and " + dest : "host-local: it is copied");
+  }
+
+  private String probePath() {
+    String path = record.diskPath;
+    int slash = path.lastIndexOf('/');
+    String dir = slash <= 0 ? "/" : path.substring(0, slash);
+    return dir + "/" + DiskActivities.PROBE_PREFIX + moveId();
+  }
+
+  private void removeProbeQuietly(String probe) {
+    try {
+      hosts.disk(
+          dest,
+          "remove the shared-storage probe",
+          d -> {
+            d.removeProbe(probe);
+            return null;
+          });
+    } catch (MoveStepException e) {
+      log.warn("probe {} left on {}: {}", probe, dest, e.getMessage());
+    }
+  }
+
+  /**
+   * MIGRATING, the source stopped: a host-local disk is streamed from the source's libvirt to the
+   * destination's (never through Temporal). Compensation first: delete the (partial) copy. A
+   * retried copy (an agent restarted mid-copy) deletes its partial volume itself and starts over.
+   */
+  private void copyDisk(Saga saga) {
+    if (!copiesDisk) {
+      return;
+    }
+    String destUri =
+        PeerUris.forDiskCopy(conductor("read host " + dest, () -> hostRecords.get(dest)));
+    saga.addCompensation(this::removeCopiedDisk);
+    diskCopy =
+        hosts.disk(
+            source,
+            "copy the disk " + record.diskPath + " to " + dest,
+            d -> d.copyDisk(record.diskPath, destUri, record.diskPath));
   }
 
   /** MIGRATING: stop the instance at the source (compensation first: start it again). */
@@ -299,7 +398,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       destMayRun = false;
     } catch (HostUnreachableException e) {
       noteError(e.getMessage());
-      owe(dest, newEpoch, "left by failed " + what());
+      owe(dest, newEpoch, "left by failed " + what(), null);
     } catch (MoveStepException e) {
       noteError(e.getMessage());
       instanceInError = true;
@@ -319,6 +418,27 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     } catch (MoveStepException e) {
       noteError(e.getMessage());
       instanceInError = true;
+    }
+  }
+
+  /** Deletes the copied (or partial) disk at the destination; its domain is already removed. */
+  private void removeCopiedDisk() {
+    deleteDiskQuietly(dest, newEpoch, "disk copied by failed " + what());
+  }
+
+  /**
+   * Deletes the disk of this instance on {@code host} once its domain there is gone. A failure does
+   * not undo the move: the instance is whole where its record points, and a dead host owes the
+   * deletion (a cleanup item); other failures are noted in the move's error.
+   */
+  private void deleteDiskQuietly(String host, long epochAtMost, String reason) {
+    try {
+      hosts.disk(host, "delete the disk " + record.diskPath, d -> d.deleteDisk(record.diskPath));
+    } catch (HostUnreachableException e) {
+      noteError(e.getMessage());
+      owe(host, epochAtMost, reason, record.diskPath);
+    } catch (MoveStepException e) {
+      noteError(e.getMessage());
     }
   }
 
@@ -438,6 +558,9 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       observe(dest, current);
       if (!sameHost) {
         removeStaleSourceCopy();
+        if (copiesDisk) {
+          deleteDiskQuietly(source, record.epoch, "old disk after " + what() + " was confirmed");
+        }
       }
       settleClaim();
       fire(CONFIRM_DONE, SYSTEM);
@@ -451,7 +574,11 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     try {
       hosts.call(source, "remove the old copy", h -> h.remove(record.id, record.epoch));
     } catch (HostUnreachableException e) {
-      owe(source, record.epoch, "stale copy after " + what() + " was confirmed");
+      owe(
+          source,
+          record.epoch,
+          "stale copy after " + what() + " was confirmed",
+          copiesDisk ? record.diskPath : null);
       throw e;
     }
   }
@@ -474,6 +601,9 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       } else {
         observe(source, original);
         removeDestinationCopyForRevert();
+        if (copiesDisk) {
+          deleteDiskQuietly(dest, newEpoch, "disk copied by reverted " + what());
+        }
       }
       atDest = false;
       if (wasRunning) {
@@ -502,7 +632,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       hosts.call(dest, "remove the new copy", h -> h.remove(record.id, newEpoch));
     } catch (HostUnreachableException e) {
       atDest = false;
-      owe(dest, newEpoch, "left by reverted " + what());
+      owe(dest, newEpoch, "left by reverted " + what(), copiesDisk ? record.diskPath : null);
       throw new MoveStepException(
           e.getMessage()
               + "; "
@@ -548,15 +678,20 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     }
   }
 
-  /** Puts work on a dead host's cleanup list: remove copies of this instance up to an epoch. */
-  private void owe(String host, long epochAtMost, String reason) {
+  /**
+   * Puts work on a dead host's cleanup list: remove copies of this instance up to an epoch, and its
+   * host-local disk when {@code diskPath} is given (never a disk on shared storage).
+   */
+  private void owe(String host, long epochAtMost, String reason, String diskPath) {
     CleanupItem item =
         new CleanupItem(
-            moveConsumer() + ":" + host,
-            CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+            moveConsumer() + ":" + host + (diskPath != null ? ":disk" : ""),
+            diskPath != null
+                ? CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK
+                : CleanupItem.Kind.REMOVE_STALE_DOMAIN,
             record.id,
             epochAtMost,
-            null,
+            diskPath,
             reason);
     try {
       conductorDo("add cleanup on " + host, () -> hostRecords.addCleanup(host, item));
@@ -599,7 +734,14 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     upsertSearchAttributes();
     String to = dest == null ? "" : " → " + dest;
     Workflow.setCurrentDetails(
-        machine.state().novaName() + ": " + record.name + " " + source + to + flavorChange());
+        machine.state().novaName()
+            + ": "
+            + record.name
+            + " "
+            + source
+            + to
+            + flavorChange()
+            + diskNote());
     VmState vm =
         machine.isFinal()
             ? settledVmState()
@@ -706,6 +848,13 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
         + oldFlavor.name()
         + (newFlavor.equals(oldFlavor) ? "" : " → " + newFlavor.name())
         + ")";
+  }
+
+  private String diskNote() {
+    if (diskCopy != null) {
+      return "; disk copied: " + diskCopy.bytes() + " bytes in " + diskCopy.millis() + " ms";
+    }
+    return copiesDisk ? "; host-local disk: copy pending" : "";
   }
 
   private String currentHost() {

@@ -274,14 +274,17 @@ class InstanceWorkflowTest {
   }
 
   @Test
-  void aLiveMigrationIsRejectedAsNotSupportedYet() {
-    InstanceWorkflow instance = t.startInstance(active());
+  void aLiveMigrationOfAStoppedInstanceIsRejected() {
+    InstanceRecord stopped = active();
+    stopped.vmState = VmState.STOPPED;
+    stopped.powerState = PowerState.SHUTDOWN;
+    InstanceWorkflow instance = t.startInstance(stopped);
     FerryRejection r =
         assertStartMoveRejected(
             instance,
             new MoveRequest("m1", MoveType.LIVE_MIGRATION, ID, H2, null, null, "test"),
-            Reason.INVALID_ARGUMENT);
-    assertTrue(r.getMessage().contains("not supported"), r.getMessage());
+            Reason.INVALID_STATE);
+    assertTrue(r.getMessage().contains("[ACTIVE, PAUSED]"), r.getMessage());
   }
 
   @Test

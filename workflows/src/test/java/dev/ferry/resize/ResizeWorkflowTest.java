@@ -28,11 +28,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
+import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.CleanupItem;
+import dev.ferry.model.DiskCopy;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
@@ -112,6 +114,7 @@ class ResizeWorkflowTest {
   private static final long EPOCH = 3;
   private static final String OLD_XML = "<domain><name>vm1</name><!-- m1.small --></domain>";
   private static final String DISK = "/var/lib/ferry/shared/vm1.qcow2";
+  private static final String LOCAL_DISK = "/var/lib/ferry/local/vm1.qcow2";
   private static final String IMAGE = "debian-12.qcow2";
   private static final String INSPECTED_H2 = "<domain inspected-on='h2'/>";
   private static final Settings SETTINGS = new Settings(false, 3600, 1, 45);
@@ -127,6 +130,7 @@ class ResizeWorkflowTest {
   private PlacementActivities placement;
   private HostRecordActivities hostRecords;
   private final Map<String, HypervisorActivities> hv = new ConcurrentHashMap<>();
+  private final Map<String, DiskActivities> disk = new ConcurrentHashMap<>();
   private final Map<String, WorkerFactory> agents = new ConcurrentHashMap<>();
   private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
 
@@ -573,20 +577,166 @@ class ResizeWorkflowTest {
     verify(hv.get(H2), times(2)).define(any());
   }
 
+  // ---- disks: shared storage is probed; a host-local disk is copied ---------------------------
+
   @Test
-  void hostLocalDiskIsRefusedBeforeTouchingAnything() {
+  void sharedDiskIsProbedAndNeverCopied() {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
-    rec.sharedStorage = false;
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+    assertEquals("confirmed", move.result().status());
+
+    String probe = "/var/lib/ferry/shared/.ferry-probe-" + move.moveId;
+    InOrder order = inOrder(disk.get(H1), disk.get(H2), hv.get(H1));
+    order.verify(disk.get(H2)).writeProbe(probe); // the destination writes...
+    order.verify(disk.get(H1)).probeExists(probe); // ...the source finds it: shared
+    order.verify(disk.get(H2)).removeProbe(probe);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    verify(disk.get(H1), never()).copyDisk(anyString(), anyString(), anyString());
+    verify(disk.get(H1), never()).deleteDisk(anyString()); // the one disk both hosts use
+    verify(disk.get(H2), never()).deleteDisk(anyString());
+  }
+
+  @Test
+  void hostLocalDiskIsCopiedAndConfirmDeletesTheSourceDisk() {
+    InstanceRecord rec = localDiskInstance();
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), disk.get(H1), disk.get(H2), placement);
+    String probe = "/var/lib/ferry/local/.ferry-probe-" + move.moveId;
+    order.verify(disk.get(H2)).writeProbe(probe);
+    order.verify(disk.get(H1)).probeExists(probe); // not found: host-local
+    order.verify(disk.get(H2)).removeProbe(probe);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    // the source's agent streams it to the destination's libvirt, same path
+    order.verify(disk.get(H1)).copyDisk(LOCAL_DISK, uriOf(H2), LOCAL_DISK);
+    order
+        .verify(hv.get(H2))
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, LOCAL_DISK, IMAGE));
+    order.verify(hv.get(H2)).powerOn(rec.id);
+    verify(disk.get(H1), never()).deleteDisk(anyString()); // kept until confirm: revert needs it
+    move.stub.confirm("alice");
+
+    MoveView view = move.result();
+    assertEquals("confirmed", view.status());
+    assertNull(view.error());
+    order.verify(hv.get(H1)).remove(rec.id, EPOCH); // the old domain first...
+    order.verify(disk.get(H1)).deleteDisk(LOCAL_DISK); // ...then its disk
+    order.verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    verify(disk.get(H2), never()).deleteDisk(anyString());
+    assertEquals(H2, move.closed().host());
+
+    Map<String, ActivityTaskScheduledEventAttributes> scheduled = scheduled(move);
+    var copy = scheduled.get("DiskCopyDisk@ferry-host-h1");
+    assertEquals(20, copy.getHeartbeatTimeout().getSeconds()); // a killed agent is noticed
+    assertEquals(Duration.ofHours(6).toSeconds(), copy.getStartToCloseTimeout().getSeconds());
+    assertReplays(move);
+  }
+
+  @Test
+  void revertDeletesTheDestinationCopyOfTheDisk() {
+    InstanceRecord rec = localDiskInstance();
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+
+    move.stub.revert("bob");
+
+    assertEquals("reverted", move.result().status());
+    verify(disk.get(H1)).copyDisk(LOCAL_DISK, uriOf(H2), LOCAL_DISK);
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), disk.get(H2), placement);
+    order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
+    order.verify(disk.get(H2)).deleteDisk(LOCAL_DISK); // the copy goes with its domain
+    order.verify(hv.get(H1)).powerOn(rec.id); // on its own, untouched disk
+    order.verify(placement).release(moveConsumer(move));
+    verify(disk.get(H1), never()).deleteDisk(anyString());
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertNull(out.error());
+  }
+
+  @Test
+  void copyFailureDeletesThePartialCopyRestartsTheSourceReleases() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("stream broke", "LibvirtError"))
+        .when(disk.get(H1))
+        .copyDisk(anyString(), anyString(), anyString());
+    InstanceRecord rec = localDiskInstance();
     Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
 
     MoveView view = move.result();
 
+    assertEquals(List.of("pre-migrating", "migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("stream broke"), view.error());
+    InOrder order = inOrder(hv.get(H1), disk.get(H1), disk.get(H2), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    order.verify(disk.get(H1)).copyDisk(LOCAL_DISK, uriOf(H2), LOCAL_DISK);
+    order.verify(disk.get(H2)).deleteDisk(LOCAL_DISK); // the partial copy
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verify(hv.get(H2), never()).define(any());
+    verify(disk.get(H1), never()).deleteDisk(anyString()); // the only good disk
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+  }
+
+  @Test
+  void aCopyInterruptedByAnAgentFailureIsRetriedAndFinishes() {
+    doThrow(ApplicationFailure.newFailure("agent lost its libvirt mid-copy", "LibvirtError"))
+        .doReturn(new DiskCopy(LOCAL_DISK, 42, 64L << 20, 5, 2))
+        .when(disk.get(H1))
+        .copyDisk(anyString(), anyString(), anyString());
+    InstanceRecord rec = localDiskInstance();
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+
+    assertEquals("confirmed", move.result().status());
+    verify(disk.get(H1), times(2)).copyDisk(LOCAL_DISK, uriOf(H2), LOCAL_DISK);
+    verify(disk.get(H2), never()).deleteDisk(anyString()); // the copy itself replaces a partial
+    verify(disk.get(H1)).deleteDisk(LOCAL_DISK);
+  }
+
+  @Test
+  void deadDestinationIsFoundByTheProbeBeforeTheSourceStops() {
+    InstanceRecord rec = localDiskInstance();
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, DEAD, 0L);
+
+    MoveView view = move.result(); // the 3 s ScheduleToStart of the probe passes
+
     assertEquals(List.of("pre-migrating", "error"), statuses(view));
-    assertTrue(view.error().contains("host-local disk copy not supported yet"), view.error());
-    verify(placement, never()).claim(any());
-    verify(placement, never()).release(anyString());
-    verifyNoInteractions(hv.get(H1), hv.get(H2));
-    assertEquals(VmState.ACTIVE, move.closed().vmState());
+    assertTrue(view.error().contains("unreachable"), view.error());
+    verifyNoInteractions(hv.get(H1)); // never stopped
+    verify(placement).release(moveConsumer(move));
+    verify(hostRecords, never()).addCleanup(anyString(), any());
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
+  }
+
+  @Test
+  void destinationDeadAtRevertOwesTheDomainAndItsDisk() throws Exception {
+    InstanceRecord rec = localDiskInstance();
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    killAgent(H2);
+
+    move.stub.requestRevert("bob");
+
+    assertEquals("error", move.result().status());
+    verify(hostRecords)
+        .addCleanup(
+            eq(H2),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK
+                        && LOCAL_DISK.equals(c.diskPath())
+                        && c.epochAtMost() == EPOCH + 1));
+    verify(disk.get(H1), never()).deleteDisk(anyString());
+    verify(hv.get(H1), never()).powerOn(anyString());
   }
 
   // ---- dead hosts ----------------------------------------------------------------------------
@@ -594,6 +744,7 @@ class ResizeWorkflowTest {
   @Test
   void deadDestinationDuringCompensationGetsACleanupItem() {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    rec.diskPath = null; // no disk, no probe: the dead destination is found at define
     Move move = start(rec, MoveType.COLD_MIGRATION, null, DEAD, 0L);
 
     MoveView view = move.result(); // time skips over the 60 s ScheduleToStart
@@ -621,6 +772,7 @@ class ResizeWorkflowTest {
   @Test
   void deadSourceLeavesTheInstanceInError() {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    rec.diskPath = null; // no disk, no probe: the dead source is found at power off
     rec.host = DEAD;
     Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
 
@@ -939,8 +1091,15 @@ class ResizeWorkflowTest {
     when(agent.define(any())).thenAnswer(inv -> defined(host, inv.getArgument(0)));
     when(agent.remove(anyString(), anyLong())).thenAnswer(inv -> stopped(host, SMALL, EPOCH));
     when(agent.inspect(anyString())).thenAnswer(inv -> inspected(host, PowerState.RUNNING));
+    DiskActivities disks = mock(DiskActivities.class, withSettings().withoutAnnotations());
+    // The source finds the destination's probe: shared storage, unless a test says otherwise.
+    when(disks.probeExists(anyString())).thenReturn(true);
+    when(disks.copyDisk(anyString(), anyString(), anyString()))
+        .thenAnswer(inv -> new DiskCopy(inv.getArgument(2), 1 << 20, 64L << 20, 10, 1));
+    when(disks.deleteDisk(anyString())).thenReturn(true);
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    factory.newWorker(Names.hostQueue(host)).registerActivitiesImplementations(agent);
+    factory.newWorker(Names.hostQueue(host)).registerActivitiesImplementations(agent, disks);
+    disk.put(host, disks);
     factory.start();
     hv.put(host, agent);
     agents.put(host, factory);
@@ -958,7 +1117,34 @@ class ResizeWorkflowTest {
     HostRecord r = new HostRecord();
     r.name = name;
     r.status = downHosts.contains(name) ? HostStatus.DOWN : HostStatus.UP;
+    r.libvirtUri = uriOf(name);
+    r.migrationUri = "qemu+tcp://" + name + "/system";
     return r;
+  }
+
+  /** A host's libvirt as a peer's agent opens it (the test bed's socket path). */
+  private static String uriOf(String host) {
+    return "qemu+unix:///system?socket=/tb/hosts/" + host + "/run/libvirt-sock";
+  }
+
+  /** An instance whose disk is host-local: the source will not see the destination's probe. */
+  private InstanceRecord localDiskInstance() {
+    InstanceRecord r = instance(VmState.ACTIVE, PowerState.RUNNING);
+    r.diskPath = LOCAL_DISK;
+    r.sharedStorage = false;
+    when(disk.get(H1).probeExists(anyString())).thenReturn(false);
+    return r;
+  }
+
+  private Map<String, ActivityTaskScheduledEventAttributes> scheduled(Move move) {
+    Map<String, ActivityTaskScheduledEventAttributes> scheduled = new HashMap<>();
+    for (HistoryEvent e : client.fetchHistory(move.workflowId).getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        var a = e.getActivityTaskScheduledEventAttributes();
+        scheduled.put(a.getActivityType().getName() + "@" + a.getTaskQueue().getName(), a);
+      }
+    }
+    return scheduled;
   }
 
   /**

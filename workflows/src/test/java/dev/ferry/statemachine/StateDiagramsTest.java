@@ -2,6 +2,8 @@ package dev.ferry.statemachine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.evacuate.EvacuationStateTable;
+import dev.ferry.live.LiveMigrationStateTable;
 import dev.ferry.resize.ResizeStateTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +18,13 @@ import org.junit.jupiter.api.Test;
 class StateDiagramsTest {
   private static final Path DOCS = Path.of("..", "docs");
   private static final Map<String, StateTable<?, ?>> TABLES =
-      Map.of("resize-states.puml", ResizeStateTable.TABLE);
+      Map.of(
+          "resize-states.puml",
+          ResizeStateTable.TABLE,
+          "evacuation-states.puml",
+          EvacuationStateTable.TABLE,
+          "live-migration-states.puml",
+          LiveMigrationStateTable.TABLE);
 
   @Test
   void committedDiagramsMatchTheTables() throws IOException {

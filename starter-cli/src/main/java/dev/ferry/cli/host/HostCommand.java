@@ -1,12 +1,14 @@
 package dev.ferry.cli.host;
 
 import dev.ferry.cli.GroupCommand;
+import dev.ferry.cli.evacuate.HostDrainCommand;
+import dev.ferry.cli.evacuate.HostEvacuateCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry host ...}: the compute services. */
 @Command(
     name = "host",
-    description = "List, show, enable, disable and force down compute hosts.",
+    description = "List, show, enable, disable, force down, evacuate and drain compute hosts.",
     mixinStandardHelpOptions = true,
     subcommands = {
       HostListCommand.class,
@@ -14,6 +16,8 @@ import picocli.CommandLine.Command;
       HostEnableCommand.class,
       HostDisableCommand.class,
       HostSetDownCommand.class,
-      HostSetUpCommand.class
+      HostSetUpCommand.class,
+      HostEvacuateCommand.class,
+      HostDrainCommand.class
     })
 public final class HostCommand extends GroupCommand {}

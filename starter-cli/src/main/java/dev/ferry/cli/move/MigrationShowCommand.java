@@ -3,7 +3,9 @@ package dev.ferry.cli.move;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
+import dev.ferry.cli.live.LiveViews;
 import dev.ferry.client.FerryClient;
+import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -26,6 +28,9 @@ public final class MigrationShowCommand extends ClientCommand {
         view,
         () -> {
           out.print(Views.moveDetails(view));
+          if (view.type() == MoveType.LIVE_MIGRATION) {
+            LiveViews.print(client, out, view.moveId());
+          }
           out.println("");
           out.print(Views.moveLog(view));
         });

@@ -4,14 +4,18 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.Names;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ferry server create --name N --flavor F [--host H]}. */
+/** {@code ferry server create --name N --flavor F [--host H] [--disk-size SIZE [--shared]]}. */
 @Command(
     name = "create",
     description = "Create a server and wait until it is ACTIVE.",
@@ -34,6 +38,20 @@ public final class ServerCreateCommand extends ClientCommand {
   String host;
 
   @Option(
+      names = "--disk-size",
+      paramLabel = "SIZE",
+      description =
+          "Give the server a root disk (qcow2) of SIZE: 64M, 1G, or MiB without a unit."
+              + " Host-local unless --shared. Default: no disk.")
+  String diskSize;
+
+  @Option(
+      names = "--shared",
+      description =
+          "Put the disk on the hosts' shared storage (cold migration then copies nothing).")
+  boolean shared;
+
+  @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "300",
@@ -47,12 +65,38 @@ public final class ServerCreateCommand extends ClientCommand {
     if (host != null) {
       Names.requireValidName("host", host);
     }
+    if (shared && diskSize == null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "--shared needs --disk-size");
+    }
+    diskMb();
   }
+
+  /** --disk-size in MiB: {@code 64M}, {@code 1G}, {@code 512} (MiB); 0 when absent. */
+  long diskMb() {
+    if (diskSize == null) {
+      return 0;
+    }
+    Matcher m = SIZE.matcher(diskSize.trim());
+    if (!m.matches()) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "--disk-size '" + diskSize + "' is not a size like 64M, 1G or 512 (MiB)");
+    }
+    long n = Long.parseLong(m.group(1));
+    long mb = m.group(2) != null && m.group(2).equalsIgnoreCase("G") ? n * 1024 : n;
+    if (mb < 1) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "--disk-size must be at least 1M");
+    }
+    return mb;
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*([MmGg])?(?:i?B)?");
 
   @Override
   protected int run(FerryClient client, Output out) {
     InstanceRecord server =
-        client.createServer(name, flavor, host, Duration.ofSeconds(timeoutSeconds));
+        client.createServer(
+            name, flavor, host, Duration.ofSeconds(timeoutSeconds), diskMb(), shared);
     out.emit(server, () -> out.print(Views.serverDetails(server)));
     return 0;
   }

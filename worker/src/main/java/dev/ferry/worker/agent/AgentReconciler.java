@@ -46,11 +46,32 @@ public class AgentReconciler {
         }
         log.info("cleanup {}: {} (domain found: {})", item.id(), item.reason(), removed.exists());
         done.add(item.id());
+        if (item.evacuationMoveId() != null) {
+          evacuationCompleted(item);
+        }
       } catch (Exception e) {
         log.warn("cleanup {} failed, kept for the next start: {}", item.id(), e.toString());
       }
     }
     return done;
+  }
+
+  /**
+   * The stale copy an evacuation left here is gone (before this agent serves): the evacuation is
+   * recorded {@code completed} on its instance. A lost signal costs only that record.
+   */
+  private void evacuationCompleted(CleanupItem item) {
+    try {
+      client
+          .newWorkflowStub(InstanceWorkflow.class, Names.instanceWorkflowId(item.instanceId()))
+          .evacuationCompleted(item.evacuationMoveId());
+    } catch (RuntimeException e) {
+      log.warn(
+          "evacuation {} of {} not recorded completed: {}",
+          item.evacuationMoveId(),
+          item.instanceId(),
+          e.toString());
+    }
   }
 
   /** Removes stale copies; returns the names of domains that no instance record explains. */

@@ -4,7 +4,9 @@ import dev.ferry.host.HostWorkflow;
 import dev.ferry.host.agent.HostLeaseActivitiesImpl;
 import dev.ferry.hypervisor.libvirt.GuestTemplate;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.hypervisor.libvirt.LibvirtDiskActivities;
 import dev.ferry.hypervisor.libvirt.LibvirtHypervisorActivities;
+import dev.ferry.live.LiveHostActivitiesImpl;
 import dev.ferry.model.AgentRegistration;
 import dev.ferry.model.HostFacts;
 import dev.ferry.model.HostRecord;
@@ -73,6 +75,13 @@ public class HostAgent implements SmartLifecycle {
         factory.newWorker(Names.hostQueue(name), Workers.options(properties.temporal()));
     worker.registerActivitiesImplementations(
         hypervisor,
+        new LibvirtDiskActivities(
+            libvirt,
+            new LibvirtDiskActivities.Settings(
+                host.disk().localDir(),
+                host.disk().sharedDir(),
+                host.disk().copyMaxMibPerSecond() * 1024 * 1024)),
+        new LiveHostActivitiesImpl(libvirt, client),
         new HostLeaseActivitiesImpl(incarnation, libvirt, host.leasePeriod(), shuttingDown::get));
     factory.start();
     log.info(

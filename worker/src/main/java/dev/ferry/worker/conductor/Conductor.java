@@ -1,11 +1,17 @@
 package dev.ferry.worker.conductor;
 
+import dev.ferry.entities.client.HostMovesActivitiesImpl;
 import dev.ferry.entities.client.HostRecordActivitiesImpl;
 import dev.ferry.entities.client.PlacementActivitiesImpl;
 import dev.ferry.entities.client.WorkflowInspectionActivitiesImpl;
+import dev.ferry.evacuate.EvacuationWorkflowImpl;
+import dev.ferry.evacuate.HostDrainWorkflowImpl;
+import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
+import dev.ferry.fencing.FencingActivitiesImpl;
 import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.instance.AdoptionWorkflowImpl;
 import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.live.LiveMigrationWorkflowImpl;
 import dev.ferry.model.Names;
 import dev.ferry.placement.PlacementWorkflowImpl;
 import dev.ferry.resize.ResizeWorkflowImpl;
@@ -49,11 +55,18 @@ public class Conductor implements SmartLifecycle {
         HostWorkflowImpl.class,
         InstanceWorkflowImpl.class,
         AdoptionWorkflowImpl.class,
-        ResizeWorkflowImpl.class);
+        ResizeWorkflowImpl.class,
+        EvacuationWorkflowImpl.class,
+        HostEvacuationWorkflowImpl.class,
+        HostDrainWorkflowImpl.class,
+        LiveMigrationWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new PlacementActivitiesImpl(client),
         new HostRecordActivitiesImpl(client),
-        new WorkflowInspectionActivitiesImpl(client));
+        new WorkflowInspectionActivitiesImpl(client),
+        // fencing runs here, never on the queue of the host being fenced
+        new FencingActivitiesImpl(properties.fencing().config()),
+        new HostMovesActivitiesImpl(client));
     factory.start();
     PlacementBootstrap.ensure(client, properties.conductor().settings());
     log.info(

@@ -1,8 +1,12 @@
 package dev.ferry.worker.config;
 
+import dev.ferry.fencing.BmcTarget;
+import dev.ferry.fencing.FencingConfig;
 import dev.ferry.model.HostInventory;
 import dev.ferry.model.Settings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,7 +21,8 @@ public record FerryProperties(
     @DefaultValue Temporal temporal,
     @DefaultValue Engine engine,
     @DefaultValue Conductor conductor,
-    @DefaultValue Host host) {
+    @DefaultValue Host host,
+    @DefaultValue Fencing fencing) {
 
   /** Where the Temporal frontend is. Sticky caching must stay off against the Java test server. */
   public record Temporal(
@@ -58,11 +63,57 @@ public record FerryProperties(
       @DefaultValue("1.0") double diskAllocationRatio,
       @DefaultValue("10m") Duration leasePeriod,
       @DefaultValue("1") int maxConcurrentLiveMigrations,
-      @DefaultValue Guest guest) {
+      @DefaultValue Guest guest,
+      @DefaultValue Disk disk) {
 
     public HostInventory inventory() {
       return new HostInventory(
           vcpus, memoryMb, diskGb, cpuAllocationRatio, ramAllocationRatio, diskAllocationRatio);
+    }
+  }
+
+  /**
+   * Where instance disks live on this host, as its libvirtd sees them (a directory storage pool
+   * each), and how fast a cold migration may copy one (MiB/s; 0 = no cap).
+   */
+  public record Disk(
+      @DefaultValue("/var/lib/ferry/local") String localDir,
+      @DefaultValue("/var/lib/ferry/shared") String sharedDir,
+      @DefaultValue("0") long copyMaxMibPerSecond) {}
+
+  /**
+   * How the conductor fences a failed host before an evacuation ({@code ferry.fencing.*}).
+   *
+   * @param defaultMethod when an evacuation names none: confirmed-off, libvirt-destroy, ipmi,
+   *     redfish
+   * @param libvirtUris per host, a libvirt URI THE CONDUCTOR can reach (an agent's {@code
+   *     qemu:///system} is local to its own host), e.g. {@code qemu+tcp://host-a/system}
+   * @param bmc per host, its BMC for ipmi / redfish: {@code type}, {@code address}, {@code
+   *     username}, {@code password}
+   */
+  public record Fencing(
+      @DefaultValue("libvirt-destroy") String defaultMethod,
+      Map<String, String> libvirtUris,
+      Map<String, Bmc> bmc,
+      @DefaultValue("15s") Duration libvirtOpenTimeout) {
+
+    public FencingConfig config() {
+      Map<String, BmcTarget> targets = new LinkedHashMap<>();
+      if (bmc != null) {
+        bmc.forEach(
+            (host, b) ->
+                targets.put(
+                    host, new BmcTarget(b.type(), b.address(), b.username(), b.password())));
+      }
+      return new FencingConfig(defaultMethod, libvirtUris, targets, libvirtOpenTimeout);
+    }
+  }
+
+  /** A host's baseboard management controller (credentials: keep them out of logs). */
+  public record Bmc(String type, String address, String username, String password) {
+    @Override
+    public String toString() {
+      return "Bmc[type=" + type + ", address=" + address + ", username=" + username + "]";
     }
   }
 

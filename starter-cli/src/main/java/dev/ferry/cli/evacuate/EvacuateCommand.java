@@ -1,0 +1,128 @@
+package dev.ferry.cli.evacuate;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.cli.Views;
+import dev.ferry.client.FerryClient;
+import dev.ferry.client.FerryFailure;
+import dev.ferry.evacuate.FenceMethods;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.Names;
+import dev.ferry.move.MoveView;
+import java.time.Duration;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry evacuate <server> [--host H] [--fence METHOD] [--wait]}. */
+@Command(
+    name = "evacuate",
+    description =
+        "Rebuild a server whose host has failed on another host. The failed host is fenced"
+            + " first; refused while it is UP and not forced down.",
+    mixinStandardHelpOptions = true)
+public final class EvacuateCommand extends ClientCommand {
+  @Parameters(paramLabel = "SERVER", description = "Server name or id.")
+  String server;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Destination host (default: the scheduler picks).")
+  String host;
+
+  @Option(
+      names = "--fence",
+      paramLabel = "METHOD",
+      description =
+          "How to fence the failed host: confirmed-off (you confirm it is powered off),"
+              + " libvirt-destroy (destroy the server's domain through the host's libvirt, if it"
+              + " answers), ipmi, redfish (need BMC credentials on the conductor). Default: the"
+              + " conductor's.")
+  String fence;
+
+  @Option(names = "--wait", description = "Wait until the evacuation is done or failed.")
+  boolean await;
+
+  @Option(
+      names = "--wait-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "1800",
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+  long waitTimeoutSeconds;
+
+  @Override
+  protected void validate() {
+    if (host != null) {
+      Names.requireValidName("host", host);
+    }
+    if (fence != null && !FenceMethods.ALL.contains(fence)) {
+      throw new FerryRejection(
+          FerryRejection.Reason.INVALID_ARGUMENT,
+          "unknown fencing method '"
+              + fence
+              + "': use one of "
+              + String.join(", ", FenceMethods.ALL));
+    }
+  }
+
+  @Override
+  protected int run(FerryClient client, Output out) {
+    String moveId = client.evacuate(server, host, fence);
+    if (!await) {
+      EvacuationStarted started =
+          new EvacuationStarted(moveId, Names.moveWorkflowId(moveId), server, host, fence);
+      out.emit(
+          started,
+          "evacuation "
+              + moveId
+              + " of server "
+              + server
+              + " started; follow it with: ferry migration show "
+              + moveId);
+      return 0;
+    }
+    MoveView view =
+        client.awaitMove(
+            moveId, Set.of("DONE", "FAILED", "ERROR"), Duration.ofSeconds(waitTimeoutSeconds));
+    String status = FerryClient.normalizeStatus(view.status());
+    if (status.equals("FAILED") || status.equals("ERROR")) {
+      throw new FerryFailure(
+          "evacuation "
+              + moveId
+              + " of server "
+              + server
+              + " "
+              + view.status()
+              + ": "
+              + (view.error() != null ? view.error() : "no reason recorded")
+              + "; see 'ferry migration show "
+              + moveId
+              + "'");
+    }
+    out.emit(
+        view,
+        () -> {
+          out.print(Views.moveDetails(view));
+          out.println(
+              "server "
+                  + server
+                  + " was rebuilt on host "
+                  + view.destHost()
+                  + "; its stale copy is destroyed when host "
+                  + view.sourceHost()
+                  + " comes back");
+        });
+    return 0;
+  }
+
+  /** What {@code evacuate} prints without {@code --wait}. */
+  public record EvacuationStarted(
+      String moveId, String workflowId, String server, String destHost, String fenceMethod) {
+    public MoveType type() {
+      return MoveType.EVACUATION;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.evacuate.HostMoves;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.VmState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's evacuation and drain checks, against fake entities: hosts a (UP), b (UP), c (DOWN),
+ * d (UP, disabled). Refusals change nothing.
+ */
+class EvacuationClientTest {
+  private FakeFerry ferry;
+  private FerryClient client;
+
+  @BeforeEach
+  void setUp() {
+    ferry = new FakeFerry().standardCluster();
+    client = ferry.client();
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+    ferry.close();
+  }
+
+  @Test
+  void evacuatingAServerOfAnUpHostIsRefusedWithHostInUseAndNothingStarts() {
+    InstanceRecord vm = ferry.server("vm1", "m1.small", "a", VmState.ACTIVE);
+    ferry.nextIds("11111111-1111-4111-8111-111111111111");
+
+    FerryRejection r = assertThrows(FerryRejection.class, () -> client.evacuate("vm1", null, null));
+
+    assertEquals(Reason.HOST_IN_USE, r.reason());
+    assertTrue(r.getMessage().contains("host a is UP and not forced down"), r.getMessage());
+    assertTrue(r.getMessage().contains("ferry host set-down a"), r.getMessage());
+    assertFalse(ferry.exists("move:11111111-1111-4111-8111-111111111111"));
+    assertFalse(client.server(vm.id).isBusy());
+  }
+
+  @Test
+  void evacuatingAServerOfADownHostStartsItsMove() {
+    ferry.server("vm1", "m1.small", "c", VmState.ERROR);
+    ferry.nextIds("22222222-2222-4222-8222-222222222222");
+
+    String moveId = client.evacuate("vm1", "b", "confirmed-off");
+
+    assertEquals("22222222-2222-4222-8222-222222222222", moveId);
+  }
+
+  @Test
+  void badRequestsAreRefusedBeforeAnythingStarts() {
+    ferry.server("vm1", "m1.small", "c", VmState.ACTIVE);
+    ferry.server("vm2", "m1.small", "c", VmState.RESIZED);
+    assertEquals(
+        Reason.INVALID_ARGUMENT,
+        assertThrows(FerryRejection.class, () -> client.evacuate("vm1", null, "stonith")).reason());
+    assertEquals(
+        Reason.SAME_HOST,
+        assertThrows(FerryRejection.class, () -> client.evacuate("vm1", "c", null)).reason());
+    assertEquals(
+        Reason.HOST_UNAVAILABLE,
+        assertThrows(FerryRejection.class, () -> client.evacuate("vm1", "d", null)).reason());
+    assertEquals(
+        Reason.INVALID_STATE,
+        assertThrows(FerryRejection.class, () -> client.evacuate("vm2", null, null)).reason());
+  }
+
+  @Test
+  void hostEvacuationOfAnUpHostIsRefusedAndNothingStarts() {
+    FerryRejection r = assertThrows(FerryRejection.class, () -> client.evacuateHost("a", 2, null));
+    assertEquals(Reason.HOST_IN_USE, r.reason());
+    assertFalse(ferry.exists(HostMoves.evacuationWorkflowId("a")));
+  }
+
+  @Test
+  void drainOfADownHostIsRefusedAndNothingStarts() {
+    FerryRejection r = assertThrows(FerryRejection.class, () -> client.drainHost("c", 1));
+    assertEquals(Reason.HOST_UNAVAILABLE, r.reason());
+    assertTrue(r.getMessage().contains("ferry host evacuate c"), r.getMessage());
+    assertFalse(ferry.exists(HostMoves.drainWorkflowId("c")));
+    assertEquals(
+        Reason.INVALID_ARGUMENT,
+        assertThrows(FerryRejection.class, () -> client.drainHost("a", 0)).reason());
+  }
+}

@@ -1,0 +1,597 @@
+package dev.ferry.evacuate;
+
+import static dev.ferry.evacuate.EvacuationEvent.FAILED;
+import static dev.ferry.evacuate.EvacuationEvent.FENCED;
+import static dev.ferry.evacuate.EvacuationEvent.REBUILT;
+import static dev.ferry.evacuate.EvacuationEvent.REFUSED;
+
+import dev.ferry.entities.ConductorStubs;
+import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.PlacementActivities;
+import dev.ferry.evacuate.AgentCalls.StepException;
+import dev.ferry.evacuate.AgentCalls.UnreachableException;
+import dev.ferry.hypervisor.HypervisorStubs;
+import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimRequest;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.DomainSpec;
+import dev.ferry.model.DomainView;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveOutcome;
+import dev.ferry.model.MoveProgress;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.Names;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveSearchAttributes;
+import dev.ferry.move.MoveView;
+import dev.ferry.statemachine.StateMachine;
+import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Saga;
+import io.temporal.workflow.SignalExternalWorkflowException;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * An evacuation, Nova's way: the instance's host failed; {@code accepted → pre-migrating → done},
+ * or {@code failed} (refused, nothing touched) / {@code error} (rebuild failed, compensated).
+ *
+ * <ol>
+ *   <li>ACCEPTED: refuse what cannot work before touching anything: the source must be DOWN or
+ *       forced down (else HOST_IN_USE, Nova's ComputeServiceInUse); then FENCE it from the
+ *       conductor. A fencing failure ends the move in {@code failed}: nothing is rebuilt.
+ *   <li>PRE_MIGRATING: claim a destination (never the source), rebuild there from the instance
+ *       RECORD (its migratable XML; never read from the dead host) with epoch + 1: a shared disk is
+ *       reused; a host-local disk is rebuilt from the recorded base image and the local data is
+ *       said to be lost. Start it unless the instance was STOPPED.
+ *   <li>DONE: the stale copy goes on the source's cleanup list (REMOVE_STALE_DOMAIN up to the old
+ *       epoch: the domain only, never a disk); the claim is swapped to the instance (which releases
+ *       the old host's claim). The instance is told, which releases its lock. Its agent destroys
+ *       the stale copy on return, before serving, and records the evacuation {@code completed}.
+ * </ol>
+ *
+ * Compensation (registered before each step, idempotent) removes only what this move created: the
+ * destination copy carrying the new epoch, and the claim. Nothing of the source is ever touched.
+ */
+public class EvacuationWorkflowImpl implements EvacuationWorkflow {
+
+  private static final String SYSTEM = "ferry";
+  private static final Logger log = Workflow.getLogger(EvacuationWorkflowImpl.class);
+
+  private final PlacementActivities placement = ConductorStubs.placement();
+  private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
+  private final FencingActivities fencing = EvacuationStubs.fencing();
+  private final AgentCalls hosts;
+  private final StateMachine<EvacuationStatus, EvacuationEvent> machine =
+      new StateMachine<>(EvacuationStateTable.TABLE, Workflow::currentTimeMillis);
+  private final List<String> errors = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  private MoveRequest request;
+  private InstanceRecord record;
+  private InstanceWorkflow instance;
+  private String source;
+  private String dest;
+  private long newEpoch;
+  private boolean wasStopped;
+  private String fencingSummary;
+  private String fenceMethod;
+  private String disk = "none";
+  private boolean localDataLost;
+
+  /** The destination copy this move defined may exist: compensation looks, then removes it. */
+  private boolean destDefined;
+
+  private String destXml;
+
+  /**
+   * The new host-local disk made on the destination for a rebuild from the base image. Never
+   * deleted by compensation: createDisk keeps an existing disk of that name, so it may not be this
+   * move's.
+   */
+  private String newDiskPath;
+
+  private PowerState destPower = PowerState.NOSTATE;
+
+  public EvacuationWorkflowImpl() {
+    this(HypervisorStubs.SCHEDULE_TO_START);
+  }
+
+  /** For tests (a worker's implementation factory): a dead destination is found out faster. */
+  EvacuationWorkflowImpl(Duration hostScheduleToStart) {
+    this.hosts = new AgentCalls(hostRecords, hostScheduleToStart);
+  }
+
+  @Override
+  public MoveView run(MoveInput input) {
+    begin(input);
+    if (checkAndFence()) {
+      rebuild();
+    }
+    tellInstance(i -> i.moveClosed(outcome()));
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    return status();
+  }
+
+  private void begin(MoveInput input) {
+    request = input.request();
+    record = input.instance();
+    instance =
+        Workflow.newExternalWorkflowStub(
+            InstanceWorkflow.class, Names.instanceWorkflowId(record.id));
+    source = record.host;
+    newEpoch = record.epoch + 1;
+    wasStopped = record.vmState == VmState.STOPPED;
+    announce();
+  }
+
+  // ---- ACCEPTED: refusals, then fencing ------------------------------------------------------
+
+  /** True when fenced (PRE_MIGRATING); false when refused (FAILED, nothing touched). */
+  private boolean checkAndFence() {
+    try {
+      refuseWhatCannotWork();
+      HostRecord host = sourceRecord();
+      if (host.isAlive()) {
+        throw new FerryRejection(
+            Reason.HOST_IN_USE,
+            "host "
+                + source
+                + " is UP and not forced down: evacuation is only for a failed host (Nova's"
+                + " ComputeServiceInUse). If it has failed, force it down first ('ferry host"
+                + " set-down "
+                + source
+                + "'); to move instances off a running host, live-migrate them ('ferry host"
+                + " drain "
+                + source
+                + "')");
+      }
+      FenceResult fenced = fence(host);
+      fenceMethod = fenced.method();
+      fencingSummary = fenced.summary();
+      fire(FENCED, actor() + " via " + fenced.method());
+      return true;
+    } catch (FerryRejection r) {
+      noteError(r.reason() + ": " + r.getMessage());
+      fire(REFUSED, SYSTEM);
+      return false;
+    }
+  }
+
+  private void refuseWhatCannotWork() {
+    if (record.flavor == null) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE, "instance " + record.name + " has no flavor: cannot place it");
+    }
+    if (source.equals(request.destHost())) {
+      throw new FerryRejection(
+          Reason.SAME_HOST,
+          record.name + " is on " + source + ": an evacuation rebuilds it on another host");
+    }
+    if (hasLocalDisk() && (record.baseImage == null || record.baseImage.isBlank())) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "cannot evacuate "
+              + record.name
+              + ": its disk "
+              + record.diskPath
+              + " is not on shared storage and no base image is recorded to rebuild it from");
+    }
+  }
+
+  private HostRecord sourceRecord() {
+    try {
+      return hostRecords.get(source);
+    } catch (ActivityFailure f) {
+      throw FerryRejection.from(f)
+          .orElseGet(
+              () ->
+                  new FerryRejection(
+                      Reason.UNREACHABLE,
+                      "cannot read host " + source + "'s record: " + AgentCalls.message(f)));
+    }
+  }
+
+  /** Fencing runs on the conductor, never on the dead host's queue. No rebuild without it. */
+  private FenceResult fence(HostRecord host) {
+    String method = request.fenceMethod();
+    try {
+      return fencing.fence(new FenceRequest(source, record.id, method, actor(), host.libvirtUri));
+    } catch (ActivityFailure f) {
+      throw new FerryRejection(
+          Reason.UNREACHABLE,
+          "fencing host "
+              + source
+              + (method != null ? " by " + method : "")
+              + " failed, so "
+              + record.name
+              + " was not rebuilt: "
+              + AgentCalls.message(f)
+              + " (if the host is powered off, say so with --fence "
+              + FenceMethods.CONFIRMED_OFF
+              + ")");
+    }
+  }
+
+  // ---- PRE_MIGRATING: claim, rebuild, hand over ----------------------------------------------
+
+  private void rebuild() {
+    Saga saga =
+        new Saga(
+            new Saga.Options.Builder()
+                .setParallelCompensation(false)
+                .setContinueWithError(true)
+                .build());
+    try {
+      claimDestination(saga);
+      defineAtDestination(saga);
+      if (!wasStopped) {
+        DomainView on = hosts.call(dest, "power on", h -> h.powerOn(record.id));
+        observe(on);
+      }
+      handOver();
+      fire(REBUILT, SYSTEM);
+    } catch (StepException | FerryRejection e) {
+      noteError(e.getMessage());
+      saga.compensate(); // each compensation handles its own failures
+      fire(FAILED, SYSTEM);
+    }
+  }
+
+  private void claimDestination(Saga saga) {
+    saga.addCompensation(this::releaseClaimQuietly);
+    Claim claim =
+        conductor(
+            "claim " + record.flavor.name() + " for " + moveConsumer(),
+            () ->
+                placement.claim(
+                    new ClaimRequest(
+                        moveConsumer(),
+                        record.flavor.resources(),
+                        request.destHost(),
+                        List.of(source))));
+    dest = claim.host();
+    if (source.equals(dest)) {
+      throw new StepException("placement chose the failed host " + source + " for " + what());
+    }
+    announce();
+  }
+
+  /** Look before defining: never start a second running copy, never replace one silently. */
+  private void defineAtDestination(Saga saga) {
+    DomainView there = hosts.call(dest, "inspect", h -> h.inspect(record.id));
+    if (there.exists() && there.powerState() == PowerState.RUNNING) {
+      throw new StepException(
+          "a copy of "
+              + record.name
+              + " already runs on "
+              + dest
+              + " (epoch "
+              + there.epoch()
+              + "): not rebuilding a second one");
+    }
+    if (there.exists()) {
+      notes.add(
+          "replaced a stopped leftover definition of "
+              + record.name
+              + " on "
+              + dest
+              + " (epoch "
+              + there.epoch()
+              + ")");
+    }
+    if (record.diskPath == null || record.diskPath.isBlank()) {
+      disk = "none";
+    } else if (record.sharedStorage) {
+      disk = "shared";
+      notes.add("reused the shared disk " + record.diskPath);
+    } else {
+      disk = "rebuilt-from-base-image";
+      localDataLost = true;
+      long sizeMb =
+          record.diskSizeMb > 0 ? record.diskSizeMb : Math.max(1, record.flavor.diskGb()) * 1024L;
+      newDiskPath = hosts.disk(dest, "create a disk", d -> d.createDisk(record.id, sizeMb, false));
+      noteError(
+          "local data of "
+              + record.name
+              + " is lost: its disk "
+              + record.diskPath
+              + " was local to "
+              + source
+              + "; rebuilt on "
+              + dest
+              + " from base image "
+              + record.baseImage
+              + " on a new disk "
+              + newDiskPath
+              + " (the old disk is left on "
+              + source
+              + ", never deleted by Ferry)");
+    }
+    saga.addCompensation(this::removeDestinationCopy);
+    destDefined = true;
+    DomainSpec spec =
+        new DomainSpec(
+            record.id,
+            record.name,
+            record.flavor,
+            newEpoch,
+            record.domainXml,
+            newDiskPath != null ? newDiskPath : record.diskPath,
+            record.baseImage);
+    observe(hosts.call(dest, "define", h -> h.define(spec)));
+  }
+
+  /**
+   * The stale copy goes on the source's cleanup list (domain only: a shared disk is the live
+   * instance's disk, Nova LP#1550919), then the claim follows the instance. Neither failure undoes
+   * a running rebuild: the agent's start-up reconcile also removes copies the record calls stale,
+   * and placement's reconcile looks after claims.
+   */
+  private void handOver() {
+    CleanupItem stale =
+        new CleanupItem(
+            "evacuation:" + request.moveId(),
+            CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+            record.id,
+            record.epoch,
+            null,
+            "stale copy of " + record.name + " evacuated to " + dest + " by " + what(),
+            request.moveId());
+    try {
+      conductorDo("add cleanup on " + source, () -> hostRecords.addCleanup(source, stale));
+      notes.add(
+          "stale copy (epoch <= "
+              + record.epoch
+              + ") is on "
+              + source
+              + "'s cleanup list: destroyed when its agent returns");
+    } catch (StepException e) {
+      noteError(e.getMessage());
+    }
+    try {
+      conductorDo("swap the claim", () -> placement.swap(moveConsumer(), instanceConsumer()));
+    } catch (StepException e) {
+      noteError(e.getMessage());
+    }
+  }
+
+  // ---- compensations (idempotent; each handles its own failure) ------------------------------
+
+  /** Removes the destination copy only if it is the one this move defined (its new epoch). */
+  private void removeDestinationCopy() {
+    if (newDiskPath != null) {
+      notes.add("the new disk " + newDiskPath + " on " + dest + " is left in place");
+    }
+    if (!destDefined) {
+      return;
+    }
+    try {
+      DomainView there = hosts.call(dest, "inspect", h -> h.inspect(record.id));
+      if (!there.exists()) {
+        return;
+      }
+      if (there.epoch() != newEpoch) {
+        notes.add(
+            "kept the copy on "
+                + dest
+                + ": it carries epoch "
+                + there.epoch()
+                + ", not this move's "
+                + newEpoch);
+        return;
+      }
+      hosts.call(dest, "remove the new copy", h -> h.remove(record.id, newEpoch));
+      notes.add("removed the copy this move defined on " + dest);
+    } catch (UnreachableException e) {
+      noteError(e.getMessage());
+      owe(dest, newEpoch, "left by failed " + what());
+    } catch (StepException e) {
+      noteError(e.getMessage());
+    }
+  }
+
+  private void releaseClaimQuietly() {
+    try {
+      conductorDo("release the claim", () -> placement.release(moveConsumer()));
+    } catch (StepException e) {
+      noteError(e.getMessage());
+    }
+  }
+
+  private void owe(String host, long epochAtMost, String reason) {
+    CleanupItem item =
+        new CleanupItem(
+            moveConsumer() + ":" + host,
+            CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+            record.id,
+            epochAtMost,
+            null,
+            reason);
+    try {
+      conductorDo("add cleanup on " + host, () -> hostRecords.addCleanup(host, item));
+    } catch (StepException e) {
+      noteError(e.getMessage());
+    }
+  }
+
+  // ---- the end -------------------------------------------------------------------------------
+
+  private MoveOutcome outcome() {
+    EvacuationStatus status = machine.state();
+    String error = errors.isEmpty() ? null : String.join("; ", errors);
+    return switch (status) {
+      case DONE ->
+          new MoveOutcome(
+              request.moveId(),
+              status.novaName(),
+              true,
+              dest,
+              record.flavor,
+              newEpoch,
+              destXml != null ? destXml : record.domainXml,
+              wasStopped ? VmState.STOPPED : VmState.ACTIVE,
+              destPower,
+              error);
+      // Refused: the record stays as it was (its lastError says why).
+      case FAILED ->
+          new MoveOutcome(
+              request.moveId(),
+              status.novaName(),
+              false,
+              source,
+              record.flavor,
+              record.epoch,
+              record.domainXml,
+              record.vmState,
+              record.powerState,
+              error);
+      // Fenced, not rebuilt: it runs nowhere. ERROR, still on the failed host; evacuate again.
+      default ->
+          new MoveOutcome(
+              request.moveId(),
+              status.novaName(),
+              false,
+              source,
+              record.flavor,
+              record.epoch,
+              record.domainXml,
+              VmState.ERROR,
+              PowerState.NOSTATE,
+              error);
+    };
+  }
+
+  private void fire(EvacuationEvent event, String actor) {
+    machine.fire(event, actor);
+    announce();
+  }
+
+  private void announce() {
+    upsertSearchAttributes();
+    Workflow.setCurrentDetails(
+        machine.state().novaName()
+            + ": evacuate "
+            + record.name
+            + " from "
+            + source
+            + (dest == null ? "" : " → " + dest));
+    MoveOutcome end = machine.isFinal() ? outcome() : null;
+    MoveProgress progress =
+        new MoveProgress(
+            request.moveId(),
+            machine.state().novaName(),
+            end != null ? end.vmState() : record.vmState,
+            end != null ? TaskState.NONE : TaskState.REBUILDING,
+            end != null ? end.powerState() : record.powerState);
+    tellInstance(i -> i.moveProgress(progress));
+  }
+
+  private void upsertSearchAttributes() {
+    List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
+    updates.add(MoveSearchAttributes.INSTANCE_ID.valueSet(record.id));
+    updates.add(MoveSearchAttributes.SOURCE_HOST.valueSet(source));
+    if (dest != null) {
+      updates.add(MoveSearchAttributes.DEST_HOST.valueSet(dest));
+    }
+    updates.add(MoveSearchAttributes.MIGRATION_TYPE.valueSet(request.type().name()));
+    updates.add(MoveSearchAttributes.MIGRATION_STATUS.valueSet(machine.state().novaName()));
+    Workflow.upsertTypedSearchAttributes(updates.toArray(new SearchAttributeUpdate<?>[0]));
+  }
+
+  /** A lost signal must not fail the move: the instance's periodic check notices the close. */
+  private void tellInstance(Consumer<InstanceWorkflow> signal) {
+    try {
+      signal.accept(instance);
+    } catch (SignalExternalWorkflowException e) {
+      log.warn("could not signal {}: {}", Names.instanceWorkflowId(record.id), e.getMessage());
+    }
+  }
+
+  @Override
+  public MoveView status() {
+    return new MoveView(
+        request == null ? null : request.moveId(),
+        request == null ? null : request.type(),
+        record == null ? null : record.id,
+        source,
+        dest,
+        machine.state().novaName(),
+        machine.isFinal(),
+        machine.log(),
+        errors.isEmpty() ? null : String.join("; ", errors));
+  }
+
+  @Override
+  public EvacuationDetails details() {
+    return new EvacuationDetails(
+        fenceMethod, fencingSummary, disk, localDataLost, newEpoch, List.copyOf(notes));
+  }
+
+  // ---- small helpers -------------------------------------------------------------------------
+
+  private void observe(DomainView view) {
+    if (view == null || !view.exists()) {
+      return;
+    }
+    destPower = view.powerState();
+    if (view.inactiveXml() != null) {
+      destXml = view.inactiveXml();
+    }
+  }
+
+  private boolean hasLocalDisk() {
+    return record.diskPath != null && !record.diskPath.isBlank() && !record.sharedStorage;
+  }
+
+  private <T> T conductor(String what, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ActivityFailure f) {
+      throw new StepException(what + " failed: " + AgentCalls.message(f));
+    }
+  }
+
+  private void conductorDo(String what, Runnable call) {
+    conductor(
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+
+  private String actor() {
+    return request.requestedBy() == null || request.requestedBy().isBlank()
+        ? "unknown"
+        : request.requestedBy();
+  }
+
+  private String what() {
+    return "evacuation " + moveConsumer();
+  }
+
+  private String moveConsumer() {
+    return Names.moveWorkflowId(request.moveId());
+  }
+
+  private String instanceConsumer() {
+    return Names.instanceWorkflowId(record.id);
+  }
+
+  private void noteError(String message) {
+    errors.add(message);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.ferry.evacuate;
+
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveSummary;
+import dev.ferry.model.VmState;
+import java.util.Set;
+
+/** Reads where a move stands from its instance's record (pure: used by the long poll). */
+public final class MoveStates {
+
+  /** Final statuses of a move that reached its goal, whatever its kind. */
+  public static final Set<String> SUCCEEDED = Set.of("done", "completed", "confirmed");
+
+  private MoveStates() {}
+
+  /** The state of {@code ref}; {@code record} null means the instance is gone (closed). */
+  public static MoveState of(MoveRef ref, InstanceRecord record) {
+    if (record == null || record.vmState == VmState.DELETED) {
+      return new MoveState(
+          ref.instanceId(), ref.moveId(), true, "instance-deleted", false, null, "deleted");
+    }
+    if (ref.moveId().equals(record.currentMoveId)) {
+      return new MoveState(
+          ref.instanceId(),
+          ref.moveId(),
+          false,
+          record.currentMoveStatus,
+          false,
+          record.host,
+          null);
+    }
+    if (record.moves != null) {
+      for (MoveSummary m : record.moves) {
+        if (ref.moveId().equals(m.moveId())) {
+          boolean ok = SUCCEEDED.contains(m.status());
+          return new MoveState(
+              ref.instanceId(),
+              ref.moveId(),
+              true,
+              m.status(),
+              ok,
+              record.host,
+              ok ? null : record.lastError);
+        }
+      }
+    }
+    // Not started yet as far as the record knows (the start is on its way): still open.
+    return new MoveState(
+        ref.instanceId(), ref.moveId(), false, "unknown", false, record.host, null);
+  }
+}

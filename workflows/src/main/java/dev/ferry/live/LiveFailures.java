@@ -1,0 +1,47 @@
+package dev.ferry.live;
+
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+
+/** Reading activity failures: what to tell the operator, and whether the call ever started. */
+final class LiveFailures {
+  private LiveFailures() {}
+
+  /** The most specific message in the cause chain: the agent's own words when there are some. */
+  static String message(Throwable failure) {
+    String message = failure.getMessage();
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof ApplicationFailure af) {
+        message = af.getOriginalMessage();
+      } else if (c instanceof TimeoutFailure tf) {
+        message = "timed out (" + timeoutName(tf.getTimeoutType()) + ")";
+      }
+    }
+    return message;
+  }
+
+  /** True when no worker took the task in time: the call never ran on the host. */
+  static boolean neverStarted(Throwable failure) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutFailure tf
+          && tf.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean timedOut(Throwable failure) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutFailure) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String timeoutName(TimeoutType type) {
+    return type.name().replace("TIMEOUT_TYPE_", "").toLowerCase().replace('_', '-');
+  }
+}

@@ -1,0 +1,717 @@
+package dev.ferry.evacuate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.PlacementActivities;
+import dev.ferry.entities.WorkflowInspectionActivities;
+import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimRequest;
+import dev.ferry.model.CleanupItem;
+import dev.ferry.model.DomainSpec;
+import dev.ferry.model.DomainView;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.Flavor;
+import dev.ferry.model.Flavors;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.HostStatus;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveSummary;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.Names;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveSearchAttributes;
+import dev.ferry.move.MoveView;
+import dev.ferry.move.SearchAttributeNames;
+import dev.ferry.statemachine.StateMachine.Change;
+import dev.ferry.statemachine.StateTable.Transition;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+
+/**
+ * EvacuationWorkflow started through the real InstanceWorkflow, against Temporal's test server:
+ * placement, host records and fencing mocked; the failed source h1 has no agent at all (nothing may
+ * call it); the destination h2 is a {@link FakeHypervisor}.
+ */
+@Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+class EvacuationWorkflowTest {
+
+  private static final String H1 = "h1";
+  private static final String H2 = "h2";
+  private static final Flavor SMALL = Flavors.require("m1.small");
+  private static final long EPOCH = 3;
+  private static final String XML = "<domain><name>vm1</name><!-- from the record --></domain>";
+  private static final String SHARED_DISK = "/var/lib/ferry/shared/vm1.qcow2";
+  private static final String IMAGE = "debian-12.qcow2";
+
+  private static final Set<Transition<EvacuationStatus, EvacuationEvent>> WALKED =
+      ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger TESTS_RUN = new AtomicInteger();
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private PlacementActivities placement;
+  private HostRecordActivities hostRecords;
+  private FencingActivities fencing;
+  private FakeHypervisor h2;
+  private WorkerFactory h2Agent;
+  private final Set<String> upHosts = ConcurrentHashMap.newKeySet();
+  private final Set<String> forcedDown = ConcurrentHashMap.newKeySet();
+
+  @BeforeEach
+  void setUp() {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
+                .build());
+    for (String name : SearchAttributeNames.ALL) {
+      env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    placement = mock(PlacementActivities.class, withSettings().withoutAnnotations());
+    hostRecords = mock(HostRecordActivities.class, withSettings().withoutAnnotations());
+    fencing = mock(FencingActivities.class, withSettings().withoutAnnotations());
+    WorkflowInspectionActivities inspection =
+        mock(WorkflowInspectionActivities.class, withSettings().withoutAnnotations());
+    when(placement.claim(any()))
+        .thenAnswer(
+            inv -> {
+              ClaimRequest r = inv.getArgument(0);
+              return new Claim(r.consumerId(), r.host() != null ? r.host() : H2, r.resources());
+            });
+    upHosts.add(H2);
+    when(hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
+    when(fencing.fence(any()))
+        .thenAnswer(
+            inv -> {
+              FenceRequest r = inv.getArgument(0);
+              return new FenceResult(
+                  r.method(),
+                  r.host(),
+                  "operator " + r.actor() + " confirmed " + r.host() + " is powered off");
+            });
+
+    Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
+    conductor.registerWorkflowImplementationTypes(InstanceWorkflowImpl.class);
+    conductor.registerWorkflowImplementationFactory(
+        EvacuationWorkflow.class, () -> new EvacuationWorkflowImpl(Duration.ofSeconds(3)));
+    conductor.registerActivitiesImplementations(placement, hostRecords, inspection, fencing);
+    env.start();
+    client = env.getWorkflowClient();
+    h2 = new FakeHypervisor(H2);
+    h2Agent = WorkerFactory.newInstance(client);
+    h2Agent.newWorker(Names.hostQueue(H2)).registerActivitiesImplementations(h2);
+    h2Agent.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    h2Agent.shutdownNow();
+    env.close();
+    TESTS_RUN.incrementAndGet();
+  }
+
+  @AfterAll
+  static void everyRowOfTheTableIsWalked() {
+    long tests =
+        Arrays.stream(EvacuationWorkflowTest.class.getDeclaredMethods())
+            .filter(m -> m.isAnnotationPresent(Test.class))
+            .count();
+    if (TESTS_RUN.get() < tests) {
+      return;
+    }
+    List<Transition<EvacuationStatus, EvacuationEvent>> missing =
+        new ArrayList<>(EvacuationStateTable.TABLE.transitions());
+    missing.removeAll(WALKED);
+    assertEquals(List.of(), missing, "table rows no test walks");
+  }
+
+  // ---- the happy path ------------------------------------------------------------------------
+
+  @Test
+  void fencesThenRebuildsFromTheRecordOnThePlacedHostReusingTheSharedDisk() {
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    String workflowId = instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    assertEquals("move:" + moveId, workflowId);
+    MoveView view = result(moveId);
+    assertEquals("done", view.status());
+    assertEquals(List.of("accepted", "pre-migrating", "done"), statuses(view));
+    assertEquals("alice via confirmed-off", view.log().get(1).actor()); // fencing, with its actor
+    assertEquals(H2, view.destHost());
+    assertNull(view.error());
+
+    verify(fencing).fence(new FenceRequest(H1, rec.id, "confirmed-off", "alice", "qemu:///h1"));
+    verify(placement)
+        .claim(new ClaimRequest("move:" + moveId, SMALL.resources(), null, List.of(H1)));
+    // Rebuilt from the RECORD (its XML), epoch + 1, same shared disk; started.
+    assertEquals(
+        List.of(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, XML, SHARED_DISK, IMAGE)),
+        h2.defined);
+    assertEquals(List.of("inspect", "define epoch=4", "powerOn"), h2.calls);
+    // The stale copy: the source's cleanup list, domain only (never the shared disk), old epoch.
+    verify(hostRecords)
+        .addCleanup(
+            H1,
+            new CleanupItem(
+                "evacuation:" + moveId,
+                CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+                rec.id,
+                EPOCH,
+                null,
+                "stale copy of vm1 evacuated to h2 by evacuation move:" + moveId,
+                moveId));
+    verify(placement).swap("move:" + moveId, "instance:" + rec.id); // releases h1's claim
+    verify(placement, never()).release(anyString());
+
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H2, after.host);
+    assertEquals(EPOCH + 1, after.epoch);
+    assertEquals(VmState.ACTIVE, after.vmState);
+    assertEquals(PowerState.RUNNING, after.powerState);
+    assertEquals(TaskState.NONE, after.taskState);
+    assertEquals("<domain host='h2' epoch='4'/>", after.domainXml);
+    assertEquals(
+        new MoveSummary(moveId, MoveType.EVACUATION, H1, H2, "done", 0, 0),
+        withoutTimes(last(after)));
+
+    EvacuationDetails details =
+        client.newWorkflowStub(EvacuationWorkflow.class, workflowId).details();
+    assertEquals("confirmed-off", details.fenceMethod());
+    assertEquals("operator alice confirmed h1 is powered off", details.fencing());
+    assertEquals("shared", details.disk());
+    assertFalse(details.localDataLost());
+
+    var attributes =
+        client.newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes();
+    assertEquals(rec.id, attributes.get(MoveSearchAttributes.INSTANCE_ID));
+    assertEquals(H1, attributes.get(MoveSearchAttributes.SOURCE_HOST));
+    assertEquals(H2, attributes.get(MoveSearchAttributes.DEST_HOST));
+    assertEquals("EVACUATION", attributes.get(MoveSearchAttributes.MIGRATION_TYPE));
+    assertEquals("done", attributes.get(MoveSearchAttributes.MIGRATION_STATUS));
+
+    // h1's agent returns, destroys the stale copy before serving, and says so.
+    instance.evacuationCompleted(moveId);
+    eventually(() -> assertEquals("completed", last(instance.get()).status()));
+    assertReplays(workflowId);
+  }
+
+  @Test
+  void aForcedDownHostIsEvacuatedToTheRequestedHost() {
+    upHosts.add(H1);
+    forcedDown.add(H1); // UP by its lease, forced down by the operator: counts as down (Nova)
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(
+        new MoveRequest(
+            moveId, MoveType.EVACUATION, rec.id, H2, null, null, "bob", "libvirt-destroy"));
+
+    assertEquals("done", result(moveId).status());
+    verify(placement).claim(new ClaimRequest("move:" + moveId, SMALL.resources(), H2, List.of(H1)));
+    assertEquals(H2, awaitIdle(instance).host);
+  }
+
+  @Test
+  void aStoppedInstanceIsRebuiltStopped() {
+    InstanceRecord rec = instance(VmState.STOPPED);
+    rec.powerState = PowerState.SHUTDOWN;
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, null));
+
+    assertEquals("done", result(moveId).status());
+    assertEquals(List.of("inspect", "define epoch=4"), h2.calls); // never started
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(VmState.STOPPED, after.vmState);
+    assertEquals(PowerState.SHUTDOWN, after.powerState);
+    // Fencing ran with the conductor's default method (none asked).
+    verify(fencing).fence(new FenceRequest(H1, rec.id, null, "alice", "qemu:///h1"));
+  }
+
+  @Test
+  void anErrorInstanceIsEvacuatedAndComesBackActive() {
+    InstanceRecord rec = instance(VmState.ERROR);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    assertEquals("done", result(moveId).status());
+    assertEquals(VmState.ACTIVE, awaitIdle(instance).vmState);
+  }
+
+  @Test
+  void aHostLocalDiskIsRebuiltFromTheBaseImageAndTheLossIsRecorded() {
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    rec.diskPath = "/var/lib/ferry/local/vm1.qcow2";
+    rec.sharedStorage = false;
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals("done", view.status());
+    assertTrue(view.error().contains("local data of vm1 is lost"), view.error());
+    assertTrue(view.error().contains("from base image " + IMAGE), view.error());
+    assertEquals(IMAGE, h2.defined.get(0).baseImage());
+    String newDisk = "/var/lib/ferry/local/" + rec.id + ".qcow2";
+    assertEquals(newDisk, h2.defined.get(0).diskPath()); // a new local disk on h2
+    assertEquals(
+        List.of("inspect", "createDisk 20480 local", "define epoch=4", "powerOn"), h2.calls);
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H2, after.host);
+    assertTrue(after.lastError.contains("local data of vm1 is lost"), after.lastError);
+    EvacuationDetails details =
+        client.newWorkflowStub(EvacuationWorkflow.class, "move:" + moveId).details();
+    assertTrue(details.localDataLost());
+    assertEquals("rebuilt-from-base-image", details.disk());
+  }
+
+  // ---- refusals: nothing is touched ----------------------------------------------------------
+
+  @Test
+  void refusedWhileTheSourceIsUpAndNothingChanges() {
+    upHosts.add(H1);
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals("failed", view.status());
+    assertEquals(List.of("accepted", "failed"), statuses(view));
+    assertTrue(view.error().startsWith("HOST_IN_USE: host h1 is UP"), view.error());
+    assertTrue(view.error().contains("ComputeServiceInUse"), view.error());
+    verify(fencing, never()).fence(any());
+    verify(placement, never()).claim(any());
+    verify(hostRecords, never()).addCleanup(anyString(), any());
+    assertEquals(List.of(), h2.calls);
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H1, after.host);
+    assertEquals(EPOCH, after.epoch);
+    assertEquals(VmState.ACTIVE, after.vmState);
+    assertEquals(PowerState.RUNNING, after.powerState);
+    assertEquals(XML, after.domainXml);
+    assertEquals("failed", last(after).status());
+  }
+
+  @Test
+  void fencingFailureRebuildsNothing() {
+    doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "libvirt at qemu+tcp://h1/system does not answer", FenceMethods.FAILED))
+        .when(fencing)
+        .fence(any());
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.LIBVIRT_DESTROY));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "failed"), statuses(view));
+    assertTrue(view.error().contains("fencing host h1 by libvirt-destroy failed"), view.error());
+    assertTrue(view.error().contains("does not answer"), view.error());
+    assertTrue(view.error().contains("--fence confirmed-off"), view.error());
+    verify(placement, never()).claim(any());
+    assertEquals(List.of(), h2.calls); // no rebuild before fencing succeeds
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H1, after.host);
+    assertEquals(VmState.ACTIVE, after.vmState);
+    assertEquals(EPOCH, after.epoch);
+  }
+
+  @Test
+  void aHostLocalDiskWithoutABaseImageIsRefusedBeforeFencing() {
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    rec.diskPath = "/var/lib/ferry/local/vm1.qcow2";
+    rec.sharedStorage = false;
+    rec.baseImage = null;
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals("failed", view.status());
+    assertTrue(view.error().contains("no base image is recorded"), view.error());
+    verify(fencing, never()).fence(any());
+  }
+
+  // ---- rebuild failure: compensation ---------------------------------------------------------
+
+  @Test
+  void rebuildFailureRemovesTheDestinationCopyReleasesTheClaimAndTouchesNothingOfTheSource() {
+    h2.failPowerOn = "qemu: could not start";
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("power on on h2 failed: qemu: could not start"), view.error());
+    // Look first, then remove exactly the copy this move created (its epoch).
+    assertEquals(
+        List.of("inspect", "define epoch=4", "powerOn", "inspect", "remove epochAtMost=4"),
+        h2.calls);
+    assertTrue(h2.domains.isEmpty());
+    verify(placement).release("move:" + moveId);
+    verify(placement, never()).swap(anyString(), anyString());
+    verify(hostRecords, never()).addCleanup(anyString(), any()); // the source is not touched
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H1, after.host);
+    assertEquals(EPOCH, after.epoch);
+    assertEquals(VmState.ERROR, after.vmState); // fenced, rebuilt nowhere: evacuate it again
+    assertEquals("error", last(after).status());
+    assertReplays("move:" + moveId);
+  }
+
+  @Test
+  void compensationKeepsADestinationCopyThisMoveDidNotCreate() {
+    h2.failDefine = "XML refused";
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    // A stopped leftover of an older epoch already sits on h2; the refused define kept it.
+    DomainView leftover =
+        new DomainView(true, rec.id, "vm1", PowerState.SHUTDOWN, 1, 2048, rec.id, 1, "<old/>");
+    h2.domains.put(rec.id, leftover);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    assertEquals("error", result(moveId).status());
+    assertEquals(leftover, h2.domains.get(rec.id));
+    assertFalse(h2.calls.stream().anyMatch(c -> c.startsWith("remove")), h2.calls.toString());
+    verify(placement).release("move:" + moveId);
+    awaitIdle(instance);
+  }
+
+  @Test
+  void noValidHostEndsInErrorAndReleasesNothingItDidNotClaim() {
+    doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "no host has room", "FerryRejection.NO_VALID_HOST"))
+        .when(placement)
+        .claim(any());
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("no host has room"), view.error());
+    assertEquals(List.of(), h2.calls);
+    verify(placement).release("move:" + moveId); // idempotent: nothing held
+    assertEquals(VmState.ERROR, awaitIdle(instance).vmState);
+  }
+
+  @Test
+  void aRunningCopyAtTheDestinationIsNeverJoinedByASecond() {
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    h2.domains.put(
+        rec.id,
+        new DomainView(true, rec.id, "vm1", PowerState.RUNNING, 1, 2048, rec.id, EPOCH, "<x/>"));
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals("error", view.status());
+    assertTrue(view.error().contains("already runs on h2"), view.error());
+    assertEquals(List.of("inspect"), h2.calls);
+    assertTrue(h2.domains.containsKey(rec.id));
+    awaitIdle(instance);
+  }
+
+  // ---- idempotency ---------------------------------------------------------------------------
+
+  @Test
+  void aSecondRequestReturnsTheRunningEvacuation() throws Exception {
+    CountDownLatch fenced = new CountDownLatch(1);
+    CountDownLatch fencingStarted = new CountDownLatch(1);
+    doAnswer(
+            inv -> {
+              fencingStarted.countDown();
+              assertTrue(fenced.await(30, TimeUnit.SECONDS));
+              return new FenceResult("confirmed-off", H1, "confirmed");
+            })
+        .when(fencing)
+        .fence(any());
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String first = UUID.randomUUID().toString();
+    assertEquals(
+        "move:" + first, instance.startMove(evacuation(first, rec, FenceMethods.CONFIRMED_OFF)));
+    assertTrue(fencingStarted.await(20, TimeUnit.SECONDS));
+
+    String second = UUID.randomUUID().toString();
+    String answer = instance.startMove(evacuation(second, rec, FenceMethods.CONFIRMED_OFF));
+    // ...and the same move id again (a retried request) answers the same.
+    String again = instance.startMove(evacuation(first, rec, FenceMethods.CONFIRMED_OFF));
+    fenced.countDown();
+
+    assertEquals("move:" + first, answer);
+    assertEquals("move:" + first, again);
+    assertEquals("done", result(first).status());
+    verify(fencing, times(1)).fence(any());
+    assertEquals(1, h2.defined.size());
+    assertFalse(exists("move:" + second));
+    // Once done, a retry of the same move id returns it, it does not run again.
+    awaitIdle(instance);
+    assertEquals(
+        "move:" + first, instance.startMove(evacuation(first, rec, FenceMethods.CONFIRMED_OFF)));
+    assertEquals(1, instance.get().moves.size());
+  }
+
+  @Test
+  void anotherKindOfMoveIsStillRejectedWhileBusy() throws Exception {
+    CountDownLatch fenced = new CountDownLatch(1);
+    doAnswer(
+            inv -> {
+              assertTrue(fenced.await(30, TimeUnit.SECONDS));
+              return new FenceResult("confirmed-off", H1, "confirmed");
+            })
+        .when(fencing)
+        .fence(any());
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String first = UUID.randomUUID().toString();
+    instance.startMove(evacuation(first, rec, FenceMethods.CONFIRMED_OFF));
+
+    FerryRejection r;
+    try {
+      instance.startMove(
+          new MoveRequest(
+              UUID.randomUUID().toString(),
+              MoveType.COLD_MIGRATION,
+              rec.id,
+              null,
+              null,
+              null,
+              "bob"));
+      throw new AssertionError("accepted");
+    } catch (RuntimeException e) {
+      r = FerryRejection.from(e).orElseThrow(() -> e);
+    } finally {
+      fenced.countDown();
+    }
+    assertEquals(FerryRejection.Reason.INSTANCE_BUSY, r.reason());
+    assertEquals("done", result(first).status());
+  }
+
+  @Test
+  void completionSignalledBeforeTheMoveClosedIsKept() {
+    // The agent of h1 may return between the cleanup item and the move's close.
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+    doAnswer(
+            inv -> {
+              instance.evacuationCompleted(moveId);
+              return null;
+            })
+        .when(hostRecords)
+        .addCleanup(eq(H1), any());
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    assertEquals("done", result(moveId).status());
+    eventually(() -> assertEquals("completed", last(instance.get()).status()));
+    assertNull(instance.get().evacuationCompletedEarly);
+  }
+
+  // ---- harness -------------------------------------------------------------------------------
+
+  private InstanceWorkflow startInstance(InstanceRecord rec) {
+    InstanceWorkflow stub =
+        client.newWorkflowStub(
+            InstanceWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(Names.instanceWorkflowId(rec.id))
+                .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                .build());
+    WorkflowClient.start(stub::run, rec);
+    return client.newWorkflowStub(InstanceWorkflow.class, Names.instanceWorkflowId(rec.id));
+  }
+
+  private static MoveRequest evacuation(String moveId, InstanceRecord rec, String method) {
+    return new MoveRequest(moveId, MoveType.EVACUATION, rec.id, null, null, null, "alice", method);
+  }
+
+  private MoveView result(String moveId) {
+    MoveView view =
+        client.newUntypedWorkflowStub(Names.moveWorkflowId(moveId)).getResult(MoveView.class);
+    for (Change c : view.log()) {
+      if (c.from() != null) {
+        WALKED.add(
+            new Transition<>(
+                EvacuationStatus.valueOf(c.from()),
+                EvacuationEvent.valueOf(c.event()),
+                EvacuationStatus.valueOf(c.to())));
+      }
+    }
+    return view;
+  }
+
+  /** The instance after its move closed (the lock released). */
+  private static InstanceRecord awaitIdle(InstanceWorkflow instance) {
+    eventually(() -> assertFalse(instance.get().isBusy(), "still busy"));
+    return instance.get();
+  }
+
+  private boolean exists(String workflowId) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).describe();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static MoveSummary last(InstanceRecord r) {
+    return r.moves.get(r.moves.size() - 1);
+  }
+
+  private static MoveSummary withoutTimes(MoveSummary m) {
+    return new MoveSummary(m.moveId(), m.type(), m.sourceHost(), m.destHost(), m.status(), 0, 0);
+  }
+
+  private static List<String> statuses(MoveView view) {
+    return view.log().stream().map(c -> EvacuationStatus.valueOf(c.to()).novaName()).toList();
+  }
+
+  private HostRecord hostRecord(String name) {
+    HostRecord r = new HostRecord();
+    r.name = name;
+    r.status = upHosts.contains(name) ? HostStatus.UP : HostStatus.DOWN;
+    r.forcedDown = forcedDown.contains(name);
+    r.libvirtUri = "qemu:///" + name;
+    return r;
+  }
+
+  private static InstanceRecord instance(VmState vm) {
+    InstanceRecord r = new InstanceRecord();
+    r.id = UUID.randomUUID().toString();
+    r.name = "vm1";
+    r.flavor = SMALL;
+    r.host = H1;
+    r.domainXml = XML;
+    r.baseImage = IMAGE;
+    r.diskPath = SHARED_DISK;
+    r.sharedStorage = true;
+    r.vmState = vm;
+    r.powerState = vm == VmState.ACTIVE ? PowerState.RUNNING : PowerState.NOSTATE;
+    r.epoch = EPOCH;
+    return r;
+  }
+
+  private void assertReplays(String workflowId) {
+    TestWorkflowEnvironment replayEnv =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
+                .build());
+    try {
+      WorkflowReplayer.replayWorkflowExecution(
+          client.fetchHistory(workflowId), replayEnv, EvacuationWorkflowImpl.class);
+    } catch (Exception e) {
+      throw new AssertionError("replay of " + workflowId + " failed", e);
+    } finally {
+      replayEnv.close();
+    }
+  }
+
+  static DataConverter tolerantJson() {
+    ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    return DefaultDataConverter.newDefaultInstance()
+        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
+  }
+
+  interface Body {
+    void run() throws Exception;
+  }
+
+  static void eventually(Body assertion) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (Exception | AssertionError e) {
+        if (System.nanoTime() > deadline) {
+          throw e instanceof AssertionError a ? a : new AssertionError(e);
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

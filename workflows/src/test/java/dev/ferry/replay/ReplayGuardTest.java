@@ -1,0 +1,229 @@
+package dev.ferry.replay;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.entities.ConductorStubs;
+import dev.ferry.host.HostWorkflowImpl;
+import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveView;
+import dev.ferry.placement.PlacementState;
+import dev.ferry.placement.PlacementWorkflowImpl;
+import dev.ferry.replay.Corpus.Entry;
+import dev.ferry.resize.ResizeWorkflowImpl;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.ReplayResults;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The corpus catches what it must: TEST-ONLY variants of today's workflows, each with one step a
+ * careless change could add, fail replay of the recorded histories with a {@code
+ * NonDeterministicException}; the same step behind {@code Workflow.getVersion} replays cleanly.
+ */
+class ReplayGuardTest {
+
+  // ---- the changed workflows (test-only; registered under the same workflow types)
+  // ---------------
+
+  /** A timer added before the first step of every resize, unguarded. */
+  public static class ResizeWithUnversionedTimer extends ResizeWorkflowImpl {
+    @Override
+    public MoveView run(MoveInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.run(input);
+    }
+  }
+
+  /** The same timer, the right way: only new executions take it. */
+  public static class ResizeWithVersionedTimer extends ResizeWorkflowImpl {
+    @Override
+    public MoveView run(MoveInput input) {
+      if (Workflow.getVersion("settle-before-claim", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        Workflow.sleep(Duration.ofSeconds(1));
+      }
+      return super.run(input);
+    }
+  }
+
+  /** An activity added to the confirm Update handler: only operator confirmations run it. */
+  public static class ResizeWithActivityInConfirm extends ResizeWorkflowImpl {
+    @Override
+    public MoveView confirm(String actor) {
+      ConductorStubs.placement().settings();
+      return super.confirm(actor);
+    }
+  }
+
+  /** An activity added at the start of an entity's run, unguarded. */
+  public static class HostWithExtraActivity extends HostWorkflowImpl {
+    @WorkflowInit
+    public HostWithExtraActivity(HostRecord initial) {
+      super(initial);
+    }
+
+    @Override
+    public void run(HostRecord initial) {
+      ConductorStubs.inspection().closedOrMissing(List.of());
+      super.run(initial);
+    }
+  }
+
+  public static class InstanceWithExtraActivity extends InstanceWorkflowImpl {
+    @WorkflowInit
+    public InstanceWithExtraActivity(InstanceRecord initial) {
+      super(initial);
+    }
+
+    @Override
+    public void run(InstanceRecord initial) {
+      ConductorStubs.inspection().closedOrMissing(List.of());
+      super.run(initial);
+    }
+  }
+
+  public static class PlacementWithExtraActivity extends PlacementWorkflowImpl {
+    @WorkflowInit
+    public PlacementWithExtraActivity(PlacementState initial) {
+      super(initial);
+    }
+
+    @Override
+    public void run(PlacementState initial) {
+      ConductorStubs.inspection().closedOrMissing(List.of());
+      super.run(initial);
+    }
+  }
+
+  // ---- the proofs
+  // ---------------------------------------------------------------------------------
+
+  @Test
+  void anUnversionedTimerInResizeFailsEveryResizeHistory() {
+    List<Entry> resizes = Corpus.ofType("ResizeWorkflow");
+    assertFalse(resizes.isEmpty(), "the corpus has no ResizeWorkflow history");
+    assertEveryReplayIsNonDeterministic(resizes, ResizeWithUnversionedTimer.class);
+    // The single-history API throws: this is how ReplayCorpusTest fails.
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                WorkflowReplayer.replayWorkflowExecution(
+                    resizes.get(0).history(), ResizeWithUnversionedTimer.class));
+    assertTrue(e.getMessage().contains("NonDeterministicException"), e::getMessage);
+  }
+
+  @Test
+  void theSameTimerBehindGetVersionReplaysEveryResizeHistory() throws Exception {
+    ReplayResults results =
+        WorkflowReplayer.replayWorkflowExecutions(
+            histories(Corpus.ofType("ResizeWorkflow")), false, ResizeWithVersionedTimer.class);
+    assertFalse(results.hadAnyError(), () -> describe(results));
+  }
+
+  /**
+   * A change on one path is caught only by the histories that took that path: an activity in the
+   * confirm handler fails the histories confirmed by the operator's Update and no others (not the
+   * auto-confirmed one). Hence one history per path in the corpus.
+   */
+  @Test
+  void anActivityInTheConfirmHandlerFailsExactlyTheHistoriesConfirmedByUpdate() {
+    List<Entry> resizes = Corpus.ofType("ResizeWorkflow");
+    assertTrue(
+        resizes.stream().anyMatch(e -> confirmedByUpdate(e.history())),
+        "the corpus has no resize confirmed by the operator");
+    for (Entry entry : resizes) {
+      Exception failure = replay(entry, ResizeWithActivityInConfirm.class);
+      if (confirmedByUpdate(entry.history())) {
+        assertNonDeterministic(entry, ResizeWithActivityInConfirm.class, failure);
+      } else {
+        assertNull(failure, () -> entry.file() + " should replay: " + failure);
+      }
+    }
+  }
+
+  @Test
+  void anUnversionedActivityInAnEntityFailsItsOpenHistories() {
+    assertEveryReplayIsNonDeterministic(Corpus.ofType("HostWorkflow"), HostWithExtraActivity.class);
+    assertEveryReplayIsNonDeterministic(
+        Corpus.ofType("InstanceWorkflow"), InstanceWithExtraActivity.class);
+    assertEveryReplayIsNonDeterministic(
+        Corpus.ofType("PlacementWorkflow"), PlacementWithExtraActivity.class);
+  }
+
+  // ---- helpers
+  // ------------------------------------------------------------------------------------
+
+  private static void assertEveryReplayIsNonDeterministic(List<Entry> entries, Class<?> changed) {
+    assertFalse(entries.isEmpty(), "no history to replay " + changed.getSimpleName() + " against");
+    for (Entry entry : entries) {
+      assertNonDeterministic(entry, changed, replay(entry, changed));
+    }
+  }
+
+  /** Replays one history (one at a time: a continued entity's runs share a workflow id). */
+  private static Exception replay(Entry entry, Class<?> implementation) {
+    try {
+      WorkflowReplayer.replayWorkflowExecution(entry.history(), implementation);
+      return null;
+    } catch (Exception e) {
+      return e;
+    }
+  }
+
+  private static void assertNonDeterministic(Entry entry, Class<?> changed, Exception failure) {
+    assertNotNull(
+        failure,
+        () ->
+            changed.getSimpleName()
+                + " replayed "
+                + entry.file()
+                + " without error: the corpus would not catch this change");
+    assertTrue(
+        String.valueOf(failure.getMessage()).contains("NonDeterministicException"),
+        () -> entry.file() + " failed, but not as non-deterministic: " + failure);
+    System.out.println(
+        "guard: " + changed.getSimpleName() + " x " + entry.file() + " -> " + firstLine(failure));
+  }
+
+  private static String firstLine(Exception failure) {
+    String message = String.valueOf(failure.getMessage());
+    int at = message.indexOf("NonDeterministicException");
+    return (at < 0 ? message : message.substring(at)).lines().findFirst().orElse(message);
+  }
+
+  /** The history holds an accepted {@code confirm} Update (the operator's `resize-confirm`). */
+  private static boolean confirmedByUpdate(WorkflowExecutionHistory history) {
+    return history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .anyMatch(
+            e ->
+                e.getWorkflowExecutionUpdateAcceptedEventAttributes()
+                    .getAcceptedRequest()
+                    .getInput()
+                    .getName()
+                    .equals("confirm"));
+  }
+
+  private static List<WorkflowExecutionHistory> histories(List<Entry> entries) {
+    return entries.stream().map(Entry::history).toList();
+  }
+
+  private static String describe(ReplayResults results) {
+    return results.allErrors().stream()
+        .map(err -> err.workflowId + ": " + firstLine(err.exception))
+        .collect(Collectors.joining("\n"));
+  }
+}
