@@ -32,7 +32,6 @@ import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
 import dev.ferry.statemachine.StateMachine;
-import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.SignalExternalWorkflowException;
@@ -500,15 +499,8 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   }
 
   private void upsertSearchAttributes() {
-    List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
-    updates.add(MoveSearchAttributes.INSTANCE_ID.valueSet(record.id));
-    updates.add(MoveSearchAttributes.SOURCE_HOST.valueSet(source));
-    if (dest != null) {
-      updates.add(MoveSearchAttributes.DEST_HOST.valueSet(dest));
-    }
-    updates.add(MoveSearchAttributes.MIGRATION_TYPE.valueSet(request.type().name()));
-    updates.add(MoveSearchAttributes.MIGRATION_STATUS.valueSet(machine.state().novaName()));
-    Workflow.upsertTypedSearchAttributes(updates.toArray(new SearchAttributeUpdate<?>[0]));
+    MoveSearchAttributes.upsert(
+        record.id, source, dest, request.type(), machine.state().novaName());
   }
 
   /** A lost signal must not fail the move: the instance's periodic check notices the close. */

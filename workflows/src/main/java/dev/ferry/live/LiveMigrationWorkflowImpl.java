@@ -40,7 +40,6 @@ import dev.ferry.statemachine.StateMachine;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -1166,15 +1165,8 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   }
 
   private void upsertSearchAttributes() {
-    List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
-    updates.add(MoveSearchAttributes.INSTANCE_ID.valueSet(record.id));
-    updates.add(MoveSearchAttributes.SOURCE_HOST.valueSet(source));
-    if (dest != null) {
-      updates.add(MoveSearchAttributes.DEST_HOST.valueSet(dest));
-    }
-    updates.add(MoveSearchAttributes.MIGRATION_TYPE.valueSet(request.type().name()));
-    updates.add(MoveSearchAttributes.MIGRATION_STATUS.valueSet(machine.state().novaName()));
-    Workflow.upsertTypedSearchAttributes(updates.toArray(new SearchAttributeUpdate<?>[0]));
+    MoveSearchAttributes.upsert(
+        record.id, source, dest, request.type(), machine.state().novaName());
   }
 
   private void tellInstance(Consumer<InstanceWorkflow> signal) {

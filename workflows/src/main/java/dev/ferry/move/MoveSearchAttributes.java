@@ -1,6 +1,10 @@
 package dev.ferry.move;
 
+import dev.ferry.model.MoveType;
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,4 +27,18 @@ public final class MoveSearchAttributes {
       List.of(INSTANCE_ID, SOURCE_HOST, DEST_HOST, MIGRATION_TYPE, MIGRATION_STATUS);
 
   private MoveSearchAttributes() {}
+
+  /** Upserts all five from the calling move workflow; DestHost only once a destination is known. */
+  public static void upsert(
+      String instanceId, String source, String dest, MoveType type, String status) {
+    List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
+    updates.add(INSTANCE_ID.valueSet(instanceId));
+    updates.add(SOURCE_HOST.valueSet(source));
+    if (dest != null) {
+      updates.add(DEST_HOST.valueSet(dest));
+    }
+    updates.add(MIGRATION_TYPE.valueSet(type.name()));
+    updates.add(MIGRATION_STATUS.valueSet(status));
+    Workflow.upsertTypedSearchAttributes(updates.toArray(new SearchAttributeUpdate<?>[0]));
+  }
 }
