@@ -54,6 +54,7 @@ import dev.ferry.move.MoveView;
 import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
 import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.RecordingInstanceWorkflow;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -173,7 +174,7 @@ class LiveMigrationWorkflowTest {
     job = completes();
 
     Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
-    conductor.registerWorkflowImplementationTypes(LiveRecordingInstance.class);
+    conductor.registerWorkflowImplementationTypes(RecordingInstanceWorkflow.class);
     conductor.registerWorkflowImplementationFactory(
         LiveMigrationWorkflow.class,
         () -> new LiveMigrationWorkflowImpl(LiveMigrationOptions.DEFAULTS, TUNING));
@@ -264,7 +265,7 @@ class LiveMigrationWorkflowTest {
     assertEquals(VmState.ACTIVE, out.vmState());
     assertEquals(PowerState.RUNNING, out.powerState());
 
-    List<MoveProgress> progress = LiveRecordingInstance.progressOf(rec.id);
+    List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
     assertEquals(p(move, "queued", VmState.ACTIVE, TaskState.MIGRATING), strip(progress.get(0)));
     assertTrue(
         progress.stream()
@@ -681,7 +682,7 @@ class LiveMigrationWorkflowTest {
     assertEquals("workflow cancel", move.stub.live().abortRequestedBy());
     verify(hv.get(H2)).remove(move.instanceId, EPOCH + 1);
     client.newUntypedWorkflowStub(Names.instanceWorkflowId(move.instanceId)).getResult(Void.class);
-    MoveOutcome out = LiveRecordingInstance.closedOf(move.instanceId).get(0);
+    MoveOutcome out = RecordingInstanceWorkflow.closedOf(move.instanceId).get(0);
     assertEquals("cancelled", out.status());
     assertEquals(H1, out.host());
   }
@@ -1173,7 +1174,7 @@ class LiveMigrationWorkflowTest {
     MoveOutcome closed() {
       result();
       client.newUntypedWorkflowStub(Names.instanceWorkflowId(instanceId)).getResult(Void.class);
-      List<MoveOutcome> closed = LiveRecordingInstance.closedOf(instanceId);
+      List<MoveOutcome> closed = RecordingInstanceWorkflow.closedOf(instanceId);
       assertEquals(1, closed.size(), "moveClosed signals");
       return closed.get(0);
     }

@@ -58,6 +58,7 @@ import dev.ferry.move.MoveView;
 import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
 import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.RecordingInstanceWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;

@@ -1,4 +1,4 @@
-package dev.ferry.resize;
+package dev.ferry.testing;
 
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.InstanceRecord;
@@ -17,17 +17,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class RecordingInstanceWorkflow implements InstanceWorkflow {
 
-  static final Map<String, List<MoveProgress>> PROGRESS = new ConcurrentHashMap<>();
-  static final Map<String, List<MoveOutcome>> CLOSED = new ConcurrentHashMap<>();
+  public static final Map<String, List<MoveProgress>> PROGRESS = new ConcurrentHashMap<>();
+  public static final Map<String, List<MoveOutcome>> CLOSED = new ConcurrentHashMap<>();
 
   private InstanceRecord record;
   private boolean closed;
 
-  static List<MoveProgress> progressOf(String instanceId) {
+  public static List<MoveProgress> progressOf(String instanceId) {
     return List.copyOf(PROGRESS.getOrDefault("instance:" + instanceId, List.of()));
   }
 
-  static List<MoveOutcome> closedOf(String instanceId) {
+  public static List<MoveOutcome> closedOf(String instanceId) {
     return List.copyOf(CLOSED.getOrDefault("instance:" + instanceId, List.of()));
   }
 
