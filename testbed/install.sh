@@ -16,10 +16,12 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   tb_log "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ferry-tb-apt.log 2>&1; then
+  # another apt-get (a parallel install on this machine) holds the dpkg lock: wait for it
+  APT=(apt-get -o DPkg::Lock::Timeout=600)
+  if ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ferry-tb-apt.log 2>&1; then
     tb_log "apt-get install failed, running apt-get update and retrying"
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ferry-tb-apt.log 2>&1 \
+    "${APT[@]}" update -qq
+    "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ferry-tb-apt.log 2>&1 \
       || { cat /tmp/ferry-tb-apt.log >&2; tb_die "apt-get install failed"; }
   fi
   tb_log "installed: ${missing[*]}"
