@@ -25,5 +25,6 @@ cat <<ARGS
 --ferry.host.guest.console-dir=$TB_CONSOLES
 --ferry.host.disk.local-dir=/var/lib/ferry/local
 --ferry.host.disk.shared-dir=/var/lib/ferry/shared
+--ferry.host.disk.images-dir=/var/lib/ferry/images
 --ferry.host.disk.copy-max-mib-per-second=${FERRY_TB_COPY_MIBPS:-0}
 ARGS

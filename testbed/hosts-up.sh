@@ -9,7 +9,21 @@ tb_need_root
 HOSTS=("$@"); [ ${#HOSTS[@]} -gt 0 ] || HOSTS=(host-a host-b host-c)
 for h in "${HOSTS[@]}"; do tb_check_name "$h"; done
 if [ ! -x /usr/sbin/libvirtd ] || ! getent passwd libvirt-qemu >/dev/null; then "$TB_DIR/install.sh"; fi
-mkdir -p "$TB_HOSTS" "$TB_SHARED" "$TB_CONSOLES" "$TB_DOMAINS" /var/lib/ferry/local /var/lib/ferry/shared
+mkdir -p "$TB_HOSTS" "$TB_SHARED" "$TB_CONSOLES" "$TB_DOMAINS" "$TB_IMAGES" \
+  /var/lib/ferry/local /var/lib/ferry/shared /var/lib/ferry/images
+
+# The base image each host's image store (/var/lib/ferry/images, private per host) holds a copy of:
+# Ferry makes root disks from it (server create --image) and rebuilds an evacuated host-local disk
+# from it. 64 MiB qcow2, no FERRYDISK marker (so a guest fills its new disk at first boot), and a
+# known pattern in its last 16 MiB, past anything the guest writes (diskfill <= 47): a rebuilt disk
+# can be compared with the image there.
+IMG=$TB_IMAGES/$TB_IMAGE.qcow2
+if [ ! -f "$IMG" ]; then
+  qemu-img create -q -f raw "$IMG.raw" 64M
+  { yes "FERRY-BASE-IMAGE $TB_IMAGE" || true; } | head -c 16M \
+    | dd of="$IMG.raw" bs=1M seek=48 conv=notrunc status=none # yes ends by SIGPIPE: not a failure
+  qemu-img convert -f raw -O qcow2 "$IMG.raw" "$IMG.tmp" && rm -f "$IMG.raw" && mv "$IMG.tmp" "$IMG"
+fi
 
 # fixed index per host (persisted), then /etc/hosts for the hosts. Rewritten IN PLACE (same inode) so
 # that hosts already running, which have it bind-mounted over /etc/hosts, see newly added peers.
@@ -35,7 +49,8 @@ STARTED=()
 for h in "${HOSTS[@]}"; do
   i=$(tb_host_index "$h"); IP=$(tb_host_ip "$h"); UUID=$(tb_host_uuid "$h"); NS=$(tb_netns "$h")
   D=$TB_HOSTS/$h
-  mkdir -p "$D"/{etc,run,lib/images,log,cache,local}
+  mkdir -p "$D"/{etc,run,lib/images,log,cache,local,images}
+  [ -f "$D/images/$TB_IMAGE.qcow2" ] || cp --sparse=always "$IMG" "$D/images/$TB_IMAGE.qcow2"
   cat > "$D/etc/libvirtd.conf" <<CONF
 listen_tls = 0
 listen_tcp = 1
@@ -98,6 +113,7 @@ CONF
     mount --bind '$D/log' /var/log/libvirt
     mount --bind '$D/cache' /var/cache/libvirt
     mount --bind '$D/local' /var/lib/ferry/local
+    mount --bind '$D/images' /var/lib/ferry/images
     mount --bind '$TB_SHARED' /var/lib/ferry/shared
     exec /usr/sbin/libvirtd --listen -f /etc/libvirt/libvirtd.conf -p /run/libvirt/libvirtd.pid" \
     >> "$D/daemon.out" 2>&1 < /dev/null &

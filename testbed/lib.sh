@@ -15,6 +15,8 @@ TB_GUEST=$FERRY_TB/guest                        # vmlinuz + initrd.img (same pat
 TB_SHARED=$FERRY_TB/shared                      # = /var/lib/ferry/shared on every host
 TB_CONSOLES=$FERRY_TB/consoles                  # serial console logs (same path everywhere)
 TB_DOMAINS=$FERRY_TB/domains                    # rendered domain XML
+TB_IMAGES=$FERRY_TB/images                      # the base image every host's image store gets a copy of
+TB_IMAGE=ferry-tiny                             # its name: server create --image ferry-tiny
 export FERRY_TB FERRY_TB_NS
 
 tb_log() { echo "[testbed] $*" >&2; }

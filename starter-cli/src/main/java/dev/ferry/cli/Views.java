@@ -106,6 +106,7 @@ public final class Views {
                 ? "none"
                 : r.currentMoveType + " " + r.currentMoveId + " (" + r.currentMoveStatus + ")")
         .row("Disk:", r.diskPath == null ? null : r.diskPath + (r.sharedStorage ? " (shared)" : ""))
+        .row("Image:", r.baseImage)
         .row("Adopted domain:", r.adoptedDomain)
         .row("Created:", time(r.createdAtMillis))
         .row("Last error:", r.lastError);

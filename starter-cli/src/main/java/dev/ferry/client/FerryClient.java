@@ -332,10 +332,31 @@ public final class FerryClient implements AutoCloseable {
       Duration timeout,
       long diskSizeMb,
       boolean sharedDisk) {
+    return createServer(name, flavorName, host, timeout, diskSizeMb, sharedDisk, null);
+  }
+
+  /**
+   * As above, with the root disk made from {@code image}, a base image in the chosen host's image
+   * store (a full copy, of the image's size unless {@code diskSizeMb} asks for more). An image the
+   * host does not have is refused (UNKNOWN_IMAGE) before anything is created.
+   *
+   * @param image null for a blank disk
+   */
+  public InstanceRecord createServer(
+      String name,
+      String flavorName,
+      String host,
+      Duration timeout,
+      long diskSizeMb,
+      boolean sharedDisk,
+      String image) {
     if (diskSizeMb < 0) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "the disk size cannot be negative");
     }
-    if (sharedDisk && diskSizeMb == 0) {
+    if (image != null) {
+      Names.requireValidName("image", image);
+    }
+    if (sharedDisk && diskSizeMb == 0 && image == null) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a shared disk needs a disk size");
     }
     Names.requireValidName("server", name);
@@ -358,6 +379,7 @@ public final class FerryClient implements AutoCloseable {
     record.host = chosen;
     record.diskSizeMb = diskSizeMb;
     record.sharedStorage = sharedDisk;
+    record.baseImage = image;
     record.vmState = VmState.BUILDING;
     record.createdAtMillis = System.currentTimeMillis();
     try {
@@ -903,6 +925,45 @@ public final class FerryClient implements AutoCloseable {
   }
 
   /**
+   * Cancels the server's resize or cold migration (a workflow cancel, never a terminate) and
+   * answers once it has ended: {@code cancelled} (compensated: back on its source, claim returned,
+   * nothing left on the destination), {@code reverted} when it waited in VERIFY_RESIZE, or the
+   * status it reached when it was already confirming or reverting. A live migration is aborted
+   * instead.
+   */
+  public MoveView cancelMove(String server, Duration timeout) {
+    InstanceRecord record = server(server);
+    String label = record.name != null ? record.name : record.id;
+    String moveId = record.currentMoveId;
+    if (moveId == null) {
+      throw new FerryRejection(
+          Reason.NOTHING_PENDING, "server " + label + " has no move in progress");
+    }
+    if (record.currentMoveType == MoveType.LIVE_MIGRATION) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "server "
+              + label
+              + " is live-migrating: abort it with 'ferry live-migration abort "
+              + label
+              + "'");
+    }
+    if (record.currentMoveType == MoveType.EVACUATION) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "server " + label + " is being evacuated from a failed host: an evacuation goes on");
+    }
+    call(
+        "cancel move " + moveId + " of server " + label,
+        () -> {
+          client.newUntypedWorkflowStub(Names.moveWorkflowId(moveId)).cancel();
+          return null;
+        },
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "move " + moveId + " has ended"));
+    return awaitMove(moveId, Set.of(), timeout);
+  }
+
+  /**
    * A move by server (its current move, else its last one) or by move id ({@code <uuid>} or {@code
    * move:<uuid>}).
    */
@@ -941,8 +1002,50 @@ public final class FerryClient implements AutoCloseable {
 
   /** A workflow's whole history as Temporal's JSON (for replay tests and bug reports). */
   public String exportHistory(String workflowId) {
+    return exportHistory(workflowId, null);
+  }
+
+  /**
+   * One run's whole history as Temporal's JSON: {@code runId} names it (e.g. the run an entity
+   * continued as new from); null or blank: the latest run.
+   */
+  public String exportHistory(String workflowId, String runId) {
     if (workflowId == null || workflowId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a workflow id is required");
+    }
+    if (runId != null && !runId.isBlank()) {
+      String run = runId.strip();
+      if (!Names.isUuid(run)) {
+        throw new FerryRejection(
+            Reason.INVALID_ARGUMENT, "'" + run + "' is not a run id (a run id is a UUID)");
+      }
+      return call(
+          "export history of " + workflowId + " run " + run,
+          () -> client.fetchHistory(workflowId, run).toJson(true),
+          () -> {
+            boolean workflowExists;
+            try {
+              exportHistory(workflowId, null);
+              workflowExists = true;
+            } catch (FerryRejection r) {
+              workflowExists = false;
+            }
+            return new FerryRejection(
+                Reason.INVALID_ARGUMENT,
+                workflowExists
+                    ? "workflow '"
+                        + workflowId
+                        + "' has no run '"
+                        + run
+                        + "' on Temporal at "
+                        + target
+                        + " (its latest run's first event names the run it continued from)"
+                    : "no workflow '"
+                        + workflowId
+                        + "' on Temporal at "
+                        + target
+                        + " (ids look like host:<name>, instance:<uuid>, move:<uuid>)");
+          });
     }
     return call(
         "export history of " + workflowId,
@@ -1166,6 +1269,14 @@ public final class FerryClient implements AutoCloseable {
                 + "; delete it with 'ferry server delete "
                 + name
                 + "'");
+      }
+      if (record.vmState == VmState.DELETED && record.buildRefusal != null) {
+        throw new FerryRejection(
+            record.buildRefusal,
+            "server "
+                + name
+                + " was not created: "
+                + (record.lastError != null ? record.lastError : record.buildRefusal.name()));
       }
       if (record.vmState != VmState.BUILDING) {
         return record;

@@ -186,6 +186,29 @@ class CommandsTest {
   }
 
   @Test
+  void migrationCancelUndoesARunningMoveAndRevertsOneInVerifyResize() {
+    ferry.server("slow1", "m1.tiny", "a", VmState.ACTIVE); // waits in migrating until cancelled
+    ok("migrate", "slow1", "--host", "b");
+
+    Cli.Result cancelled = ok("migration", "cancel", "slow1");
+
+    assertTrue(cancelled.out().contains("is cancelled: the server stays on a"), cancelled.out());
+    assertTrue(has(cancelled.out(), "Status:\\s+cancelled \\(finished\\)"), cancelled.out());
+    Cli.Result show = ok("migration", "show", "slow1");
+    assertTrue(has(show.out(), "MIGRATING\\s+CANCEL\\s+CANCELLED\\s+cancel"), show.out());
+    // The move's summary: from a to b, though the server stayed on a.
+    Cli.Result server = ok("server", "show", "slow1");
+    assertTrue(has(server.out(), "\\sa\\s+b\\s+cancelled\\s"), server.out());
+
+    ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
+    ok("resize", "web1", "--flavor", "m1.small", "--host", "b", "--wait");
+    Cli.Result reverted = ok("migration", "cancel", "web1");
+    assertTrue(reverted.out().contains("is reverted: the server stays on a"), reverted.out());
+    assertTrue(has(ok("migration", "show", "web1").out(), "REVERT\\s+REVERTING\\s+cancel"));
+    refused("server web1 has no move in progress", "migration", "cancel", "web1");
+  }
+
+  @Test
   void historyExportToStdoutAndToAFile(@TempDir Path dir) throws Exception {
     JsonNode history = JSON.readTree(ok("history", "export", Names.PLACEMENT_WORKFLOW_ID).out());
     assertTrue(history.get("events").size() > 0);

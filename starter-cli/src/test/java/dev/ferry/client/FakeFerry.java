@@ -3,6 +3,7 @@ package dev.ferry.client;
 import dev.ferry.client.fakes.FakeAdoption;
 import dev.ferry.client.fakes.FakeHost;
 import dev.ferry.client.fakes.FakeInstance;
+import dev.ferry.client.fakes.FakeLiveMigration;
 import dev.ferry.client.fakes.FakePlacement;
 import dev.ferry.client.fakes.FakeResize;
 import dev.ferry.host.HostWorkflow;
@@ -61,7 +62,9 @@ public final class FakeFerry implements AutoCloseable {
         FakeHost.class,
         FakeInstance.class,
         FakeResize.class,
-        FakeAdoption.class);
+        FakeAdoption.class,
+        FakeLiveMigration.class);
+    worker.registerActivitiesImplementations(new FakeLiveMigration.JobImpl());
     env.start();
   }
 

@@ -12,6 +12,7 @@ import dev.ferry.evacuate.AgentCalls.StepException;
 import dev.ferry.evacuate.AgentCalls.UnreachableException;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.model.BaseImage;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.CleanupItem;
@@ -26,6 +27,7 @@ import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
+import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveInput;
@@ -53,16 +55,20 @@ import org.slf4j.Logger;
  *       conductor. A fencing failure ends the move in {@code failed}: nothing is rebuilt.
  *   <li>PRE_MIGRATING: claim a destination (never the source), rebuild there from the instance
  *       RECORD (its migratable XML; never read from the dead host) with epoch + 1: a shared disk is
- *       reused; a host-local disk is rebuilt from the recorded base image and the local data is
- *       said to be lost. Start it unless the instance was STOPPED.
+ *       reused; a host-local disk cannot be, so a new root disk is made on the destination as a
+ *       copy of the recorded base image from the destination's image store (Nova's rebuild from
+ *       image_ref) and the move says the local data is lost. A destination without that image is
+ *       refused: a named one before fencing, a placed one before anything is made there. Start it
+ *       unless the instance was STOPPED.
  *   <li>DONE: the stale copy goes on the source's cleanup list (REMOVE_STALE_DOMAIN up to the old
  *       epoch: the domain only, never a disk); the claim is swapped to the instance (which releases
  *       the old host's claim). The instance is told, which releases its lock. Its agent destroys
  *       the stale copy on return, before serving, and records the evacuation {@code completed}.
  * </ol>
  *
- * Compensation (registered before each step, idempotent) removes only what this move created: the
- * destination copy carrying the new epoch, and the claim. Nothing of the source is ever touched.
+ * Compensation (idempotent) removes only what this move created: the destination copy carrying the
+ * new epoch, the new disk made from the base image, and the claim. Nothing of the source is ever
+ * touched.
  */
 public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
@@ -96,9 +102,9 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private String destXml;
 
   /**
-   * The new host-local disk made on the destination for a rebuild from the base image. Never
-   * deleted by compensation: createDisk keeps an existing disk of that name, so it may not be this
-   * move's.
+   * The new host-local disk made on the destination from the base image: this move's own (the
+   * activity replaces whatever was at that path, or refuses when a domain uses it), so compensation
+   * deletes it.
    */
   private String newDiskPath;
 
@@ -157,6 +163,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
                 + source
                 + "')");
       }
+      refuseNamedDestinationWithoutImage();
       FenceResult fenced = fence(host);
       fenceMethod = fenced.method();
       fencingSummary = fenced.summary();
@@ -188,6 +195,57 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               + record.diskPath
               + " is not on shared storage and no base image is recorded to rebuild it from");
     }
+  }
+
+  /**
+   * A host-local disk is rebuilt from the base image of the destination's image store: a named
+   * destination that lacks it is refused here, before the source is fenced. (A destination
+   * placement picks is looked at once claimed; the copy itself refuses too.)
+   */
+  private void refuseNamedDestinationWithoutImage() {
+    String named = request.destHost();
+    if (!hasLocalDisk() || named == null) {
+      return;
+    }
+    BaseImage image;
+    try {
+      image =
+          hosts.disk(named, "look for image " + record.baseImage, d -> d.findImage(imageName()));
+    } catch (StepException e) {
+      throw new FerryRejection(
+          Reason.UNREACHABLE,
+          "cannot ask "
+              + named
+              + " for base image "
+              + record.baseImage
+              + " to rebuild "
+              + record.name
+              + "'s host-local disk: "
+              + e.getMessage());
+    }
+    if (image == null) {
+      throw missingImage(named);
+    }
+  }
+
+  private FerryRejection missingImage(String host) {
+    return new FerryRejection(
+        Reason.UNKNOWN_IMAGE,
+        "host "
+            + host
+            + " has no base image "
+            + record.baseImage
+            + " in its image store: "
+            + record.name
+            + "'s host-local disk "
+            + record.diskPath
+            + " can only be rebuilt from that image; add it to "
+            + host
+            + "'s image store or evacuate to a host that has it");
+  }
+
+  private String imageName() {
+    return record.baseImage;
   }
 
   private HostRecord sourceRecord() {
@@ -243,7 +301,8 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
       handOver();
       fire(REBUILT, SYSTEM);
     } catch (StepException | FerryRejection e) {
-      noteError(e.getMessage());
+      noteError(
+          e instanceof FerryRejection r ? r.reason() + ": " + r.getMessage() : e.getMessage());
       saga.compensate(); // each compensation handles its own failures
       fire(FAILED, SYSTEM);
     }
@@ -297,27 +356,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
       disk = "shared";
       notes.add("reused the shared disk " + record.diskPath);
     } else {
-      disk = "rebuilt-from-base-image";
-      localDataLost = true;
-      long sizeMb =
-          record.diskSizeMb > 0 ? record.diskSizeMb : Math.max(1, record.flavor.diskGb()) * 1024L;
-      newDiskPath = hosts.disk(dest, "create a disk", d -> d.createDisk(record.id, sizeMb, false));
-      noteError(
-          "local data of "
-              + record.name
-              + " is lost: its disk "
-              + record.diskPath
-              + " was local to "
-              + source
-              + "; rebuilt on "
-              + dest
-              + " from base image "
-              + record.baseImage
-              + " on a new disk "
-              + newDiskPath
-              + " (the old disk is left on "
-              + source
-              + ", never deleted by Ferry)");
+      rebuildDiskFromImage(saga);
     }
     saga.addCompensation(this::removeDestinationCopy);
     destDefined = true;
@@ -331,6 +370,52 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             newDiskPath != null ? newDiskPath : record.diskPath,
             record.baseImage);
     observe(hosts.call(dest, "define", h -> h.define(spec)));
+  }
+
+  /**
+   * A host-local disk died with its host: the destination makes a new one from the recorded base
+   * image (a full copy from its own image store), of the recorded size. Whatever the guest wrote
+   * after it was created is gone, and the move says so.
+   */
+  private void rebuildDiskFromImage(Saga saga) {
+    disk = "rebuilt-from-base-image";
+    if (request.destHost() == null) {
+      BaseImage there =
+          hosts.disk(dest, "look for image " + record.baseImage, d -> d.findImage(imageName()));
+      if (there == null) {
+        throw missingImage(dest);
+      }
+    }
+    long sizeMb = Math.max(0, record.diskSizeMb); // 0: the image's own size
+    RootDisk made =
+        hosts.disk(
+            dest,
+            "make a disk from image " + record.baseImage,
+            d -> d.createDiskFromImage(record.id, imageName(), sizeMb, false));
+    // Registered once the disk exists: a failed copy deletes its own partial volume.
+    newDiskPath = made.path();
+    saga.addCompensation(this::deleteNewDisk);
+    localDataLost = true;
+    noteError(
+        "local data of "
+            + record.name
+            + " is lost: its disk "
+            + record.diskPath
+            + " was local to "
+            + source
+            + " (left there, never deleted by Ferry); rebuilt on "
+            + dest
+            + " on a new disk "
+            + newDiskPath
+            + " ("
+            + made.sizeMb()
+            + " MiB) made from base image "
+            + record.baseImage
+            + " ("
+            + made.image().path()
+            + " on "
+            + dest
+            + "), a full copy of the image");
   }
 
   /**
@@ -371,9 +456,6 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   /** Removes the destination copy only if it is the one this move defined (its new epoch). */
   private void removeDestinationCopy() {
-    if (newDiskPath != null) {
-      notes.add("the new disk " + newDiskPath + " on " + dest + " is left in place");
-    }
     if (!destDefined) {
       return;
     }
@@ -399,6 +481,23 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
       owe(dest, newEpoch, "left by failed " + what());
     } catch (StepException e) {
       noteError(e.getMessage());
+    }
+  }
+
+  /**
+   * Deletes the disk this move made from the base image, after its domain went (a disk a domain
+   * still uses is refused by the agent and stays, said so).
+   */
+  private void deleteNewDisk() {
+    try {
+      boolean deleted = hosts.disk(dest, "delete the new disk", d -> d.deleteDisk(newDiskPath));
+      notes.add(
+          (deleted ? "deleted the new disk " : "the new disk was already gone: ")
+              + newDiskPath
+              + " on "
+              + dest);
+    } catch (StepException e) {
+      noteError(e.getMessage() + " (the new disk " + newDiskPath + " is left on " + dest + ")");
     }
   }
 

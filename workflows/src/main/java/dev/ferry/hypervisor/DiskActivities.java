@@ -1,6 +1,8 @@
 package dev.ferry.hypervisor;
 
+import dev.ferry.model.BaseImage;
 import dev.ferry.model.DiskCopy;
+import dev.ferry.model.RootDisk;
 import io.temporal.activity.ActivityInterface;
 
 /**
@@ -21,6 +23,24 @@ public interface DiskActivities {
    * existing disk of that name is kept (a retried create).
    */
   String createDisk(String instanceId, long sizeMb, boolean shared);
+
+  /**
+   * The base image {@code image} in this host's image store (a directory pool of base images,
+   * Nova's {@code _base}): the volume named {@code image}, or {@code image} + {@code .qcow2},
+   * {@code .img} or {@code .raw}. Null when this host does not have it.
+   */
+  BaseImage findImage(String image);
+
+  /**
+   * Creates the root disk of a new (or rebuilt) instance from the base image {@code image} of this
+   * host's image store: a full, self-contained qcow2 copy named {@code <instanceId>.qcow2} in the
+   * local (or shared) instances directory, of {@code sizeMb} MiB (0: the image's size; never less
+   * than it). A volume already at that path (an earlier attempt's, or a leftover no domain uses) is
+   * replaced, so the disk returned always holds the image; a domain using the path is a refusal.
+   * UNKNOWN_IMAGE when the store has no such image. Heartbeats while the copy runs; a failed copy
+   * deletes its partial volume.
+   */
+  RootDisk createDiskFromImage(String instanceId, String image, long sizeMb, boolean shared);
 
   /**
    * Nova's shared-storage test, first half: creates the empty probe volume {@code probePath} (its

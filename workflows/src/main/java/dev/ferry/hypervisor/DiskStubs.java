@@ -31,17 +31,21 @@ public final class DiskStubs {
   public static Map<String, ActivityOptions> perMethod() {
     ActivityOptions volume =
         ActivityOptions.newBuilder().setStartToCloseTimeout(VOLUME_CALL).build();
+    // Copying a disk, or a base image into a new disk: long, noticed dead by its heartbeat.
+    ActivityOptions copy =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(COPY)
+            .setHeartbeatTimeout(COPY_HEARTBEAT)
+            .build();
     return Map.of(
         "DiskCreateDisk", volume,
         "DiskWriteProbe", volume,
         "DiskProbeExists", volume,
         "DiskRemoveProbe", volume,
         "DiskDeleteDisk", volume,
-        "DiskCopyDisk",
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(COPY)
-                .setHeartbeatTimeout(COPY_HEARTBEAT)
-                .build());
+        "DiskFindImage", volume,
+        "DiskCopyDisk", copy,
+        "DiskCreateDiskFromImage", copy);
   }
 
   /**

@@ -20,6 +20,7 @@ import dev.ferry.model.MoveSummary;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
+import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveInput;
@@ -69,7 +70,11 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.taskState = TaskState.SPAWNING;
     try {
       var hypervisor = HypervisorStubs.forHost(record.host);
-      if (record.diskSizeMb > 0 && record.diskPath == null) {
+      if (buildsFromImage()) {
+        if (!createDiskFromImage()) {
+          return; // refused: nothing was created, the admission is withdrawn
+        }
+      } else if (record.diskSizeMb > 0 && record.diskPath == null) {
         record.diskPath =
             DiskStubs.forHost(record.host)
                 .createDisk(record.id, record.diskSizeMb, record.sharedStorage);
@@ -92,6 +97,58 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       record.lastError = "spawn on " + record.host + " failed: " + rootMessage(e);
     }
     record.taskState = TaskState.NONE;
+  }
+
+  /**
+   * A root disk from a base image (server create --image). Only records that name an image reach
+   * the version marker, so a build without one issues exactly the commands it always did.
+   */
+  private boolean buildsFromImage() {
+    return record.baseImage != null
+        && !record.baseImage.isBlank()
+        && record.diskPath == null
+        && Workflow.getVersion("build-from-image", Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * The host's agent copies the image into the instance's new disk. An image the host does not have
+   * (or a disk smaller than it) is a refusal, as Nova's ImageNotFound at boot: the admission is
+   * withdrawn and the instance ends DELETED with the reason, never half built. False then.
+   */
+  private boolean createDiskFromImage() {
+    RootDisk disk;
+    try {
+      disk =
+          DiskStubs.forHost(record.host)
+              .createDiskFromImage(
+                  record.id, record.baseImage, record.diskSizeMb, record.sharedStorage);
+    } catch (ActivityFailure f) {
+      FerryRejection refusal = FerryRejection.from(f).orElse(null);
+      if (refusal == null) {
+        throw f;
+      }
+      refuseBuild(refusal);
+      return false;
+    }
+    record.diskPath = disk.path();
+    record.diskSizeMb = disk.sizeMb(); // what delete and an evacuation's rebuild go by
+    return true;
+  }
+
+  private void refuseBuild(FerryRejection refusal) {
+    try {
+      placement.forgetInstance(record.id);
+    } catch (ActivityFailure e) {
+      // Placement's reconcile releases the claims of instances whose workflow has closed.
+      Workflow.getLogger(InstanceWorkflowImpl.class)
+          .warn("placement not told of the refused build of {}: {}", record.id, e.toString());
+    }
+    record.buildRefusal = refusal.reason();
+    record.lastError = "build refused on " + record.host + ": " + refusal.getMessage();
+    record.vmState = VmState.DELETED;
+    record.powerState = PowerState.NOSTATE;
+    record.taskState = TaskState.NONE;
+    deleted = true;
   }
 
   /** A move terminated by an operator cannot say it closed: Describe it and free the lock. */
@@ -180,7 +237,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   @Override
   public void moveClosed(MoveOutcome outcome) {
     boolean current = outcome.moveId().equals(record.currentMoveId);
-    record.addMove(summary(outcome.moveId(), outcome.status(), outcome.host()));
+    record.addMove(summary(outcome));
     if (!current) {
       return; // the lock was already released by the vanished-move check
     }
@@ -313,6 +370,22 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
         record.host,
         destHost,
         status,
+        record.currentMoveStartedAtMillis,
+        Workflow.currentTimeMillis());
+  }
+
+  /**
+   * Where the move went from and to, as it says; an outcome that does not say (older moves) is read
+   * as before: from the record's host to where the instance ended.
+   */
+  private MoveSummary summary(MoveOutcome outcome) {
+    boolean saysWhere = outcome.sourceHost() != null;
+    return new MoveSummary(
+        outcome.moveId(),
+        record.currentMoveType,
+        saysWhere ? outcome.sourceHost() : record.host,
+        saysWhere ? outcome.destHost() : outcome.host(),
+        outcome.status(),
         record.currentMoveStartedAtMillis,
         Workflow.currentTimeMillis());
   }

@@ -83,6 +83,10 @@ import org.slf4j.Logger;
 public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
 
   private static final String SYSTEM = "ferry";
+
+  /** Change id (forever): see {@link #keepsSourcePausedAfterPostCopy()}. */
+  static final String POST_COPY_KEEPS_SOURCE_PAUSED = "live-post-copy-keeps-source-paused";
+
   private static final Logger log = Workflow.getLogger(LiveMigrationWorkflowImpl.class);
 
   /**
@@ -102,9 +106,9 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
     }
   }
 
-  private final LiveMigrationOptions configuredDefaults;
   private final Tuning tuning;
   private final PlacementActivities placement = ConductorStubs.placement();
+  private final ClusterDefaults clusterDefaults = new ClusterDefaults(placement);
   private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
   private final LiveHostCalls hosts;
   private final StateMachine<LiveMigrationStatus, LiveMigrationEvent> machine =
@@ -150,16 +154,10 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   private boolean instanceInError;
 
   public LiveMigrationWorkflowImpl() {
-    this(LiveMigrationOptions.DEFAULTS, Tuning.PRODUCTION);
+    this(Tuning.PRODUCTION);
   }
 
-  /** The conductor's configured defaults for the options a request leaves out. */
-  public LiveMigrationWorkflowImpl(LiveMigrationOptions defaults) {
-    this(defaults, Tuning.PRODUCTION);
-  }
-
-  public LiveMigrationWorkflowImpl(LiveMigrationOptions defaults, Tuning tuning) {
-    this.configuredDefaults = defaults == null ? LiveMigrationOptions.DEFAULTS : defaults;
+  public LiveMigrationWorkflowImpl(Tuning tuning) {
     this.tuning = tuning;
     this.hosts = new LiveHostCalls(hostRecords, tuning.hostScheduleToStart());
   }
@@ -203,10 +201,8 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
     powerSeen.put(source, record.powerState);
     LiveMigrationOptions requested =
         request.liveOptions() == null ? LiveMigrationOptions.NONE : request.liveOptions();
-    // The configured defaults go into history once: a reconfigured conductor never changes a move.
-    LiveMigrationOptions defaults =
-        Workflow.sideEffect(LiveMigrationOptions.class, () -> configuredDefaults);
-    options = requested.resolvedWith(defaults);
+    // The cluster's defaults go into history once: a reconfigured conductor never changes a move.
+    options = clusterDefaults.begin(requested);
     announce();
   }
 
@@ -255,6 +251,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   }
 
   private void checkAll() {
+    options = clusterDefaults.resolve(options);
     String invalid = options.invalidReason();
     if (invalid != null) {
       throw reject(Reason.INVALID_ARGUMENT, invalid);
@@ -684,7 +681,14 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
       noteError("live migration of " + record.name + " failed: " + outcome.message());
     }
     switch (outcome.source()) {
-      case RUNNING, PAUSED -> rollBack(outcome.source(), abortRequested());
+      case RUNNING -> rollBack(outcome.source(), abortRequested());
+      case PAUSED -> {
+        if (postCopy && keepsSourcePausedAfterPostCopy()) {
+          recoverPostCopy(outcome); // paused past the point of no return: never resumed
+        } else {
+          rollBack(outcome.source(), abortRequested());
+        }
+      }
       case PAUSED_POST_COPY, POST_COPY_FAILED -> recoverPostCopy(outcome);
       case GONE, SHUT_OFF -> {
         DomainView there = lookAt(dest);
@@ -707,7 +711,11 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
     }
   }
 
-  /** Post-copy failed: libvirt's post-copy resume while the source QEMU lives, else ERROR. */
+  /**
+   * Post-copy failed: libvirt's post-copy resume while the source QEMU lives, else ERROR. The
+   * source's copy is never restarted (its memory is split); when the source cannot be reached, it
+   * owes that copy's removal before its agent serves again.
+   */
   private void recoverPostCopy(JobOutcome outcome) {
     markPostCopy("failure");
     if (outcome.source() == SourceState.POST_COPY_FAILED
@@ -722,8 +730,18 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
           return;
         }
         noteError("post-copy resume failed: " + resumed.message());
-      } catch (FerryRejection | LiveStepException e) {
+      } catch (FerryRejection e) {
         noteError("post-copy resume failed: " + e.getMessage());
+      } catch (LiveStepException e) {
+        noteError("post-copy resume failed: " + e.getMessage());
+        if (keepsSourcePausedAfterPostCopy() && sourceLost()) {
+          // the source went away during the resume: it owes the removal of its paused copy
+          owe(
+              source,
+              record.epoch,
+              CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+              "post-copy lost the source");
+        }
       }
     } else if (outcome.source() == SourceState.UNKNOWN || hosts.isUnreachable(source)) {
       owe(source, record.epoch, CleanupItem.Kind.REMOVE_STALE_DOMAIN, "post-copy lost the source");
@@ -740,6 +758,22 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
     settleClaimQuietly();
     releaseSlotQuietly();
     fire(BROKEN, SYSTEM);
+  }
+
+  /** The source's calls failed for good, or its record says it is not alive. */
+  private boolean sourceLost() {
+    return hosts.isUnreachable(source) || !hosts.isAlive(source);
+  }
+
+  /**
+   * Since {@value #POST_COPY_KEEPS_SOURCE_PAUSED}: past the point of no return a paused source is
+   * never resumed, and a source lost during the post-copy resume owes its copy's removal. Runs
+   * started before take the old branch (call only once post-copy is known: the marker goes where
+   * the paths part).
+   */
+  private static boolean keepsSourcePausedAfterPostCopy() {
+    return Workflow.getVersion(POST_COPY_KEEPS_SOURCE_PAUSED, Workflow.DEFAULT_VERSION, 1)
+        != Workflow.DEFAULT_VERSION;
   }
 
   /** POST_MIGRATING: the guest runs on the destination. */

@@ -18,6 +18,7 @@ public final class FerryRejection extends RuntimeException {
     UNKNOWN_FLAVOR,
     UNKNOWN_HOST,
     UNKNOWN_INSTANCE,
+    UNKNOWN_IMAGE,
     DUPLICATE_NAME,
     HOST_UNAVAILABLE,
     HOST_IN_USE,

@@ -20,7 +20,12 @@ public final class InstanceRecord {
   /** The migratable inactive domain XML (never the secure XML), as last read from libvirt. */
   public String domainXml;
 
+  /**
+   * The base image of the host's image store the root disk was made from (Nova's image_ref); null
+   * when it was made blank. An evacuation rebuilds a host-local disk from it.
+   */
   public String baseImage;
+
   public String diskPath;
   public boolean sharedStorage;
 
@@ -55,6 +60,12 @@ public final class InstanceRecord {
   public String evacuationCompletedEarly;
 
   public long createdAtMillis;
+
+  /**
+   * Why the build was refused before anything was created (e.g. UNKNOWN_IMAGE); the instance is
+   * then DELETED. Null otherwise.
+   */
+  public FerryRejection.Reason buildRefusal;
 
   @JsonIgnore
   public boolean isBusy() {

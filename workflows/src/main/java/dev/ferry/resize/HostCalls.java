@@ -6,9 +6,11 @@ import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.Names;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.HashMap;
@@ -110,6 +112,10 @@ final class HostCalls {
       try {
         return call.get();
       } catch (ActivityFailure f) {
+        if (CancellationScope.current().isCancelRequested()) {
+          // An interrupted step (CancelWatch): says nothing about the host's health.
+          throw new MoveStepException(what + " on " + host + " cancelled");
+        }
         if (!Failures.neverStarted(f)) {
           if (Failures.timedOut(f) && !isAlive(host)) {
             // It started, then its agent went silent for good (retries included).
@@ -151,6 +157,9 @@ final class HostCalls {
     try {
       return hostRecords.get(host).isAlive();
     } catch (ActivityFailure f) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw new MoveStepException("looking up host " + host + " cancelled");
+      }
       return false; // no record (UNKNOWN_HOST) or no answer: nothing says it is alive
     }
   }
@@ -168,9 +177,19 @@ final class HostCalls {
         host, h -> Workflow.newActivityStub(DiskActivities.class, defaults(h), diskPerMethod()));
   }
 
-  /** The disk calls' own timeouts: volume calls are short, the copy heartbeats its progress. */
+  /**
+   * The disk calls' own timeouts: volume calls are short, the copy heartbeats its progress. An
+   * interrupted copy (a cancelled move) is waited for: its agent deletes the partial volume before
+   * the move's compensation runs.
+   */
   static Map<String, ActivityOptions> diskPerMethod() {
-    return DiskStubs.perMethod();
+    Map<String, ActivityOptions> options = new HashMap<>(DiskStubs.perMethod());
+    options.put(
+        "DiskCopyDisk",
+        ActivityOptions.newBuilder(options.get("DiskCopyDisk"))
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .build());
+    return options;
   }
 
   private ActivityOptions defaults(String host) {

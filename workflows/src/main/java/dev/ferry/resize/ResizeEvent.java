@@ -15,5 +15,7 @@ public enum ResizeEvent {
   /** Destination copy removed, source restarted. */
   REVERT_DONE,
   /** A step failed; compensation has run. */
-  FAILED
+  FAILED,
+  /** A workflow cancel stopped the move before VERIFY_RESIZE; compensation has run cleanly. */
+  CANCEL
 }

@@ -11,6 +11,11 @@ public enum ResizeStatus {
   CONFIRMED,
   REVERTING,
   REVERTED,
+  /**
+   * Cancelled before VERIFY_RESIZE (a workflow cancel): compensation ran, the instance is whole on
+   * its source. A cancel in VERIFY_RESIZE is a revert instead.
+   */
+  CANCELLED,
   ERROR;
 
   /** Nova's spelling, e.g. {@code pre-migrating}. */

@@ -19,7 +19,7 @@ final class ResizeTaskStates {
       case POST_MIGRATING -> TaskState.RESIZE_MIGRATED;
       case CONFIRMING -> TaskState.RESIZE_CONFIRMING;
       case REVERTING -> TaskState.RESIZE_REVERTING;
-      case FINISHED, CONFIRMED, REVERTED, ERROR -> TaskState.NONE;
+      case FINISHED, CONFIRMED, REVERTED, CANCELLED, ERROR -> TaskState.NONE;
     };
   }
 

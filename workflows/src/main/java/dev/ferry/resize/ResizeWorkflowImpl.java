@@ -1,5 +1,6 @@
 package dev.ferry.resize;
 
+import static dev.ferry.resize.ResizeEvent.CANCEL;
 import static dev.ferry.resize.ResizeEvent.CONFIRM;
 import static dev.ferry.resize.ResizeEvent.CONFIRM_DONE;
 import static dev.ferry.resize.ResizeEvent.FAILED;
@@ -59,6 +60,10 @@ import org.slf4j.Logger;
  * through {@link ResizeStateTable#TABLE}. Steps 1-3 are a saga whose compensations are registered
  * before the step they undo and are idempotent. A SHUTOFF instance stays SHUTOFF throughout.
  *
+ * <p>A workflow cancel ({@link CancelWatch}) before VERIFY_RESIZE compensates at the next step
+ * boundary and ends {@code cancelled}; in VERIFY_RESIZE it reverts; confirming and reverting
+ * finish.
+ *
  * <p>Same-host resize (when allowed) is its own path: one libvirt cannot hold two domains with one
  * UUID, so the domain is stopped, redefined with the new flavor (the old XML kept for revert) and
  * started, keeping its epoch.
@@ -87,6 +92,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   private final Map<String, PowerState> powerSeen = new HashMap<>();
   private final List<String> errors = new ArrayList<>();
+  private final CancelWatch cancel = new CancelWatch();
 
   private MoveRequest request;
   private InstanceRecord record;
@@ -136,16 +142,23 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   @Override
   public MoveView run(MoveInput input) {
-    begin(input);
-    if (moveToDestination()) {
-      if (awaitDecision() == CONFIRM) {
-        confirmResize();
-      } else {
-        revertResize();
-      }
-    }
-    tellInstance(i -> i.moveClosed(outcome()));
-    Workflow.await(Workflow::isEveryHandlerFinished);
+    // Moves are cancelled, never terminated: the work runs detached, so a cancel reaches it only
+    // through the watcher, as a request honoured between steps (CancelWatch).
+    cancel.start(machine::isFinal, () -> decideIfAwaiting(REVERT, CancelWatch.ACTOR));
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              begin(input);
+              if (moveToDestination()) {
+                if (awaitDecision() == CONFIRM) {
+                  confirmResize();
+                } else {
+                  revertResize();
+                }
+              }
+              tellInstance(i -> i.moveClosed(outcome()));
+              Workflow.await(Workflow::isEveryHandlerFinished);
+            })
+        .run();
     return status();
   }
 
@@ -176,13 +189,19 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
                 .setContinueWithError(true)
                 .build());
     try {
+      cancel.check("before the claim");
       claimDestination(saga);
+      cancel.check("after the claim");
       checkSharedStorage();
+      cancel.check("before stopping at the source");
       fire(PREPARED, SYSTEM);
       stopAtSource(saga);
+      cancel.check("after stopping at the source");
       copyDisk(saga);
+      cancel.check("after the disk copy");
       fire(MIGRATED, SYSTEM);
       startAtDestination(saga);
+      cancel.check("before VERIFY_RESIZE");
       fire(FINISHED_AT_DEST, SYSTEM);
       return true;
     } catch (MoveStepException | FerryRejection e) {
@@ -190,6 +209,29 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       saga.compensate(); // each compensation handles its own failures
       fire(FAILED, SYSTEM);
       return false;
+    } catch (MoveCancelledException e) {
+      compensateCancelled(saga, e);
+      return false;
+    }
+  }
+
+  /**
+   * A cancel before VERIFY_RESIZE: the saga undoes what was done, as for a failure, and the move
+   * ends CANCELLED; ERROR when the compensation could not make the instance whole at its source.
+   */
+  private void compensateCancelled(Saga saga, MoveCancelledException e) {
+    log.info("{}: {}", what(), e.getMessage());
+    if (!sameHost) {
+      // Started at the destination: the record goes back to the source (its copy is removed).
+      // Same host: restoreOldDefinition decides.
+      atDest = false;
+    }
+    saga.compensate();
+    if (instanceInError) {
+      noteError(e.getMessage());
+      fire(FAILED, SYSTEM);
+    } else {
+      fire(CANCEL, CancelWatch.ACTOR);
     }
   }
 
@@ -343,11 +385,13 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     String destUri =
         PeerUris.forDiskCopy(conductor("read host " + dest, () -> hostRecords.get(dest)));
     saga.addCompensation(this::removeCopiedDisk);
+    String what = "copy the disk " + record.diskPath + " to " + dest;
     diskCopy =
-        hosts.disk(
-            source,
-            "copy the disk " + record.diskPath + " to " + dest,
-            d -> d.copyDisk(record.diskPath, destUri, record.diskPath));
+        cancel.interruptibly(
+            what,
+            () ->
+                hosts.disk(
+                    source, what, d -> d.copyDisk(record.diskPath, destUri, record.diskPath)));
   }
 
   /** MIGRATING: stop the instance at the source (compensation first: start it again). */
@@ -711,7 +755,9 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
         xmlSeen.get(host),
         settledVmState(),
         powerSeen.getOrDefault(host, PowerState.NOSTATE),
-        errors.isEmpty() ? null : String.join("; ", errors));
+        errors.isEmpty() ? null : String.join("; ", errors),
+        source,
+        dest);
   }
 
   private VmState settledVmState() {

@@ -297,9 +297,8 @@ class EvacuationWorkflowTest {
 
   @Test
   void aHostLocalDiskIsRebuiltFromTheBaseImageAndTheLossIsRecorded() {
-    InstanceRecord rec = instance(VmState.ACTIVE);
-    rec.diskPath = "/var/lib/ferry/local/vm1.qcow2";
-    rec.sharedStorage = false;
+    h2.images.put(IMAGE, 2048L);
+    InstanceRecord rec = localDiskInstance();
     InstanceWorkflow instance = startInstance(rec);
     String moveId = UUID.randomUUID().toString();
 
@@ -308,19 +307,136 @@ class EvacuationWorkflowTest {
     MoveView view = result(moveId);
     assertEquals("done", view.status());
     assertTrue(view.error().contains("local data of vm1 is lost"), view.error());
-    assertTrue(view.error().contains("from base image " + IMAGE), view.error());
-    assertEquals(IMAGE, h2.defined.get(0).baseImage());
     String newDisk = "/var/lib/ferry/local/" + rec.id + ".qcow2";
-    assertEquals(newDisk, h2.defined.get(0).diskPath()); // a new local disk on h2
+    assertTrue(
+        view.error()
+            .contains(
+                "new disk "
+                    + newDisk
+                    + " (4096 MiB) made from base image "
+                    + IMAGE
+                    + " ("
+                    + FakeHypervisor.imagePath(IMAGE)
+                    + " on h2)"),
+        view.error());
+    // The placed destination is asked for the image, then copies it into the new disk (of the
+    // recorded size), which the rebuilt domain uses.
     assertEquals(
-        List.of("inspect", "createDisk 20480 local", "define epoch=4", "powerOn"), h2.calls);
+        List.of(
+            "inspect",
+            "findImage " + IMAGE,
+            "createDiskFromImage " + IMAGE + " 4096 local",
+            "define epoch=4",
+            "powerOn"),
+        h2.calls);
+    assertEquals(newDisk, h2.defined.get(0).diskPath());
+    assertEquals(IMAGE, h2.defined.get(0).baseImage());
     InstanceRecord after = awaitIdle(instance);
     assertEquals(H2, after.host);
+    assertEquals(VmState.ACTIVE, after.vmState);
     assertTrue(after.lastError.contains("local data of vm1 is lost"), after.lastError);
     EvacuationDetails details =
         client.newWorkflowStub(EvacuationWorkflow.class, "move:" + moveId).details();
     assertTrue(details.localDataLost());
     assertEquals("rebuilt-from-base-image", details.disk());
+    assertReplays("move:" + moveId);
+  }
+
+  @Test
+  void aNamedDestinationWithoutTheBaseImageIsRefusedBeforeFencing() {
+    InstanceRecord rec = localDiskInstance(); // h2's image store is empty
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuationTo(moveId, rec, H2));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "failed"), statuses(view));
+    assertTrue(
+        view.error().startsWith("UNKNOWN_IMAGE: host h2 has no base image " + IMAGE), view.error());
+    assertTrue(view.error().contains("evacuate to a host that has it"), view.error());
+    verify(fencing, never()).fence(any());
+    verify(placement, never()).claim(any());
+    assertEquals(List.of("findImage " + IMAGE), h2.calls);
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H1, after.host);
+    assertEquals(EPOCH, after.epoch);
+    assertEquals(VmState.ACTIVE, after.vmState); // refused: the record is as it was
+    assertEquals("failed", last(after).status());
+  }
+
+  @Test
+  void aPlacedDestinationWithoutTheBaseImageMakesNothingAndReleasesTheClaim() {
+    InstanceRecord rec = localDiskInstance(); // h2's image store is empty
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
+    assertTrue(
+        view.error().startsWith("UNKNOWN_IMAGE: host h2 has no base image " + IMAGE), view.error());
+    assertEquals(List.of("inspect", "findImage " + IMAGE), h2.calls); // no disk, no domain
+    verify(placement).release("move:" + moveId);
+    verify(placement, never()).swap(anyString(), anyString());
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(H1, after.host);
+    assertEquals(VmState.ERROR, after.vmState); // fenced, rebuilt nowhere: evacuate it again
+  }
+
+  @Test
+  void aFailedRebuildDeletesOnlyTheDiskItMadeAfterItsDomain() {
+    h2.images.put(IMAGE, 2048L);
+    h2.failPowerOn = "qemu: could not start";
+    InstanceRecord rec = localDiskInstance();
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuationTo(moveId, rec, H2));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
+    String newDisk = "/var/lib/ferry/local/" + rec.id + ".qcow2";
+    // Named destination: the image was looked for before fencing, not again after the claim.
+    assertEquals(
+        List.of(
+            "findImage " + IMAGE,
+            "inspect",
+            "createDiskFromImage " + IMAGE + " 4096 local",
+            "define epoch=4",
+            "powerOn",
+            "inspect",
+            "remove epochAtMost=4",
+            "deleteDisk " + newDisk),
+        h2.calls);
+    EvacuationDetails details =
+        client.newWorkflowStub(EvacuationWorkflow.class, "move:" + moveId).details();
+    assertTrue(details.notes().contains("deleted the new disk " + newDisk + " on h2"));
+    verify(placement).release("move:" + moveId);
+    verify(hostRecords, never()).addCleanup(anyString(), any()); // the source is not touched
+    assertEquals(VmState.ERROR, awaitIdle(instance).vmState);
+    assertReplays("move:" + moveId);
+  }
+
+  @Test
+  void aCopyRefusedByTheDestinationLeavesNothingToDelete() {
+    // The image went from h2's store between the look and the copy: the copy refuses.
+    h2.images.put(IMAGE, 2048L);
+    InstanceRecord rec = localDiskInstance();
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+    h2.removeImageOnFind = true;
+
+    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+
+    MoveView view = result(moveId);
+    assertEquals("error", view.status());
+    assertTrue(view.error().contains("no base image " + IMAGE), view.error());
+    assertFalse(h2.calls.stream().anyMatch(c -> c.startsWith("deleteDisk")), h2.calls.toString());
+    assertFalse(h2.calls.stream().anyMatch(c -> c.startsWith("define")), h2.calls.toString());
+    verify(placement).release("move:" + moveId);
+    awaitIdle(instance);
   }
 
   // ---- refusals: nothing is touched ----------------------------------------------------------
@@ -598,6 +714,20 @@ class EvacuationWorkflowTest {
 
   private static MoveRequest evacuation(String moveId, InstanceRecord rec, String method) {
     return new MoveRequest(moveId, MoveType.EVACUATION, rec.id, null, null, null, "alice", method);
+  }
+
+  private static MoveRequest evacuationTo(String moveId, InstanceRecord rec, String dest) {
+    return new MoveRequest(
+        moveId, MoveType.EVACUATION, rec.id, dest, null, null, "alice", FenceMethods.CONFIRMED_OFF);
+  }
+
+  /** An instance whose 4 GiB root disk was local to h1, made from {@link #IMAGE}. */
+  private static InstanceRecord localDiskInstance() {
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    rec.diskPath = "/var/lib/ferry/local/" + rec.id + ".qcow2";
+    rec.diskSizeMb = 4096;
+    rec.sharedStorage = false;
+    return rec;
   }
 
   private MoveView result(String moveId) {

@@ -2,11 +2,13 @@ package dev.ferry.evacuate;
 
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.HypervisorActivities;
+import dev.ferry.model.BaseImage;
 import dev.ferry.model.DiskCopy;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.HostFacts;
 import dev.ferry.model.PowerState;
+import dev.ferry.model.RootDisk;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,12 @@ final class FakeHypervisor implements HypervisorActivities, DiskActivities {
   final List<DomainSpec> defined = new CopyOnWriteArrayList<>();
   volatile String failPowerOn;
   volatile String failDefine;
+
+  /** The host's image store: base image name to its virtual size in MiB. */
+  final Map<String, Long> images = new ConcurrentHashMap<>();
+
+  /** The image is found once, then gone (removed from the store between the look and the copy). */
+  volatile boolean removeImageOnFind;
 
   FakeHypervisor(String host) {
     this.host = host;
@@ -119,6 +127,33 @@ final class FakeHypervisor implements HypervisorActivities, DiskActivities {
   public String createDisk(String instanceId, long sizeMb, boolean shared) {
     calls.add("createDisk " + sizeMb + (shared ? " shared" : " local"));
     return (shared ? "/var/lib/ferry/shared/" : "/var/lib/ferry/local/") + instanceId + ".qcow2";
+  }
+
+  @Override
+  public BaseImage findImage(String image) {
+    calls.add("findImage " + image);
+    Long mb = removeImageOnFind ? images.remove(image) : images.get(image);
+    return mb == null ? null : new BaseImage(image, imagePath(image), "qcow2", mb << 20);
+  }
+
+  @Override
+  public RootDisk createDiskFromImage(
+      String instanceId, String image, long sizeMb, boolean shared) {
+    calls.add("createDiskFromImage " + image + " " + sizeMb + (shared ? " shared" : " local"));
+    Long mb = images.get(image);
+    if (mb == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no base image " + image, "FerryRejection.UNKNOWN_IMAGE");
+    }
+    String dir = shared ? "/var/lib/ferry/shared/" : "/var/lib/ferry/local/";
+    return new RootDisk(
+        dir + instanceId + ".qcow2",
+        Math.max(sizeMb, mb),
+        new BaseImage(image, imagePath(image), "qcow2", mb << 20));
+  }
+
+  static String imagePath(String image) {
+    return "/var/lib/ferry/images/" + image;
   }
 
   @Override

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -22,6 +23,7 @@ import static org.mockito.Mockito.when;
 
 import dev.ferry.entities.Entities;
 import dev.ferry.hypervisor.HypervisorActivities;
+import dev.ferry.model.BaseImage;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
@@ -35,6 +37,7 @@ import dev.ferry.model.MoveSummary;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
+import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
@@ -190,6 +193,96 @@ class InstanceWorkflowTest {
                 ID, "web-1", Flavors.require("m1.small"), 0, null, r.diskPath, r.baseImage));
     order.verify(h1).powerOn(ID);
     verifyNoInteractions(t.hypervisor(H2));
+  }
+
+  @Test
+  void aBuildFromAnImageCopiesItIntoTheRootDiskAndRecordsItsSize() {
+    String disk = "/var/lib/ferry/local/" + ID + ".qcow2";
+    when(t.disks(H1).createDiskFromImage(ID, "cirros-0.6.2", 0, false))
+        .thenReturn(
+            new RootDisk(
+                disk,
+                112,
+                new BaseImage(
+                    "cirros-0.6.2",
+                    "/var/lib/ferry/images/cirros-0.6.2.qcow2",
+                    "qcow2",
+                    112L << 20)));
+    when(h1.define(any()))
+        .thenReturn(
+            new DomainView(true, ID, "web-1", PowerState.SHUTDOWN, 1, 2048, ID, 0, "<defined/>"));
+    when(h1.powerOn(ID))
+        .thenReturn(new DomainView(true, ID, "web-1", PowerState.RUNNING, 1, 2048, ID, 0, "<d/>"));
+
+    InstanceWorkflow instance = t.startInstance(buildingFromImage());
+
+    eventually(() -> assertEquals(VmState.ACTIVE, instance.get().vmState));
+    InstanceRecord r = instance.get();
+    assertEquals(disk, r.diskPath);
+    assertEquals(112, r.diskSizeMb, "the image's size: what delete and a rebuild go by");
+    assertEquals("cirros-0.6.2", r.baseImage);
+    verify(h1)
+        .define(
+            new DomainSpec(
+                ID, "web-1", Flavors.require("m1.small"), 0, null, disk, "cirros-0.6.2"));
+    verify(t.disks(H1), never()).createDisk(anyString(), anyLong(), anyBoolean());
+    assertEquals(1, FerryTestEnv.count(t.history(WF), EventType.EVENT_TYPE_MARKER_RECORDED));
+  }
+
+  @Test
+  void anImageTheHostLacksRefusesTheBuildAndCreatesNothing() {
+    when(t.disks(H1).createDiskFromImage(ID, "cirros-0.6.2", 0, false))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "no base image cirros-0.6.2 in the image store /var/lib/ferry/images of qemu:///h1",
+                "FerryRejection.UNKNOWN_IMAGE"));
+
+    InstanceWorkflow instance = t.startInstance(buildingFromImage());
+
+    eventually(
+        () ->
+            assertEquals(
+                WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, t.status(WF)));
+    InstanceRecord r = instance.get();
+    assertEquals(VmState.DELETED, r.vmState);
+    assertEquals(Reason.UNKNOWN_IMAGE, r.buildRefusal);
+    assertTrue(
+        r.lastError.startsWith("build refused on h1: no base image cirros-0.6.2"), r.lastError);
+    assertNull(r.diskPath);
+    verify(t.placementActivities).forgetInstance(ID); // the name and the capacity go back
+    verify(h1, never()).define(any());
+    verify(h1, never()).powerOn(anyString());
+  }
+
+  @Test
+  void aBuildWithoutAnImageCreatesABlankDiskAndRecordsNoVersionMarker() {
+    String disk = "/var/lib/ferry/local/" + ID + ".qcow2";
+    when(t.disks(H1).createDisk(ID, 64, false)).thenReturn(disk);
+    when(h1.define(any()))
+        .thenReturn(
+            new DomainView(true, ID, "web-1", PowerState.SHUTDOWN, 1, 2048, ID, 0, "<defined/>"));
+    when(h1.powerOn(ID))
+        .thenReturn(new DomainView(true, ID, "web-1", PowerState.RUNNING, 1, 2048, ID, 0, "<d/>"));
+    InstanceRecord blank = buildingFromImage();
+    blank.baseImage = null;
+    blank.diskSizeMb = 64;
+
+    InstanceWorkflow instance = t.startInstance(blank);
+
+    eventually(() -> assertEquals(VmState.ACTIVE, instance.get().vmState));
+    assertEquals(disk, instance.get().diskPath);
+    verify(t.disks(H1), never())
+        .createDiskFromImage(anyString(), anyString(), anyLong(), anyBoolean());
+    // The commands of a build before images existed: no marker, so old histories replay.
+    assertEquals(0, FerryTestEnv.count(t.history(WF), EventType.EVENT_TYPE_MARKER_RECORDED));
+  }
+
+  /** A building record whose root disk is still to be made from image cirros-0.6.2. */
+  private static InstanceRecord buildingFromImage() {
+    InstanceRecord r = building();
+    r.diskPath = null;
+    r.diskSizeMb = 0;
+    return r;
   }
 
   @Test
@@ -370,6 +463,9 @@ class InstanceWorkflowTest {
     assertEquals(Flavors.require("m1.small"), r.flavor);
     assertEquals(3, r.epoch);
     assertEquals("reverted", r.moves.get(0).status());
+    // The summary lists where the move went, not where the instance ended.
+    assertEquals(H1, r.moves.get(0).sourceHost());
+    assertEquals(H2, r.moves.get(0).destHost());
   }
 
   @Test

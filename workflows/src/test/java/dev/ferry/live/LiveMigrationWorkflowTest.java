@@ -16,6 +16,7 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
@@ -176,8 +177,7 @@ class LiveMigrationWorkflowTest {
     Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
     conductor.registerWorkflowImplementationTypes(RecordingInstanceWorkflow.class);
     conductor.registerWorkflowImplementationFactory(
-        LiveMigrationWorkflow.class,
-        () -> new LiveMigrationWorkflowImpl(LiveMigrationOptions.DEFAULTS, TUNING));
+        LiveMigrationWorkflow.class, () -> new LiveMigrationWorkflowImpl(TUNING));
     conductor.registerActivitiesImplementations(placement, hostRecords);
     env.start();
     client = env.getWorkflowClient();
@@ -489,6 +489,56 @@ class LiveMigrationWorkflowTest {
   }
 
   // ---- the source's outbound slot -------------------------------------------------------------
+
+  @Test
+  void theClusterDefaultsFillWhatTheRequestLeavesOutAndARequestedValueWins() {
+    LiveMigrationOptions configured =
+        new LiveMigrationOptions(
+            BlockMigration.AUTO,
+            40L,
+            300L,
+            100L,
+            TimeoutAction.FORCE_COMPLETE,
+            0L,
+            true,
+            true,
+            0,
+            60L);
+    when(placement.settings()).thenReturn(new Settings(false, 3600, 1, 60, configured));
+    Move move = start(instance(VmState.ACTIVE), H2, options(o -> o.maxDowntimeMs = 900L));
+
+    assertEquals("completed", move.result().status());
+
+    LiveMigrationOptions expected =
+        new LiveMigrationOptions(
+            BlockMigration.AUTO,
+            40L,
+            900L,
+            100L,
+            TimeoutAction.FORCE_COMPLETE,
+            0L,
+            true,
+            true,
+            0,
+            60L);
+    JobRequest request = jobRequests.get(0);
+    assertEquals(expected, request.options());
+    assertEquals(200, request.completionTimeoutSeconds()); // 100 s/GiB x 2 GiB
+    assertEquals(expected, move.stub.live().options()); // what `ferry migration show` prints
+    verify(placement, times(1)).settings(); // read once; the value is in the history
+    assertReplays(move);
+  }
+
+  @Test
+  void settingsFromAnOlderConductorMeanNovasDefaults() {
+    when(placement.settings()).thenReturn(new Settings(false, 3600, 1, 60, null));
+    Move move = start(instance(VmState.ACTIVE), H2);
+
+    assertEquals("completed", move.result().status());
+    assertEquals(
+        LiveMigrationOptions.NONE.resolvedWith(LiveMigrationOptions.DEFAULTS),
+        jobRequests.get(0).options());
+  }
 
   @Test
   void aQueuedMoveStartsWhenTheSourceGrantsItsSlot() {
@@ -1025,6 +1075,7 @@ class LiveMigrationWorkflowTest {
         List.of("queued", "preparing", "running", "running-post-copy", "error"), statuses(view));
     verify(hv.get(H1), never()).powerOn(anyString()); // never restarted on the source
     verify(hv.get(H2), never()).remove(anyString(), anyLong());
+    verify(hostRecords, never()).addCleanup(anyString(), any()); // the source answered: kept paused
     verify(placement).swap(consumer(move), "instance:" + move.instanceId);
     MoveOutcome out = move.closed();
     assertEquals(H2, out.host());
@@ -1059,6 +1110,69 @@ class LiveMigrationWorkflowTest {
     MoveOutcome out = move.closed();
     assertEquals(H2, out.host());
     assertEquals(VmState.ERROR, out.vmState());
+  }
+
+  @Test
+  void aSourcePausedPastThePointOfNoReturnIsNeverResumed() {
+    job =
+        (r, ctx) -> {
+          signalStarted(ctx);
+          signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "force-complete");
+          // libvirt reports a plain pause (no post-copy reason): post-copy had started all the same
+          return outcome(Result.FAILED, SourceState.PAUSED, true, null, "connection reset");
+        };
+    Move move = start(instance(VmState.ACTIVE), H2, options(o -> o.permitPostCopy = true));
+
+    MoveView view = move.result();
+
+    assertEquals(
+        List.of("queued", "preparing", "running", "running-post-copy", "error"), statuses(view));
+    verify(hv.get(H1), never()).powerOn(anyString()); // its memory is split: never resumed
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong()); // the destination holds the guest
+    verify(hostRecords, never()).addCleanup(anyString(), any()); // the source answered
+    MoveOutcome out = move.closed();
+    assertEquals(H2, out.host());
+    assertEquals(EPOCH + 1, out.epoch());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertReplays(move);
+  }
+
+  @Test
+  void aSourceLostDuringThePostCopyResumeOwesItsPausedCopy() {
+    job =
+        (r, ctx) -> {
+          if (!r.resumePostCopy()) {
+            signalStarted(ctx);
+            signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "timeout-action");
+            return outcome(
+                Result.POST_COPY_FAILED, SourceState.POST_COPY_FAILED, true, null, "link down");
+          }
+          // the source host goes away while the resume runs: its record says DOWN
+          downHosts.add(H1);
+          throw ApplicationFailure.newNonRetryableFailure("connection to h1 lost", "X");
+        };
+    Move move = start(instance(VmState.ACTIVE), H2, options(o -> o.permitPostCopy = true));
+
+    MoveView view = move.result();
+
+    assertEquals(
+        List.of("queued", "preparing", "running", "running-post-copy", "error"), statuses(view));
+    assertTrue(view.error().contains("post-copy resume failed"), view.error());
+    verify(hostRecords, times(1))
+        .addCleanup(
+            eq(H1),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN
+                        && c.epochAtMost() == EPOCH
+                        && c.instanceId().equals(move.instanceId)));
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+    MoveOutcome out = move.closed();
+    assertEquals(H2, out.host());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertReplays(move);
   }
 
   @Test

@@ -50,7 +50,8 @@ class ResizeStateTableTest {
     for (ResizeStatus f : ResizeStateTable.TABLE.finals()) {
       assertTrue(ResizeStateTable.TABLE.eventsFrom(f).isEmpty(), f.name());
     }
-    assertEquals(EnumSet.of(CONFIRMED, REVERTED, ERROR), ResizeStateTable.TABLE.finals());
+    assertEquals(
+        EnumSet.of(CONFIRMED, REVERTED, CANCELLED, ERROR), ResizeStateTable.TABLE.finals());
   }
 
   @Test
@@ -61,6 +62,21 @@ class ResizeStateTableTest {
           !ResizeStateTable.TABLE.isFinal(s) && s != FINISHED; // FINISHED waits, touches nothing
       assertEquals(expected, fails, s.name());
     }
+  }
+
+  @Test
+  void onlyTheStepsBeforeVerifyResizeCanBeCancelled() {
+    for (ResizeStatus s : ResizeStatus.values()) {
+      boolean cancels = ResizeStateTable.TABLE.next(s, CANCEL).isPresent();
+      // FINISHED: a cancel is a REVERT; confirming and reverting are finished, not interrupted.
+      boolean expected = EnumSet.of(PRE_MIGRATING, MIGRATING, POST_MIGRATING).contains(s);
+      assertEquals(expected, cancels, s.name());
+      if (cancels) {
+        assertEquals(CANCELLED, ResizeStateTable.TABLE.next(s, CANCEL).orElseThrow());
+      }
+    }
+    assertEquals("cancelled", CANCELLED.novaName());
+    assertEquals(TaskState.NONE, ResizeTaskStates.taskState(CANCELLED));
   }
 
   @Test

@@ -59,18 +59,23 @@ import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
 import dev.ferry.statemachine.StateTable.Transition;
 import dev.ferry.testing.RecordingInstanceWorkflow;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
@@ -86,8 +91,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -1012,6 +1019,269 @@ class ResizeWorkflowTest {
     assertTrue(scheduled.containsKey("PlacementClaim@ferry-conductor"));
   }
 
+  // ---- cancellation: compensation, never an abrupt end ---------------------------------------
+
+  @Test
+  void cancelDuringTheClaimReleasesItAndTouchesNoHost() throws Exception {
+    Gate claim = new Gate();
+    doAnswer(
+            inv -> {
+              claim.pass();
+              ClaimRequest r = inv.getArgument(0);
+              return new Claim(r.consumerId(), H2, r.resources());
+            })
+        .when(placement)
+        .claim(any());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    claim.awaitEntered();
+
+    cancelAndAwaitSeen(move);
+    claim.open();
+
+    MoveView view = move.cancelled();
+    assertEquals(List.of("pre-migrating", "cancelled"), statuses(view));
+    assertEquals("cancel", view.log().get(1).actor());
+    assertTrue(view.finished());
+    assertNull(view.error());
+    verify(placement).release(moveConsumer(move)); // the claim is returned
+    verify(placement, never()).swap(anyString(), anyString());
+    verifyNoInteractions(hv.get(H1), hv.get(H2), disk.get(H1), disk.get(H2));
+    MoveOutcome out = move.closed();
+    assertEquals("cancelled", out.status());
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+    assertEquals(H1, out.sourceHost());
+    assertEquals(H2, out.destHost());
+    List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
+    assertEquals(
+        p(move, "cancelled", VmState.ACTIVE, TaskState.NONE, PowerState.RUNNING),
+        progress.get(progress.size() - 1));
+    assertReplays(move);
+  }
+
+  @Test
+  void cancelWhileTheSourceStopsRestartsItThereAndReleases() throws Exception {
+    Gate powerOff = new Gate();
+    doAnswer(
+            inv -> {
+              powerOff.pass();
+              return stopped(H1, SMALL, EPOCH);
+            })
+        .when(hv.get(H1))
+        .powerOff(anyString(), anyInt());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    powerOff.awaitEntered();
+
+    cancelAndAwaitSeen(move);
+    powerOff.open(); // the stop finishes: a host call is never cut off halfway
+
+    MoveView view = move.cancelled();
+    assertEquals(List.of("pre-migrating", "migrating", "cancelled"), statuses(view));
+    InOrder order = inOrder(hv.get(H1), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verifyNoInteractions(hv.get(H2));
+    verify(placement, never()).swap(anyString(), anyString());
+    MoveOutcome out = move.closed();
+    assertEquals("cancelled", out.status());
+    assertEquals(H1, out.host());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
+    assertReplays(move);
+  }
+
+  @Test
+  void cancelInterruptsTheDiskCopyWhichCleansUpBeforeTheCompensation() throws Exception {
+    InstanceRecord rec = localDiskInstance();
+    CountDownLatch copying = new CountDownLatch(1);
+    AtomicBoolean copyStopped = new AtomicBoolean();
+    List<Boolean> stoppedBeforeDelete = new CopyOnWriteArrayList<>();
+    doAnswer(
+            inv -> {
+              copying.countDown();
+              ActivityExecutionContext context = Activity.getExecutionContext();
+              long deadline = System.currentTimeMillis() + 45_000;
+              while (System.currentTimeMillis() < deadline) {
+                try {
+                  context.heartbeat(new long[] {1, 2});
+                } catch (ActivityCanceledException e) {
+                  sleepMillis(200); // the agent deletes its partial volume
+                  copyStopped.set(true);
+                  throw e;
+                }
+                sleepMillis(100);
+              }
+              throw new AssertionError("the copy was never cancelled");
+            })
+        .when(disk.get(H1))
+        .copyDisk(anyString(), anyString(), anyString());
+    doAnswer(
+            inv -> {
+              stoppedBeforeDelete.add(copyStopped.get());
+              return true;
+            })
+        .when(disk.get(H2))
+        .deleteDisk(anyString());
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    assertTrue(copying.await(10, TimeUnit.SECONDS));
+
+    WorkflowStub.fromTyped(move.stub).cancel(); // seen at the copy's next heartbeat
+
+    MoveView view = move.cancelled();
+    assertEquals(List.of("pre-migrating", "migrating", "cancelled"), statuses(view));
+    assertNull(view.error());
+    InOrder order = inOrder(hv.get(H1), disk.get(H1), disk.get(H2), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    order.verify(disk.get(H1)).copyDisk(LOCAL_DISK, uriOf(H2), LOCAL_DISK);
+    order.verify(disk.get(H2)).deleteDisk(LOCAL_DISK); // the partial copy...
+    order.verify(hv.get(H1)).powerOn(rec.id); // ...then the source runs again
+    order.verify(placement).release(moveConsumer(move));
+    assertEquals(List.of(true), stoppedBeforeDelete); // the copy had stopped first
+    verify(disk.get(H1), times(1)).copyDisk(anyString(), anyString(), anyString());
+    verify(disk.get(H1), never()).deleteDisk(anyString()); // the only good disk
+    verifyNoInteractions(hv.get(H2));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertReplays(move);
+  }
+
+  @Test
+  void cancelWhileTheDestinationStartsRemovesItsCopyAndRestartsTheSource() throws Exception {
+    Gate powerOn = new Gate();
+    doAnswer(
+            inv -> {
+              powerOn.pass();
+              return running(H2, MEDIUM, EPOCH + 1);
+            })
+        .when(hv.get(H2))
+        .powerOn(anyString());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", H2, 0L);
+    powerOn.awaitEntered();
+
+    cancelAndAwaitSeen(move);
+    powerOn.open();
+
+    MoveView view = move.cancelled();
+    assertEquals(
+        List.of("pre-migrating", "migrating", "post-migrating", "cancelled"), statuses(view));
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    order
+        .verify(hv.get(H2))
+        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, DISK, IMAGE));
+    order.verify(hv.get(H2)).powerOn(rec.id);
+    order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1); // nothing left on the destination
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move)); // not swapped: the record stays
+    verify(placement, never()).swap(anyString(), anyString());
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    MoveOutcome out = move.closed();
+    assertEquals("cancelled", out.status());
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(OLD_XML, out.domainXml());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(H2, out.destHost());
+    assertReplays(move);
+  }
+
+  @Test
+  void cancelWhoseCompensationCannotRestartTheSourceEndsInError() throws Exception {
+    Gate powerOn = new Gate();
+    doAnswer(
+            inv -> {
+              powerOn.pass();
+              return running(H2, SMALL, EPOCH + 1);
+            })
+        .when(hv.get(H2))
+        .powerOn(anyString());
+    doThrow(ApplicationFailure.newNonRetryableFailure("libvirt: domain busy", "Libvirt"))
+        .when(hv.get(H2))
+        .remove(anyString(), anyLong());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    powerOn.awaitEntered();
+
+    cancelAndAwaitSeen(move);
+    powerOn.open();
+
+    MoveView view = move.cancelled();
+    assertEquals(List.of("pre-migrating", "migrating", "post-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("libvirt: domain busy"), view.error());
+    assertTrue(view.error().contains("cancelled"), view.error());
+    verify(hv.get(H1), never()).powerOn(anyString()); // never two running copies
+    verify(placement).release(moveConsumer(move));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ERROR, out.vmState());
+  }
+
+  @Test
+  void cancelInVerifyResizeReverts() throws Exception {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", H2, 0L);
+    move.awaitStatus("finished");
+
+    WorkflowStub.fromTyped(move.stub).cancel();
+
+    MoveView view = move.cancelled();
+    assertEquals(
+        List.of(
+            "pre-migrating", "migrating", "post-migrating", "finished", "reverting", "reverted"),
+        statuses(view));
+    assertEquals("REVERT", view.log().get(4).event());
+    assertEquals("cancel", view.log().get(4).actor());
+    InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).inspect(rec.id);
+    order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
+    order.verify(hv.get(H1)).powerOn(rec.id);
+    order.verify(placement).release(moveConsumer(move));
+    verify(placement, never()).swap(anyString(), anyString());
+    MoveOutcome out = move.closed();
+    assertEquals("reverted", out.status());
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(H1, out.sourceHost());
+    assertEquals(H2, out.destHost()); // where it went, though it is back
+    assertReplays(move);
+  }
+
+  @Test
+  void aCancelAfterTheDecisionChangesNothing() throws Exception {
+    Gate remove = new Gate();
+    doAnswer(
+            inv -> {
+              remove.pass();
+              return stopped(H1, SMALL, EPOCH);
+            })
+        .when(hv.get(H1))
+        .remove(anyString(), anyLong());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    move.stub.requestConfirm("alice");
+    remove.awaitEntered();
+
+    cancelAndAwaitSeen(move);
+    remove.open();
+
+    MoveView view = move.cancelled();
+    assertEquals("confirmed", view.status()); // confirming is finished, not interrupted
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    verify(placement, never()).release(anyString());
+    assertEquals(H2, move.closed().host());
+  }
+
   // ---- harness -------------------------------------------------------------------------------
 
   /** A started move with its parent. */
@@ -1020,6 +1290,7 @@ class ResizeWorkflowTest {
     final String instanceId;
     final String workflowId;
     final ResizeWorkflow stub;
+    boolean wasCancelled;
 
     Move(String moveId, String instanceId) {
       this.moveId = moveId;
@@ -1034,9 +1305,28 @@ class ResizeWorkflowTest {
       return view;
     }
 
+    /**
+     * The view of a move that was cancelled: Temporal closes a cancel-requested workflow as
+     * canceled, after the move has compensated (or reverted) and told its instance.
+     */
+    MoveView cancelled() {
+      WorkflowFailedException e =
+          assertThrows(
+              WorkflowFailedException.class,
+              () -> WorkflowStub.fromTyped(stub).getResult(MoveView.class));
+      assertTrue(e.getCause() instanceof CanceledFailure, e.toString());
+      wasCancelled = true;
+      MoveView view = stub.status();
+      assertTrue(view.finished(), view.status());
+      walked(view);
+      return view;
+    }
+
     /** The outcome the parent received; waits for the parent, which ends on moveClosed. */
     MoveOutcome closed() {
-      result();
+      if (!wasCancelled) {
+        result();
+      }
       client.newUntypedWorkflowStub(Names.instanceWorkflowId(instanceId)).getResult(Void.class);
       List<MoveOutcome> closed = RecordingInstanceWorkflow.closedOf(instanceId);
       assertEquals(1, closed.size(), "moveClosed signals");
@@ -1055,6 +1345,45 @@ class ResizeWorkflowTest {
       }
       throw new AssertionError("move " + moveId + " still " + now + ", expected " + status);
     }
+  }
+
+  /** Holds a mocked host call until the test opens it; tells the test when the call started. */
+  private static final class Gate {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    void pass() throws InterruptedException {
+      entered.countDown();
+      if (!open.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("gate never opened");
+      }
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "the call never started");
+    }
+
+    void open() {
+      open.countDown();
+    }
+  }
+
+  /** Cancels the move and waits until a workflow task has seen the cancel request. */
+  private void cancelAndAwaitSeen(Move move) {
+    WorkflowStub.fromTyped(move.stub).cancel();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      boolean requested = false;
+      for (HistoryEvent e : client.fetchHistory(move.workflowId).getEvents()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) {
+          requested = true;
+        } else if (requested && e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+          return;
+        }
+      }
+      sleepMillis(20);
+    }
+    throw new AssertionError("move " + move.moveId + " never saw its cancel request");
   }
 
   private Move start(InstanceRecord rec, MoveType type, String flavor, String destHost) {

@@ -61,7 +61,9 @@ public class FakeResizeWorkflow implements ResizeWorkflow {
               before.domainXml,
               before.vmState,
               before.powerState,
-              null);
+              null,
+              before.host, // a revert says where the move went; a confirm (above) does not
+              destination());
     }
     status = outcome.status();
     finished = true;

@@ -10,6 +10,7 @@ import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.host.HostWorkflow;
 import dev.ferry.host.HostWorkflowImpl;
+import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.instance.AdoptionWorkflowImpl;
 import dev.ferry.instance.InstanceWorkflow;
@@ -61,6 +62,7 @@ public final class FerryTestEnv implements AutoCloseable {
   public final WorkflowInspectionActivities inspection =
       mock(WorkflowInspectionActivities.class, withSettings().withoutAnnotations());
   private final Map<String, HypervisorActivities> hypervisors = new LinkedHashMap<>();
+  private final Map<String, DiskActivities> disks = new LinkedHashMap<>();
   private final Map<String, ScriptedLease> leases = new LinkedHashMap<>();
 
   public FerryTestEnv() {
@@ -79,8 +81,11 @@ public final class FerryTestEnv implements AutoCloseable {
       HypervisorActivities hypervisor =
           mock(HypervisorActivities.class, withSettings().withoutAnnotations());
       ScriptedLease lease = new ScriptedLease();
-      env.newWorker(Names.hostQueue(host)).registerActivitiesImplementations(hypervisor, lease);
+      DiskActivities disk = mock(DiskActivities.class, withSettings().withoutAnnotations());
+      env.newWorker(Names.hostQueue(host))
+          .registerActivitiesImplementations(hypervisor, disk, lease);
       hypervisors.put(host, hypervisor);
+      disks.put(host, disk);
       leases.put(host, lease);
     }
     env.start();
@@ -88,6 +93,10 @@ public final class FerryTestEnv implements AutoCloseable {
 
   public HypervisorActivities hypervisor(String host) {
     return hypervisors.get(host);
+  }
+
+  public DiskActivities disks(String host) {
+    return disks.get(host);
   }
 
   public ScriptedLease lease(String host) {

@@ -1,18 +1,25 @@
 package dev.ferry.hypervisor.libvirt;
 
 import dev.ferry.hypervisor.DiskActivities;
+import dev.ferry.model.BaseImage;
 import dev.ferry.model.DiskCopy;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Names;
+import dev.ferry.model.RootDisk;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
@@ -35,19 +42,37 @@ public class LibvirtDiskActivities implements DiskActivities {
   static final int CHUNK = 1 << 20;
   private static final long MIB = 1024L * 1024L;
 
+  /** How often a copy of a base image into a new disk tells Temporal it is alive. */
+  static final long HEARTBEAT_EVERY_SECONDS = 5;
+
   /** The largest root disk {@link #createDisk} makes (16 TiB). */
   static final long MAX_DISK_MB = 16L * 1024 * 1024;
 
+  /** Where a host keeps its base images unless configured otherwise. */
+  public static final String DEFAULT_IMAGES_DIR = "/var/lib/ferry/images";
+
+  /** The suffixes tried after the bare name when an image is looked up. */
+  static final List<String> IMAGE_SUFFIXES = List.of("", ".qcow2", ".img", ".raw");
+
   /**
-   * Where this host keeps instance disks, and how fast it may copy them.
+   * Where this host keeps instance disks and base images, and how fast it may copy disks.
    *
    * @param localDir host-local instances directory (Nova's instances_path)
    * @param sharedDir instances directory on storage shared with other hosts
+   * @param imagesDir this host's image store: the base images root disks are made from (Nova's
+   *     {@code _base} image cache)
    * @param copyMaxBytesPerSecond cap on a disk copy's rate; 0 = none
    */
-  public record Settings(String localDir, String sharedDir, long copyMaxBytesPerSecond) {
+  public record Settings(
+      String localDir, String sharedDir, String imagesDir, long copyMaxBytesPerSecond) {
+
+    /** Without an image store setting: {@link #DEFAULT_IMAGES_DIR}. */
+    public Settings(String localDir, String sharedDir, long copyMaxBytesPerSecond) {
+      this(localDir, sharedDir, DEFAULT_IMAGES_DIR, copyMaxBytesPerSecond);
+    }
+
     public static Settings defaults() {
-      return new Settings("/var/lib/ferry/local", "/var/lib/ferry/shared", 0);
+      return new Settings("/var/lib/ferry/local", "/var/lib/ferry/shared", DEFAULT_IMAGES_DIR, 0);
     }
   }
 
@@ -97,6 +122,173 @@ public class LibvirtDiskActivities implements DiskActivities {
                   }
                   return path;
                 }));
+  }
+
+  @Override
+  public BaseImage findImage(String image) {
+    String name = requireImageName(image);
+    return activity(
+        "findImage " + name,
+        () ->
+            connection.call(
+                c -> {
+                  StoragePool store = StoragePools.ensure(c, settings.imagesDir());
+                  StorageVol vol = imageVolume(store, name);
+                  return vol == null ? null : describe(name, vol);
+                }));
+  }
+
+  /**
+   * A full copy ({@code virStorageVolCreateXMLFrom}: qemu-img convert on a dir pool), not a qcow2
+   * overlay on the image: the disk then stands alone like any other instance disk, so the cold
+   * migration's volume stream and block migration copy it unchanged (an overlay would stream only
+   * its own clusters and need the same image at the same path on the destination), and the image
+   * can be replaced or removed from the store without touching the instances made from it.
+   */
+  @Override
+  public RootDisk createDiskFromImage(
+      String instanceId, String image, long sizeMb, boolean shared) {
+    if (instanceId == null || !Names.isUuid(instanceId)) {
+      throw reject(Reason.INVALID_ARGUMENT, "instance id '" + instanceId + "' is not a UUID");
+    }
+    String imageName = requireImageName(image);
+    if (sizeMb < 0 || sizeMb > MAX_DISK_MB) {
+      throw reject(
+          Reason.INVALID_ARGUMENT,
+          "disk size " + sizeMb + " MiB is not in 0.." + MAX_DISK_MB + " (0: the image's size)");
+    }
+    String dir = shared ? settings.sharedDir() : settings.localDir();
+    String name = instanceId.toLowerCase(Locale.ROOT) + ".qcow2";
+    String path = Path.of(dir, name).toString();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    return activity(
+        "createDiskFromImage " + path + " from " + imageName,
+        () ->
+            connection.call(
+                c -> {
+                  StoragePool store = StoragePools.ensure(c, settings.imagesDir());
+                  StorageVol source = imageVolume(store, imageName);
+                  if (source == null) {
+                    throw new FerryRejection(
+                        Reason.UNKNOWN_IMAGE, missingImage(imageName, store, connection.uri()));
+                  }
+                  BaseImage base = describe(imageName, source);
+                  long wantBytes = sizeMb == 0 ? base.sizeBytes() : sizeMb * MIB;
+                  if (wantBytes < base.sizeBytes()) {
+                    throw new FerryRejection(
+                        Reason.INVALID_ARGUMENT,
+                        "a disk of "
+                            + sizeMb
+                            + " MiB is smaller than image "
+                            + imageName
+                            + " ("
+                            + ceilMib(base.sizeBytes())
+                            + " MiB)");
+                  }
+                  StoragePool pool = StoragePools.ensure(c, dir);
+                  List<String> users = StoragePools.domainsUsing(c, path, false);
+                  if (!users.isEmpty()) {
+                    throw new FerryRejection(
+                        Reason.INVALID_STATE,
+                        path + " is in use by domain " + users + ": not replaced by a new disk");
+                  }
+                  if (deleteVolume(pool, name)) {
+                    log.info("deleted {}, left before this disk was made from {}", path, imageName);
+                  }
+                  StorageVol disk = cloneWithHeartbeats(context, pool, source, name, wantBytes);
+                  log.info(
+                      "created disk {} ({} MiB, qcow2) as a full copy of image {} ({})",
+                      path,
+                      ceilMib(wantBytes),
+                      imageName,
+                      base.path());
+                  return new RootDisk(disk.getPath(), ceilMib(wantBytes), base);
+                }));
+  }
+
+  /**
+   * Clones {@code source} into a new qcow2 volume of {@code capacityBytes}, heartbeating from
+   * another thread while libvirt copies (the call blocks until the copy is done). The partial
+   * volume goes on any failure.
+   */
+  private StorageVol cloneWithHeartbeats(
+      ActivityExecutionContext context,
+      StoragePool pool,
+      StorageVol source,
+      String name,
+      long capacityBytes)
+      throws LibvirtException {
+    ScheduledExecutorService beat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ferry-image-copy-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    beat.scheduleAtFixedRate(
+        () -> {
+          try {
+            context.heartbeat(name);
+          } catch (RuntimeException e) {
+            // cancelled or timed out: the copy ends on its own, the result is then dropped
+          }
+        },
+        0,
+        HEARTBEAT_EVERY_SECONDS,
+        TimeUnit.SECONDS);
+    boolean done = false;
+    try {
+      StorageVol disk =
+          pool.storageVolCreateXMLFrom(
+              StoragePools.volumeXml(name, capacityBytes, "qcow2"), source, 0);
+      if (disk.getInfo().capacity < capacityBytes) {
+        disk.resize(capacityBytes, 0); // a larger disk than the image: grow the copy
+      }
+      done = true;
+      return disk;
+    } finally {
+      beat.shutdownNow();
+      if (!done) {
+        try {
+          deleteVolume(pool, name);
+        } catch (LibvirtException e) {
+          log.warn("partial disk {} not deleted: {}", name, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static StorageVol imageVolume(StoragePool store, String image) throws LibvirtException {
+    for (String suffix : IMAGE_SUFFIXES) {
+      StorageVol vol = StoragePools.findVolume(store, image + suffix);
+      if (vol != null) {
+        return vol;
+      }
+    }
+    return null;
+  }
+
+  private static BaseImage describe(String image, StorageVol vol) throws LibvirtException {
+    String format = StoragePools.xpath(vol.getXMLDesc(0), "/volume/target/format/@type");
+    return new BaseImage(
+        image, vol.getPath(), format == null ? "raw" : format, vol.getInfo().capacity);
+  }
+
+  private String missingImage(String image, StoragePool store, String uri) throws LibvirtException {
+    List<String> have = new ArrayList<>(List.of(store.listVolumes()));
+    have.removeIf(v -> v.startsWith("."));
+    Collections.sort(have);
+    return "no base image "
+        + image
+        + " in the image store "
+        + settings.imagesDir()
+        + " of "
+        + uri
+        + (have.isEmpty() ? " (it is empty)" : " (it has " + String.join(", ", have) + ")");
+  }
+
+  private static long ceilMib(long bytes) {
+    return (bytes + MIB - 1) / MIB;
   }
 
   @Override
@@ -403,6 +595,14 @@ public class LibvirtDiskActivities implements DiskActivities {
       throw reject(Reason.INVALID_ARGUMENT, "disk path '" + path + "' is not normalized");
     }
     return path;
+  }
+
+  private static String requireImageName(String image) {
+    try {
+      return Names.requireValidName("image", image);
+    } catch (FerryRejection e) {
+      throw e.toFailure();
+    }
   }
 
   private static String requireProbe(String path) {

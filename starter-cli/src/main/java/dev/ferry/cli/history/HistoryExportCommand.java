@@ -10,18 +10,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ferry history export <workflow-id> [-o file]}: always Temporal's JSON. */
+/**
+ * {@code ferry history export <workflow-id> [--run-id R] [-o file]}: always Temporal's JSON; the
+ * latest run, or the run {@code --run-id} names (e.g. one that continued as new).
+ */
 @Command(
     name = "export",
     description =
         "Write a workflow's history as Temporal JSON (replayable with WorkflowReplayer), to stdout"
-            + " or a file.",
+            + " or a file: its latest run, or the run --run-id names.",
     mixinStandardHelpOptions = true)
 public final class HistoryExportCommand extends ClientCommand {
   @Parameters(
       paramLabel = "WORKFLOW-ID",
       description = "e.g. host:<name>, instance:<uuid>, move:<uuid>, ferry-placement.")
   String workflowId;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "RUN-ID",
+      description =
+          "Export this run instead of the latest, e.g. the run an entity continued as new from"
+              + " (the latest run's first event names it: continuedExecutionRunId).")
+  String runId;
 
   @Option(
       names = {"-o", "--file"},
@@ -31,7 +42,7 @@ public final class HistoryExportCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) throws Exception {
-    String json = client.exportHistory(workflowId);
+    String json = client.exportHistory(workflowId, runId);
     if (file == null) {
       out.println(json);
       return 0;
@@ -41,7 +52,12 @@ public final class HistoryExportCommand extends ClientCommand {
       Files.createDirectories(parent);
     }
     Files.writeString(file, json, StandardCharsets.UTF_8);
-    out.println("wrote the history of " + workflowId + " to " + file);
+    out.println(
+        "wrote the history of "
+            + workflowId
+            + (runId == null || runId.isBlank() ? "" : " run " + runId.strip())
+            + " to "
+            + file);
     return 0;
   }
 }

@@ -67,25 +67,36 @@ public final class LiveViews {
     return t;
   }
 
+  /**
+   * The effective policy; a value still unset (the move reads the cluster's first) is "default".
+   */
   static String options(LiveMigrationOptions o) {
     return "block-migrate "
         + lower(o.blockMigration())
         + ", bandwidth "
-        + (o.bandwidthMiBs() == null || o.bandwidthMiBs() == 0
-            ? "unlimited"
-            : o.bandwidthMiBs() + " MiB/s")
+        + (o.bandwidthMiBs() == null
+            ? "default"
+            : o.bandwidthMiBs() == 0 ? "unlimited" : o.bandwidthMiBs() + " MiB/s")
         + ", max downtime "
-        + o.maxDowntimeMs()
-        + " ms, completion timeout "
-        + o.completionTimeoutSecondsPerGiB()
-        + " s/GiB ("
+        + value(o.maxDowntimeMs(), " ms")
+        + ", completion timeout "
+        + value(o.completionTimeoutSecondsPerGiB(), " s/GiB")
+        + " ("
         + lower(o.timeoutAction()).replace('_', '-')
         + "), progress timeout "
-        + o.progressTimeoutSeconds()
-        + " s, auto-converge "
+        + value(o.progressTimeoutSeconds(), " s")
+        + ", auto-converge "
         + yes(o.permitAutoConverge())
         + ", post-copy "
-        + yes(o.permitPostCopy());
+        + yes(o.permitPostCopy())
+        + ", max retries "
+        + value(o.maxRetries(), "")
+        + ", queue timeout "
+        + value(o.queueTimeoutSeconds(), " s");
+  }
+
+  private static String value(Number n, String unit) {
+    return n == null ? "default" : n + unit;
   }
 
   /** One line: phase, iteration, transferred / total, remaining, rate, ETA, elapsed. */
@@ -141,7 +152,7 @@ public final class LiveViews {
   }
 
   private static String yes(Boolean b) {
-    return Boolean.TRUE.equals(b) ? "permitted" : "off";
+    return b == null ? "default" : b ? "permitted" : "off";
   }
 
   private static String lower(Enum<?> e) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ferry migration ...}: moves. */
 @Command(
     name = "migration",
-    description = "Inspect moves (migrations, resizes).",
+    description = "Inspect and cancel moves (migrations, resizes).",
     mixinStandardHelpOptions = true,
-    subcommands = {MigrationShowCommand.class})
+    subcommands = {MigrationShowCommand.class, MigrationCancelCommand.class})
 public final class MigrationCommand extends GroupCommand {}

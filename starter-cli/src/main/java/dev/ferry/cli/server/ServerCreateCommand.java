@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ferry server create --name N --flavor F [--host H] [--disk-size SIZE [--shared]]}. */
+/**
+ * {@code ferry server create --name N --flavor F [--host H] [--image IMAGE] [--disk-size SIZE]
+ * [--shared]}.
+ */
 @Command(
     name = "create",
     description = "Create a server and wait until it is ACTIVE.",
@@ -46,6 +49,15 @@ public final class ServerCreateCommand extends ClientCommand {
   String diskSize;
 
   @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "Make the root disk from the base image IMAGE of the host's image store (a full copy,"
+              + " of the image's size unless --disk-size asks for more). An evacuation rebuilds a"
+              + " host-local disk from it.")
+  String image;
+
+  @Option(
       names = "--shared",
       description =
           "Put the disk on the hosts' shared storage (cold migration then copies nothing).")
@@ -65,8 +77,11 @@ public final class ServerCreateCommand extends ClientCommand {
     if (host != null) {
       Names.requireValidName("host", host);
     }
-    if (shared && diskSize == null) {
-      throw new FerryRejection(Reason.INVALID_ARGUMENT, "--shared needs --disk-size");
+    if (image != null) {
+      Names.requireValidName("image", image);
+    }
+    if (shared && diskSize == null && image == null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "--shared needs --disk-size or --image");
     }
     diskMb();
   }
@@ -96,7 +111,7 @@ public final class ServerCreateCommand extends ClientCommand {
   protected int run(FerryClient client, Output out) {
     InstanceRecord server =
         client.createServer(
-            name, flavor, host, Duration.ofSeconds(timeoutSeconds), diskMb(), shared);
+            name, flavor, host, Duration.ofSeconds(timeoutSeconds), diskMb(), shared, image);
     out.emit(server, () -> out.print(Views.serverDetails(server)));
     return 0;
   }

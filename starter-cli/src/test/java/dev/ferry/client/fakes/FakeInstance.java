@@ -1,12 +1,14 @@
 package dev.ferry.client.fakes;
 
 import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveSummary;
+import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.TaskState;
@@ -22,10 +24,14 @@ import java.time.Duration;
 
 /**
  * TEST ONLY: an instance record. A BUILDING record becomes ACTIVE after 300 ms, or ERROR when its
- * name starts with {@code fail}. Moves start ResizeWorkflow children.
+ * name starts with {@code fail}. Moves start ResizeWorkflow children; live migrations
+ * LiveMigrationWorkflow ones.
  */
 public class FakeInstance implements InstanceWorkflow {
   public static final String BUILD_ERROR = "spawn failed: no disk image";
+
+  /** The one base image every fake host's image store holds; any other is refused. */
+  public static final String IMAGE = "cirros-0.6.2";
 
   private final InstanceRecord record;
   private boolean deleted;
@@ -41,7 +47,19 @@ public class FakeInstance implements InstanceWorkflow {
       record.taskState = TaskState.SPAWNING;
       Workflow.sleep(Duration.ofMillis(300));
       record.taskState = TaskState.NONE;
-      if (record.name.startsWith("fail")) {
+      if (record.baseImage != null && !record.baseImage.equals(IMAGE)) {
+        record.vmState = VmState.DELETED; // refused as InstanceWorkflowImpl does: nothing built
+        record.buildRefusal = Reason.UNKNOWN_IMAGE;
+        record.lastError =
+            "build refused on "
+                + record.host
+                + ": no base image "
+                + record.baseImage
+                + " in the image store /var/lib/ferry/images (it has "
+                + IMAGE
+                + ".qcow2)";
+        return;
+      } else if (record.name.startsWith("fail")) {
         record.vmState = VmState.ERROR;
         record.lastError = BUILD_ERROR;
       } else {
@@ -55,16 +73,23 @@ public class FakeInstance implements InstanceWorkflow {
   @Override
   public String startMove(MoveRequest request) {
     String workflowId = Names.moveWorkflowId(request.moveId());
-    ResizeWorkflow child =
-        Workflow.newChildWorkflowStub(
-            ResizeWorkflow.class,
-            ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-                .build());
+    ChildWorkflowOptions options =
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTaskQueue(Names.CONDUCTOR_QUEUE)
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .build();
     record.currentMoveId = request.moveId();
     record.currentMoveType = request.type();
+    if (request.type() == MoveType.LIVE_MIGRATION) {
+      record.currentMoveStatus = "queued";
+      LiveMigrationWorkflow live =
+          Workflow.newChildWorkflowStub(LiveMigrationWorkflow.class, options);
+      Async.function(live::run, new MoveInput(request, record));
+      Workflow.getWorkflowExecution(live).get();
+      return workflowId;
+    }
+    ResizeWorkflow child = Workflow.newChildWorkflowStub(ResizeWorkflow.class, options);
     record.currentMoveStatus = "pre-migrating";
     Async.function(child::run, new MoveInput(request, record));
     Workflow.getWorkflowExecution(child).get();
@@ -114,7 +139,13 @@ public class FakeInstance implements InstanceWorkflow {
     record.currentMoveStatus = null;
     record.addMove(
         new MoveSummary(
-            o.moveId(), null, source, o.host(), o.status(), 0, Workflow.currentTimeMillis()));
+            o.moveId(),
+            null,
+            o.sourceHost() != null ? o.sourceHost() : source,
+            o.sourceHost() != null ? o.destHost() : o.host(),
+            o.status(),
+            0,
+            Workflow.currentTimeMillis()));
   }
 
   @Override

@@ -17,13 +17,17 @@ import dev.ferry.resize.ResizeStateTable;
 import dev.ferry.resize.ResizeStatus;
 import dev.ferry.resize.ResizeWorkflow;
 import dev.ferry.statemachine.StateMachine;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 
 /**
  * TEST ONLY: walks the resize table without doing anything, parks in FINISHED for confirm or
- * revert. An instance named {@code doomed*} fails at MIGRATING. Status names in Nova spelling.
+ * revert. An instance named {@code doomed*} fails at MIGRATING; one named {@code slow*} waits in
+ * MIGRATING until the move is cancelled. A workflow cancel is handled as the real move does: {@code
+ * cancelled} before FINISHED, a revert in FINISHED. Status names in Nova spelling.
  */
 public class FakeResize implements ResizeWorkflow {
   public static final String MOVE_ERROR = "disk copy failed: no space left on destination";
@@ -35,6 +39,7 @@ public class FakeResize implements ResizeWorkflow {
   private String decision;
   private String actor;
   private String error;
+  private boolean cancelRequested;
 
   @WorkflowInit
   public FakeResize(MoveInput input) {
@@ -46,16 +51,43 @@ public class FakeResize implements ResizeWorkflow {
 
   @Override
   public MoveView run(MoveInput ignored) {
+    Async.procedure(
+        () -> {
+          try {
+            Workflow.await(machine::isFinal);
+          } catch (CanceledFailure e) {
+            cancelRequested = true;
+            if (machine.state() == ResizeStatus.FINISHED && decision == null) {
+              decide("revert", "cancel");
+            }
+          }
+        });
+    Workflow.newDetachedCancellationScope(this::walk).run();
+    return status();
+  }
+
+  private void walk() {
     step(ResizeEvent.PREPARED, "ferry");
+    if (instance.name.startsWith("slow")) {
+      Workflow.await(() -> cancelRequested);
+    }
+    if (cancelRequested) {
+      step(ResizeEvent.CANCEL, "cancel");
+      close(true, instance.host, VmState.ACTIVE);
+      return;
+    }
     if (instance.name.startsWith("doomed")) {
       error = MOVE_ERROR;
       step(ResizeEvent.FAILED, "ferry");
       close(false, instance.host, VmState.ERROR);
-      return status();
+      return;
     }
     step(ResizeEvent.MIGRATED, "ferry");
     step(ResizeEvent.FINISHED_AT_DEST, "ferry");
-    Workflow.await(() -> decision != null);
+    Workflow.await(() -> decision != null || cancelRequested);
+    if (decision == null) {
+      decide("revert", "cancel"); // cancelled on the way to FINISHED
+    }
     if (decision.equals("confirm")) {
       step(ResizeEvent.CONFIRM, actor);
       step(ResizeEvent.CONFIRM_DONE, "ferry");
@@ -65,7 +97,6 @@ public class FakeResize implements ResizeWorkflow {
       step(ResizeEvent.REVERT_DONE, "ferry");
       close(true, instance.host, VmState.ACTIVE);
     }
-    return status();
   }
 
   @Override
@@ -161,7 +192,9 @@ public class FakeResize implements ResizeWorkflow {
                 null,
                 vmState,
                 instance.powerState,
-                error));
+                error,
+                instance.host,
+                dest));
   }
 
   private InstanceWorkflow instanceStub() {

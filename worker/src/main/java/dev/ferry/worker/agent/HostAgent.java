@@ -80,6 +80,7 @@ public class HostAgent implements SmartLifecycle {
             new LibvirtDiskActivities.Settings(
                 host.disk().localDir(),
                 host.disk().sharedDir(),
+                host.disk().imagesDir(),
                 host.disk().copyMaxMibPerSecond() * 1024 * 1024)),
         new LiveHostActivitiesImpl(libvirt, client),
         new HostLeaseActivitiesImpl(incarnation, libvirt, host.leasePeriod(), shuttingDown::get));

@@ -2,6 +2,9 @@ package dev.ferry.worker.config;
 
 import dev.ferry.fencing.BmcTarget;
 import dev.ferry.fencing.FencingConfig;
+import dev.ferry.live.BlockMigration;
+import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.live.TimeoutAction;
 import dev.ferry.model.HostInventory;
 import dev.ferry.model.Settings;
 import java.time.Duration;
@@ -39,14 +42,54 @@ public record FerryProperties(
       @DefaultValue("false") boolean allowResizeToSameHost,
       @DefaultValue("1h") Duration resizeConfirmWindow,
       @DefaultValue("1") int maxConcurrentLiveMigrations,
-      @DefaultValue("60s") Duration gracefulShutdownTimeout) {
+      @DefaultValue("60s") Duration gracefulShutdownTimeout,
+      @DefaultValue LiveMigration liveMigration) {
 
     public Settings settings() {
       return new Settings(
           allowResizeToSameHost,
           resizeConfirmWindow.toSeconds(),
           maxConcurrentLiveMigrations,
-          (int) gracefulShutdownTimeout.toSeconds());
+          (int) gracefulShutdownTimeout.toSeconds(),
+          liveMigration.defaults());
+    }
+  }
+
+  /**
+   * The cluster's defaults for what a live-migration request leaves unset ({@code
+   * ferry.conductor.live-migration.*}); Nova's unless configured. A move reads them once, when it
+   * starts.
+   */
+  public record LiveMigration(
+      @DefaultValue("0") long bandwidthMibs,
+      @DefaultValue("500ms") Duration maxDowntime,
+      @DefaultValue("800s") Duration completionTimeoutPerGib,
+      @DefaultValue("abort") TimeoutAction timeoutAction,
+      @DefaultValue("150s") Duration progressTimeout,
+      @DefaultValue("false") boolean permitAutoConverge,
+      @DefaultValue("false") boolean permitPostCopy,
+      @DefaultValue("3") int maxRetries,
+      @DefaultValue("1h") Duration queueTimeout) {
+
+    /** As options; refuses values a request would be refused for, so a bad config fails start. */
+    public LiveMigrationOptions defaults() {
+      LiveMigrationOptions o =
+          new LiveMigrationOptions(
+              BlockMigration.AUTO,
+              bandwidthMibs,
+              maxDowntime.toMillis(),
+              completionTimeoutPerGib.toSeconds(),
+              timeoutAction,
+              progressTimeout.toSeconds(),
+              permitAutoConverge,
+              permitPostCopy,
+              maxRetries,
+              queueTimeout.toSeconds());
+      String invalid = o.invalidReason();
+      if (invalid != null) {
+        throw new IllegalArgumentException("ferry.conductor.live-migration: " + invalid);
+      }
+      return o;
     }
   }
 
@@ -74,11 +117,14 @@ public record FerryProperties(
 
   /**
    * Where instance disks live on this host, as its libvirtd sees them (a directory storage pool
-   * each), and how fast a cold migration may copy one (MiB/s; 0 = no cap).
+   * each), where its base images are (the image store root disks are made from: {@code server
+   * create --image}, the rebuild of an evacuated host-local disk), and how fast a cold migration
+   * may copy a disk (MiB/s; 0 = no cap).
    */
   public record Disk(
       @DefaultValue("/var/lib/ferry/local") String localDir,
       @DefaultValue("/var/lib/ferry/shared") String sharedDir,
+      @DefaultValue("/var/lib/ferry/images") String imagesDir,
       @DefaultValue("0") long copyMaxMibPerSecond) {}
 
   /**

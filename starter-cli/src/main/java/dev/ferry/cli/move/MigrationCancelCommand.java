@@ -1,0 +1,69 @@
+package dev.ferry.cli.move;
+
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Output;
+import dev.ferry.cli.Views;
+import dev.ferry.client.FerryClient;
+import dev.ferry.client.FerryFailure;
+import dev.ferry.move.MoveView;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ferry migration cancel <server>}: stops a resize or cold migration the safe way (a
+ * workflow cancel: its compensation runs), never by terminating it.
+ */
+@Command(
+    name = "cancel",
+    description =
+        "Cancel the server's resize or cold migration: it is undone (back on its source host with"
+            + " its old flavor, the destination cleaned up) and ends 'cancelled'; in"
+            + " VERIFY_RESIZE it is reverted. A step already running on a host finishes first."
+            + " Answers when the move has ended.",
+    mixinStandardHelpOptions = true)
+public final class MigrationCancelCommand extends ClientCommand {
+  @Parameters(paramLabel = "SERVER", description = "Server name or id.")
+  String server;
+
+  @Option(
+      names = "--wait-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "600",
+      description = "How long to wait for the move to end (default: ${DEFAULT-VALUE}).")
+  long waitTimeoutSeconds;
+
+  @Override
+  protected int run(FerryClient client, Output out) {
+    MoveView view = client.cancelMove(server, Duration.ofSeconds(waitTimeoutSeconds));
+    if ("error".equals(view.status())) {
+      throw new FerryFailure(
+          "move "
+              + view.moveId()
+              + " of server "
+              + server
+              + " could not be undone cleanly: "
+              + (view.error() != null ? view.error() : "no reason recorded")
+              + "; see 'ferry migration show "
+              + view.moveId()
+              + "'");
+    }
+    out.emit(
+        view,
+        () -> {
+          out.println(
+              "move "
+                  + view.moveId()
+                  + " of server "
+                  + server
+                  + " is "
+                  + view.status()
+                  + ("cancelled".equals(view.status()) || "reverted".equals(view.status())
+                      ? ": the server stays on " + view.sourceHost()
+                      : ""));
+          out.print(Views.moveDetails(view));
+        });
+    return 0;
+  }
+}
