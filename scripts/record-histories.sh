@@ -2,7 +2,10 @@
 # Records Ferry's replay corpus from REAL runs: builds the code to record from, brings up an
 # isolated cluster (own state dir, free port: engine + conductor + agents h1 h2 on libvirt test:///
 # hosts, see scripts/cluster.sh), drives every flow through the `ferry` CLI, exports each
-# workflow's history with `ferry history export`, and tears the cluster down. The histories go to
+# workflow's history with `ferry history export`, and tears the cluster down. With --testbed the
+# agents serve the REAL test bed instead (testbed/: host-a host-b host-c, a libvirtd each in its own
+# namespaces, busybox TCG guests): the live-migration and evacuation flows, which test:/// hosts
+# cannot run (no migration in that driver; a test:/// host's domains die with its agent). The histories go to
 # workflows/src/test/resources/histories/<name>.json, one row each in histories/index.tsv;
 # ReplayCorpusTest replays every row against today's workflow code. Never edit a history by hand.
 #
@@ -15,7 +18,10 @@
 #                                 older code beside the new ones
 #     --out DIR                   write there instead of the test resources
 #     --keep                      leave the cluster up and the temp dir in place (debugging)
-#     --list                      print the flows and exit
+#     --testbed                   record the test-bed flows (root; default FERRY_TB
+#                                 /var/tmp/ferry-record-testbed, FERRY_TB_NS ferryrec: set both to
+#                                 keep beside other beds); the bed is set up and torn down
+#     --list                      print the flows (of --testbed when given first) and exit
 #
 # Rows for the files written are replaced in index.tsv; other rows are kept. See CONTRIBUTING.md
 # ("The replay corpus") for when to record and when NOT to re-record.
@@ -26,6 +32,7 @@ OUT=$FERRY_HOME/workflows/src/test/resources/histories
 SOURCE=head
 SUFFIX=
 KEEP=0
+TESTBED=0
 
 FLOWS=(
   continue_as_new          # first: the runs after continue-as-new then see the later flows
@@ -39,9 +46,22 @@ FLOWS=(
   instance_deleted
   verify_resize_open
   entities_open            # last: the entities as the flows above left them, still running
-  live_migration           # placeholders until the CLI has the verbs: they say so and skip
-  evacuation
 )
+
+# --testbed: in this order (each also runs alone: it creates what it needs). Guests are t1.nano
+# (128 MiB) on shared storage, dirtying 2 MiB/s (FERRY_TB_DIRTY): a move capped at 1 MiB/s never
+# converges by itself, so an abort or force-complete always finds it running.
+TESTBED_FLOWS=(
+  live_migration_completed
+  live_migration_aborted     # cancelled while queued, while preparing, while running
+  live_migration_force_completed
+  live_migration_failed
+  evacuation
+  host_evacuation
+  host_drain
+  testbed_entities_open      # last: instance, host and placement records after the moves above
+)
+TB_HOSTS=(host-a host-b host-c)
 
 die() { echo "record-histories: error: $*" >&2; exit 1; }
 say() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -52,14 +72,29 @@ while [ $# -gt 0 ]; do
     --suffix) SUFFIX=${2:?--suffix needs a value}; shift 2 ;;
     --out) OUT=$(mkdir -p "${2:?--out needs a dir}" && cd "$2" && pwd); shift 2 ;;
     --keep) KEEP=1; shift ;;
-    --list) printf '%s\n' "${FLOWS[@]}"; exit 0 ;;
+    --testbed) TESTBED=1; shift ;;
+    --list)
+      if [ "$TESTBED" = 1 ]; then printf '%s\n' "${TESTBED_FLOWS[@]}"; else printf '%s\n' "${FLOWS[@]}"; fi
+      exit 0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) break ;;
   esac
 done
 SELECTED=("$@")
-[ ${#SELECTED[@]} -gt 0 ] || SELECTED=("${FLOWS[@]}")
+if [ "$TESTBED" = 1 ]; then
+  [ ${#SELECTED[@]} -gt 0 ] || SELECTED=("${TESTBED_FLOWS[@]}")
+  for f in "${SELECTED[@]}"; do
+    [[ " ${TESTBED_FLOWS[*]} " == *" $f "* ]] || die "'$f' is not a --testbed flow (--testbed --list)"
+  done
+  [ "$(id -u)" = 0 ] || die "--testbed needs root (namespaces, libvirtd)"
+  export FERRY_TB=${FERRY_TB:-/var/tmp/ferry-record-testbed} FERRY_TB_NS=${FERRY_TB_NS:-ferryrec}
+else
+  [ ${#SELECTED[@]} -gt 0 ] || SELECTED=("${FLOWS[@]}")
+  for f in "${SELECTED[@]}"; do
+    [[ " ${TESTBED_FLOWS[*]} " != *" $f "* ]] || die "'$f' runs on the test bed: add --testbed"
+  done
+fi
 command -v jq >/dev/null || die "jq is required (apt-get install jq)"
 
 # ---- the code to record from --------------------------------------------------------------------
@@ -81,6 +116,7 @@ build_home() {
       fi
       mkdir -p "$home/scripts" "$home/worker/target" "$home/starter-cli/target"
       cp "$FERRY_HOME/scripts/cluster.sh" "$home/scripts/"
+      cp -r "$FERRY_HOME/testbed" "$home/"
       cp "$FERRY_HOME/ferry" "$home/"
       cp "$FERRY_HOME/worker/target/ferry-worker-exec.jar" "$home/worker/target/"
       cp "$FERRY_HOME/starter-cli/target/ferry-cli-all.jar" "$home/starter-cli/target/"
@@ -99,7 +135,9 @@ build_home() {
         rm -rf "$home"; mkdir -p "$home"
         git -C "$FERRY_HOME" archive --format=tar "$sha" | tar -x -C "$home"
         # package, never install: ~/.m2 keeps the worktree's artifacts that the others build on.
-        (cd "$home" && mvn -B -o -q -Dstyle.color=never package -DskipTests -pl worker,starter-cli -am) >&2 \
+        # offline first; online when the local repository lacks something (a fresh machine)
+        (cd "$home" && { mvn -B -o -q -Dstyle.color=never package -DskipTests -pl worker,starter-cli -am \
+          || mvn -B -q -Dstyle.color=never package -DskipTests -pl worker,starter-cli -am; }) >&2 \
           || { rm -rf "$home"; die "the build of $ref failed (log above)"; }
       else
         say "using the jars of $ref ($sha) built before in $home"
@@ -114,7 +152,17 @@ build_home() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-cluster() { FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$HOME_DIR/scripts/cluster.sh" "$@" >&2; }
+cluster() {
+  if [ "$TESTBED" = 1 ]; then
+    FERRY_TESTBED=1 FERRY_TB_DIRTY=2 FERRY_TB_DISKFILL=0 \
+      FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$HOME_DIR/scripts/cluster.sh" "$@" >&2
+  else
+    FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$HOME_DIR/scripts/cluster.sh" "$@" >&2
+  fi
+}
+
+# A test-bed script (of the code recorded from), on $FERRY_TB / $FERRY_TB_NS.
+tb() { local s=$1; shift; "$HOME_DIR/testbed/$s" "$@" >&2; }
 
 # `ferry --target localhost:$PORT ...`; stdout is the command's, errors go to stderr.
 ferry() { "$HOME_DIR/ferry" --target "localhost:$PORT" "$@"; }
@@ -122,11 +170,18 @@ fjson() { ferry --output json "$@"; }
 
 teardown() {
   local rc=$?
+  if [ "$rc" != 0 ] && [ "$KEEP" != 1 ] && compgen -G "${STAGE:-/nonexistent}/*.json" >/dev/null; then
+    local kept; kept=$(mktemp -d /tmp/ferry-record-partial.XXXXXX)
+    cp "$STAGE"/* "$kept/"
+    echo "record-histories: failed; the histories exported before the failure are in $kept (not merged)" >&2
+  fi
   if [ "$KEEP" = 1 ]; then
     echo "record-histories: --keep: cluster up on localhost:${PORT:-?}, files in $RUN" >&2
     echo "  stop it: FERRY_STATE_DIR=$RUN/state FERRY_PORT=${PORT:-?} ${HOME_DIR:-$FERRY_HOME}/scripts/cluster.sh down" >&2
+    [ "$TESTBED" = 1 ] && echo "  and the bed: FERRY_TB=$FERRY_TB FERRY_TB_NS=$FERRY_TB_NS ${HOME_DIR:-$FERRY_HOME}/testbed/hosts-down.sh" >&2
   else
     [ -n "${PORT:-}" ] && [ -d "$RUN/state" ] && cluster down || true
+    if [ "$TESTBED" = 1 ] && [ -n "${HOME_DIR:-}" ]; then tb hosts-down.sh --wipe || true; fi
     rm -rf "$RUN"
   fi
   exit $rc
@@ -172,10 +227,17 @@ export_history() { # name workflow-id categories shows
   index_row "$file" "$2" "$3" "$4"
 }
 
-# `ferry history export` fetches the latest run only; an earlier run (the one that continued as
-# new) is fetched with the same client call, fetchHistory(id, runId).toJson(true), from the CLI jar.
+# An earlier run (the one that continued as new) with `ferry history export --run-id`; code older
+# than that option gets it with the same client call, fetchHistory(id, runId).toJson(true), from
+# the CLI jar.
 export_run() { # name workflow-id run-id categories shows
   local file=$1$SUFFIX.json src=$RUN/FetchRun.java
+  if ferry history export --help | grep -q -- '--run-id'; then
+    ferry history export "$2" --run-id "$3" -o "$STAGE/$file" >/dev/null \
+      || die "export of $2 run $3 failed"
+    index_row "$file" "$2" "$4" "$5"
+    return 0
+  fi
   if [ ! -f "$src" ]; then
     cat > "$src" <<'EOF'
 import io.temporal.client.WorkflowClient;
@@ -375,45 +437,249 @@ flow_entities_open() {
     "PlacementWorkflow mid-run${cont:+, the run after continue-as-new (from $cont)}: claims, swaps, releases, admits, host changes"
 }
 
-# Placeholders: live migration and evacuation are being written; record them once `ferry` has
-# the verbs (e.g. a completed, a cancelled (abort) and a failed live migration; an evacuation
-# `done` then `completed` on the instance; a host drain), one function per terminal status.
-flow_live_migration() {
-  if ferry --help | grep -qiE '^ +live'; then
-    say "  TODO: the CLI has a live-migration verb now: write this flow (see the comment above)"
-  else
-    say "  skipped: no live-migration verb in the CLI yet"
-  fi
+# ---- the test-bed flows (--testbed) --------------------------------------------------------------
+
+host_of() { fjson server show "$1" | jq -r .host; }
+exists() { ferry server show "$1" >/dev/null 2>&1; }
+
+# A server with a 32M disk on shared storage (live migration and evacuation without a disk copy).
+create_shared() { # name host
+  fjson server create --name "$1" --flavor t1.nano --host "$2" --disk-size 32M --shared \
+    | jq -e '.vmState == "ACTIVE"' >/dev/null || die "server $1 did not become ACTIVE on $2"
 }
 
-# DRAFT, written against the uncommitted evacuation CLI (`ferry evacuate SERVER --fence ...`):
-# h2's agent dies, h2 goes DOWN (lease lost), the server is evacuated to h1 (`done`), h2's agent
-# returns and destroys the stale copy, and the instance records `completed`. Before recording it
-# into the corpus: add EvacuationWorkflowImpl to Corpus.IMPLEMENTATIONS and the new categories
-# (e.g. evacuation-done) with their evidence to Corpus.CATEGORIES.
-flow_evacuation() {
-  if ! ferry --help | grep -qE '^ +evacuate '; then
-    say "  skipped: no evacuation verb in the CLI yet"; return 0
-  fi
-  create evac m1.tiny h2
-  local id deadline; id=$(server_id evac)
-  cluster kill agent-h2
-  deadline=$((SECONDS + 60))
-  until [ "$(fjson host show h2 | jq -r .record.status)" = DOWN ]; do
-    [ $SECONDS -lt $deadline ] || die "h2 not DOWN 60 s after its agent was killed"; sleep 2
+# The test-bed hosts but the given ones, in order.
+hosts_but() { local h; for h in "${TB_HOSTS[@]}"; do [[ " $* " == *" $h "* ]] || echo "$h"; done; }
+
+# A host no server runs on (there is one: the flows keep at most two servers between them).
+empty_host() {
+  local used h; used=$(fjson server list | jq -r '.[].host' | sort -u | tr '\n' ' ')
+  for h in "${TB_HOSTS[@]}"; do [[ " $used " == *" $h "* ]] || { echo "$h"; return 0; }; done
+  die "no empty test-bed host (servers on: $used)"
+}
+
+# NAME exists (created on HOST if not) and runs on HOST (live-migrated there if elsewhere).
+ensure_on() { # name host
+  if ! exists "$1"; then create_shared "$1" "$2"; return 0; fi
+  [ "$(host_of "$1")" = "$2" ] && return 0
+  ferry live-migrate "$1" --host "$2" --wait >/dev/null || die "could not bring $1 to $2"
+  await_move "$1" completed 120 >/dev/null
+}
+
+await_host() { # host status seconds
+  local deadline=$((SECONDS + $3)) now=""
+  while [ $SECONDS -lt "$deadline" ]; do
+    now=$(fjson host show "$1" 2>/dev/null | jq -r .record.status) && [ "$now" = "$2" ] && return 0
+    sleep 1
   done
-  ferry evacuate evac --host h1 --fence confirmed-off --wait >/dev/null
-  move=$(await_move evac done 300)
-  cluster start agent h2; await_host_up h2 90
-  deadline=$((SECONDS + 120))
-  until fjson server show evac | jq -e --arg m "$move" \
+  die "host $1 is ${now:-unknown}, not $2, after $3 s"
+}
+
+# `migration show` says the move waits for an outbound slot on its source.
+await_queued() { # server seconds
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt "$deadline" ]; do
+    ferry migration show "$1" 2>/dev/null | grep -q 'waiting for an outbound slot' && return 0
+    sleep 1
+  done
+  die "the live migration of $1 is not queued for a slot after $2 s"
+}
+
+# Power loss of HOST (libvirtd, guests and agent), then DOWN once its lease is lost.
+kill_host() { tb host-kill.sh "$1"; await_host "$1" DOWN 120; }
+
+# HOST boots again (daemon), its agent starts, destroys stale copies, registers: UP.
+revive_host() { tb host-revive.sh "$1"; cluster start agent "$1"; await_host "$1" UP 120; }
+
+# The instance records the evacuation MOVE as `completed` (the old host destroyed its copy).
+await_evacuation_completed() { # server move seconds
+  local deadline=$((SECONDS + $3))
+  until fjson server show "$1" | jq -e --arg m "$2" \
     '.moves[] | select(.moveId == $m and .status == "completed")' >/dev/null; do
-    [ $SECONDS -lt $deadline ] || die "the evacuation of evac never became completed"; sleep 2
+    [ $SECONDS -lt "$deadline" ] || die "the evacuation $2 of $1 never became completed"; sleep 2
   done
+}
+
+# The items of a finished host evacuation / drain (its result), one "moveId name" a line.
+host_moves_items() { # workflow-id
+  ferry history export "$1" \
+    | jq -r '.events[-1].workflowExecutionCompletedEventAttributes.result.payloads[0].data' \
+    | base64 -d | jq -r '.items[] | select(.moveId != null) | .moveId + " " + .name'
+}
+
+flow_live_migration_completed() {
+  ensure_on lm1 host-a
+  local dst; dst=$(hosts_but host-a | head -1)
+  ferry live-migrate lm1 --host "$dst" --wait >/dev/null || die "live migration of lm1 failed"
+  move=$(await_move lm1 completed 120)
+  export_history live-migration-completed "move:$move" live-completed \
+    "live migration host-a -> $dst of a running guest on shared storage: queued, preparing, running, post-migrating, completed"
+}
+
+# lm1 runs a live migration capped at 1 MiB/s (never converges: the guest dirties 2 MiB/s) that
+# holds its source's only outbound slot; lm2, on the same source, queues behind it.
+#  1. lm2 queued -> abort: cancelled from QUEUED.
+#  2. lm2 queued again; the agent of lm2's destination is killed; lm1 aborted (cancelled from
+#     RUNNING): lm2 gets the slot, its pre_live_migration waits for the dead agent (PREPARING);
+#     abort lm2 (the Update answers when the move ends), restart the agent within the 60 s
+#     ScheduleToStart: the prepare runs, the abort wins, cancelled from PREPARING.
+flow_live_migration_aborted() {
+  local src d1 d2 m_running m_queued m_preparing abort_pid
+  if exists lm1; then src=$(host_of lm1); else src=host-a; fi
+  ensure_on lm1 "$src"
+  ensure_on lm2 "$src"
+  d1=$(hosts_but "$src" | head -1); d2=$(hosts_but "$src" "$d1" | head -1)
+  ferry live-migrate lm1 --host "$d1" --bandwidth 1 >/dev/null
+  m_running=$(await_move lm1 running 120 open)
+  ferry live-migrate lm2 --host "$d2" >/dev/null
+  await_queued lm2 60
+  m_queued=$(await_move lm2 queued 5 open)
+  ferry live-migration abort lm2 >/dev/null || die "abort of queued lm2 refused"
+  await_move lm2 cancelled 60 >/dev/null
+
+  ferry live-migrate lm2 --host "$d2" >/dev/null
+  await_queued lm2 60
+  cluster kill "agent-$d2"
+  ferry live-migration abort lm1 >/dev/null || die "abort of running lm1 refused"
+  await_move lm1 cancelled 120 >/dev/null
+  m_preparing=$(await_move lm2 preparing 30 open)
+  ferry live-migration abort lm2 >"$RUN/abort-preparing.out" 2>&1 &
+  abort_pid=$!
+  sleep 2
+  cluster start agent "$d2"
+  wait "$abort_pid" || die "abort of preparing lm2 failed: $(cat "$RUN/abort-preparing.out")"
+  await_move lm2 cancelled 60 >/dev/null
+  await_host "$d2" UP 60
+
+  export_history live-migration-cancelled-queued "move:$m_queued" live-cancelled,aborted-queued \
+    "live migration of lm2 $src -> $d2 queued for $src's only outbound slot (held by lm1's move), aborted by the operator while queued: cancelled, nothing touched"
+  export_history live-migration-cancelled-preparing "move:$m_preparing" live-cancelled,aborted-preparing \
+    "live migration of lm2 $src -> $d2 granted the slot when lm1's move ended, aborted while pre_live_migration waited for $d2's restarting agent: cancelled after the prepare, rolled back"
+  export_history live-migration-cancelled-running "move:$m_running" live-cancelled,aborted-running \
+    "live migration of lm1 $src -> $d1 at 1 MiB/s (never converges), aborted by the operator while the libvirt job ran: job cancelled, guest stays on $src, cancelled"
+}
+
+flow_live_migration_force_completed() {
+  local src dst
+  if exists lm1; then src=$(host_of lm1); else src=host-a; fi
+  ensure_on lm1 "$src"
+  dst=$(hosts_but "$src" | head -1)
+  ferry live-migrate lm1 --host "$dst" --bandwidth 1 --post-copy >/dev/null
+  move=$(await_move lm1 running 120 open)
+  sleep 2
+  ferry live-migration force-complete lm1 >/dev/null || die "force-complete of lm1 refused"
+  await_move lm1 completed 180 >/dev/null
+  export_history live-migration-force-completed-post-copy "move:$move" live-completed,force-completed \
+    "live migration of lm1 $src -> $dst at 1 MiB/s with post-copy permitted, force-completed by the operator: running-post-copy, switched over, completed"
+}
+
+# The destination's QEMU dies during the job (SIGKILL by its libvirt pid file): the source's job
+# fails, the guest still runs on the source, the destination is rolled back: failed.
+flow_live_migration_failed() {
+  local src dst pidfile pid
+  if exists lm2; then src=$(host_of lm2); else src=host-b; fi
+  ensure_on lm2 "$src"
+  dst=$(hosts_but "$src" | head -1)
+  ferry live-migrate lm2 --host "$dst" --bandwidth 1 >/dev/null
+  move=$(await_move lm2 running 120 open)
+  sleep 2
+  pidfile=$FERRY_TB/hosts/$dst/run/qemu/lm2.pid
+  pid=$(cat "$pidfile" 2>/dev/null) || die "no incoming QEMU for lm2 on $dst ($pidfile)"
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = qemu-system-x86 ] || die "pid $pid of $pidfile is no QEMU"
+  kill -KILL "$pid"
+  say "  killed lm2's incoming QEMU on $dst (pid $pid)"
+  await_move lm2 failed 180 >/dev/null
+  export_history live-migration-failed-rolled-back "move:$move" live-failed,rolled-back \
+    "live migration of lm2 $src -> $dst: the destination's QEMU killed during the job, the job fails, the guest keeps running on $src, the destination rolled back: failed"
+}
+
+# evac1 alone on a host; the host loses power; evacuation (fenced confirmed-off) rebuilds it on
+# another host from the shared disk (done); the host returns, its agent destroys the stale copy
+# and the instance records the evacuation `completed`.
+flow_evacuation() {
+  local failed target id
+  failed=$(empty_host); target=$(hosts_but "$failed" | head -1)
+  create_shared evac1 "$failed"
+  id=$(server_id evac1)
+  kill_host "$failed"
+  ferry evacuate evac1 --host "$target" --fence confirmed-off --wait >/dev/null \
+    || die "evacuation of evac1 failed"
+  move=$(await_move evac1 done 120)
+  revive_host "$failed"
+  await_evacuation_completed evac1 "$move" 120
   export_history evacuation-done "move:$move" evacuation-done \
-    "evacuation of a server from DOWN h2 (agent killed, fenced confirmed-off) to h1: done"
-  export_history instance-open-evacuated "instance:$id" instance-open \
-    "InstanceWorkflow after an evacuation: done, then completed once h2's agent removed the stale copy"
+    "evacuation of evac1 from $failed (host killed: DOWN, fenced confirmed-off) to $target, rebuilt from its shared disk: done"
+  export_history instance-open-evacuated "instance:$id" instance-open,evacuation-completed \
+    "InstanceWorkflow of evac1: created, evacuated (done), then completed once $failed's agent destroyed the stale copy on return; idle"
+  fjson server delete evac1 >/dev/null
+}
+
+flow_host_evacuation() {
+  local failed item n=0
+  failed=$(empty_host)
+  create_shared hev1 "$failed"; create_shared hev2 "$failed"
+  kill_host "$failed"
+  ferry host evacuate "$failed" --fence confirmed-off --wait >/dev/null \
+    || die "host evacuation of $failed failed"
+  revive_host "$failed"
+  export_history host-evacuation-done "host-evacuation:$failed" host-evacuation \
+    "host evacuation of killed $failed (fenced confirmed-off): one evacuation per server (hev1, hev2), each rebuilt elsewhere: done"
+  while read -r move name; do
+    n=$((n + 1))
+    export_history "host-evacuation-child-$n" "move:$move" evacuation-done \
+      "evacuation of $name started by the host evacuation of $failed (a child of $name's InstanceWorkflow): done"
+  done < <(host_moves_items "host-evacuation:$failed")
+  for item in hev1 hev2; do fjson server delete "$item" >/dev/null; done
+}
+
+flow_host_drain() {
+  local host item n=0
+  host=$(empty_host)
+  create_shared dr1 "$host"; create_shared dr2 "$host"
+  ferry host drain "$host" --wait >/dev/null || die "drain of $host failed"
+  export_history host-drain-done "host-drain:$host" host-drain \
+    "host drain of UP $host: disabled, then its servers (dr1, dr2) live-migrated off one at a time: done"
+  while read -r move name; do
+    n=$((n + 1))
+    export_history "host-drain-child-$n" "move:$move" live-completed \
+      "live migration of $name off $host started by the host drain (placement picks the destination): completed"
+  done < <(host_moves_items "host-drain:$host")
+  for item in dr1 dr2; do fjson server delete "$item" >/dev/null; done
+  ferry host enable "$host" >/dev/null
+}
+
+# What else happened to a test-bed host, as its own history says (for the index's sentence).
+said_of() {
+  local json; json=$(ferry history export "host:$1")
+  [ "$(jq '[.events[] | select(.eventType == "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED")
+      | .workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest
+      | select(.input.name == "acquireSlot") | .meta.updateId] as $asks
+    | [.events[] | select(.eventType == "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED")
+      | .workflowExecutionUpdateCompletedEventAttributes
+      | select(.meta.updateId as $u | $asks | index($u))
+      | .outcome.success.payloads[0].data // empty | @base64d | select(. == "false")] | length' \
+    <<<"$json")" -gt 0 ] && printf '; a move queued for its slot (acquireSlot answered false)'
+  jq -e '[.events[] | select(.eventType == "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED")
+    | .workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.input.name] | index("setEnabled")' \
+    <<<"$json" >/dev/null && printf '; disabled by a drain, enabled again'
+  [ "$(jq '[.events[] | select(.eventType == "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED")
+    | .workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.input.name
+    | select(. == "register")] | length' <<<"$json")" -gt 1 ] && printf '; agent restarted or host revived (registered again)'
+  return 0
+}
+
+flow_testbed_entities_open() {
+  local id h
+  if id=$(server_id lm1 2>/dev/null); then
+    export_history testbed-instance-open-live-migrated "instance:$id" instance-open \
+      "InstanceWorkflow of lm1 on the test bed: live migrations completed, cancelled and force-completed as children, idle"
+  fi
+  for h in "${TB_HOSTS[@]}"; do
+    export_history "testbed-host-$h-open" "host:$h" host-open \
+      "HostWorkflow $h on the test bed mid-run after the flows recorded with it: agent registration, outbound live-migration slots$(said_of "$h")"
+  done
+  export_history testbed-placement-open ferry-placement placement-open \
+    "PlacementWorkflow on the test bed mid-run: claims of live migrations, evacuations, a host evacuation and a drain"
 }
 
 # ---- main ---------------------------------------------------------------------------------------
@@ -432,8 +698,17 @@ SECONDS=0
 move=""
 build_home
 PORT=$(free_port)
-say "cluster on localhost:$PORT, state in $RUN/state"
-cluster up h1 h2
+if [ "$TESTBED" = 1 ]; then
+  say "test bed ${TB_HOSTS[*]} in $FERRY_TB (namespaces $FERRY_TB_NS-*)"
+  # Empty hosts: nothing left on them by an earlier run (its domains, disks, consoles).
+  tb hosts-down.sh --wipe; rm -rf "${FERRY_TB:?}/shared" "$FERRY_TB/consoles" "$FERRY_TB/domains"
+  tb install.sh; tb guest-build.sh; tb hosts-up.sh "${TB_HOSTS[@]}"
+  say "cluster on localhost:$PORT, state in $RUN/state, one agent inside each test-bed host"
+  cluster up "${TB_HOSTS[@]}"
+else
+  say "cluster on localhost:$PORT, state in $RUN/state"
+  cluster up h1 h2
+fi
 for f in "${SELECTED[@]}"; do
   say "flow $f"
   "flow_$f"

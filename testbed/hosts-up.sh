@@ -133,7 +133,9 @@ for h in "${STARTED[@]}"; do
   p=$(cat "$D/run/libvirtd.pid" 2>/dev/null || cat "$D/daemon.pid")
   [ "$(cat /proc/$p/comm 2>/dev/null)" = libvirtd ] || tb_die "$h: cannot find the libvirtd pid"
   echo "$p" > "$D/daemon.pid"
-  m=$(readlink /proc/$p/ns/mnt); grep -qxF "$m" "$D/mntns" 2>/dev/null || echo "$m" >> "$D/mntns"
+  # only this boot's namespace: a dead one's number is reused by the kernel, and an older entry could
+  # then make host-kill.sh / hosts-down.sh kill another bed's processes
+  readlink /proc/$p/ns/mnt > "$D/mntns"
   # blocks until the daemon has probed QEMU's capabilities (first start ~2-4 s), so the first domain
   # start / incoming migration is not slowed down by it
   # (and `capabilities` probes every installed emulator binary: ~4 s on the first call otherwise)

@@ -542,7 +542,9 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               destXml != null ? destXml : record.domainXml,
               wasStopped ? VmState.STOPPED : VmState.ACTIVE,
               destPower,
-              error);
+              error,
+              source,
+              dest != null ? dest : request.destHost());
       // Refused: the record stays as it was (its lastError says why).
       case FAILED ->
           new MoveOutcome(
@@ -555,7 +557,9 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               record.domainXml,
               record.vmState,
               record.powerState,
-              error);
+              error,
+              source,
+              dest != null ? dest : request.destHost());
       // Fenced, not rebuilt: it runs nowhere. ERROR, still on the failed host; evacuate again.
       default ->
           new MoveOutcome(
@@ -568,7 +572,9 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               record.domainXml,
               VmState.ERROR,
               PowerState.NOSTATE,
-              error);
+              error,
+              source,
+              dest != null ? dest : request.destHost());
     };
   }
 

@@ -363,6 +363,9 @@ class EvacuationWorkflowTest {
     assertEquals(EPOCH, after.epoch);
     assertEquals(VmState.ACTIVE, after.vmState); // refused: the record is as it was
     assertEquals("failed", last(after).status());
+    // the summary names the destination asked for, not the host the instance stayed on
+    assertEquals(H1, last(after).sourceHost());
+    assertEquals(H2, last(after).destHost());
   }
 
   @Test

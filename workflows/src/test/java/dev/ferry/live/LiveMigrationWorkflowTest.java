@@ -735,6 +735,9 @@ class LiveMigrationWorkflowTest {
     MoveOutcome out = RecordingInstanceWorkflow.closedOf(move.instanceId).get(0);
     assertEquals("cancelled", out.status());
     assertEquals(H1, out.host());
+    // where the move went, not where the guest ended: the summary lists H1 -> H2
+    assertEquals(H1, out.sourceHost());
+    assertEquals(H2, out.destHost());
   }
 
   // ---- force-complete and the timeout actions -------------------------------------------------

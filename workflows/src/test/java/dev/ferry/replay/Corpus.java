@@ -2,9 +2,13 @@ package dev.ferry.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.evacuate.EvacuationWorkflowImpl;
+import dev.ferry.evacuate.HostDrainWorkflowImpl;
+import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
 import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.instance.AdoptionWorkflowImpl;
 import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.live.LiveMigrationWorkflowImpl;
 import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.placement.PlacementWorkflowImpl;
 import dev.ferry.resize.ResizeWorkflowImpl;
@@ -48,7 +52,11 @@ final class Corpus {
           HostWorkflowImpl.class,
           InstanceWorkflowImpl.class,
           AdoptionWorkflowImpl.class,
-          ResizeWorkflowImpl.class);
+          ResizeWorkflowImpl.class,
+          LiveMigrationWorkflowImpl.class,
+          EvacuationWorkflowImpl.class,
+          HostEvacuationWorkflowImpl.class,
+          HostDrainWorkflowImpl.class);
 
   /** What the corpus must always hold: each path an in-flight workflow may be on at an upgrade. */
   static final List<String> REQUIRED =
@@ -62,7 +70,18 @@ final class Corpus {
           "host-open",
           "placement-open",
           "continue-as-new",
-          "adoption");
+          "adoption",
+          // recorded on the real test bed (record-histories.sh --testbed)
+          "live-completed",
+          "aborted-queued",
+          "aborted-preparing",
+          "aborted-running",
+          "force-completed",
+          "rolled-back",
+          "evacuation-done",
+          "evacuation-completed",
+          "host-evacuation",
+          "host-drain");
 
   /**
    * Every category an index row may claim, each with the evidence its history must carry: the index
@@ -294,6 +313,54 @@ final class Corpus {
           JsonNode in = input(h);
           return in != null && "STOPPED".equals(in.path("instance").path("vmState").asText());
         });
+    // Live migration: its terminal status, and the status an abort or a rollback ended.
+    c.put("live-completed", (e, h) -> isLive(h) && moveEnded(h, "completed"));
+    c.put("live-cancelled", (e, h) -> isLive(h) && moveEnded(h, "cancelled"));
+    c.put("live-failed", (e, h) -> isLive(h) && moveEnded(h, "failed"));
+    for (String phase : List.of("QUEUED", "PREPARING", "RUNNING")) {
+      c.put(
+          "aborted-" + phase.toLowerCase(),
+          (e, h) ->
+              isLive(h)
+                  && moveEnded(h, "cancelled")
+                  && changed(result(h), phase, "ABORTED", "CANCELLED", null));
+    }
+    // Force-complete switched it to post-copy (the operator's doing), and it completed.
+    c.put(
+        "force-completed",
+        (e, h) ->
+            isLive(h)
+                && moveEnded(h, "completed")
+                && changed(
+                    result(h),
+                    "RUNNING",
+                    "POST_COPY_STARTED",
+                    "RUNNING_POST_COPY",
+                    "force-complete"));
+    c.put(
+        "rolled-back",
+        (e, h) ->
+            isLive(h)
+                && moveEnded(h, "failed")
+                && changed(result(h), "RUNNING", "ROLLED_BACK", "FAILED", null));
+    c.put(
+        "evacuation-done",
+        (e, h) -> typeOf(h).equals("EvacuationWorkflow") && moveEnded(h, "done"));
+    // The old host's agent destroyed the stale copy on return and told the instance.
+    c.put(
+        "evacuation-completed",
+        (e, h) ->
+            typeOf(h).equals("InstanceWorkflow")
+                && h.getEvents().stream()
+                    .anyMatch(
+                        ev ->
+                            ev.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+                                && ev.getWorkflowExecutionSignaledEventAttributes()
+                                    .getSignalName()
+                                    .equals("evacuationCompleted")));
+    // A host evacuation / drain that finished with at least two of its moves done.
+    c.put("host-evacuation", (e, h) -> hostMovesDone(h, "HostEvacuationWorkflow", 2));
+    c.put("host-drain", (e, h) -> hostMovesDone(h, "HostDrainWorkflow", 2));
     // A move that found a host dead.
     c.put(
         "dead-host",
@@ -309,6 +376,41 @@ final class Corpus {
     return r != null
         && status.equals(r.path("status").asText())
         && r.path("finished").asBoolean(false);
+  }
+
+  private static boolean isLive(WorkflowExecutionHistory h) {
+    return typeOf(h).equals("LiveMigrationWorkflow");
+  }
+
+  /** The move's log has this change; {@code actorPrefix} null: by anyone. */
+  private static boolean changed(
+      JsonNode move, String from, String event, String to, String actorPrefix) {
+    if (move == null) {
+      return false;
+    }
+    for (JsonNode t : move.path("log")) {
+      if (from.equals(t.path("from").asText())
+          && event.equals(t.path("event").asText())
+          && to.equals(t.path("to").asText())
+          && (actorPrefix == null || t.path("actor").asText().startsWith(actorPrefix))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hostMovesDone(WorkflowExecutionHistory h, String type, int atLeast) {
+    JsonNode r = result(h);
+    if (!typeOf(h).equals(type) || r == null || !"done".equals(r.path("status").asText())) {
+      return false;
+    }
+    int done = 0;
+    for (JsonNode item : r.path("items")) {
+      if ("DONE".equals(item.path("state").asText()) && !item.path("moveId").asText().isEmpty()) {
+        done++;
+      }
+    }
+    return done >= atLeast;
   }
 
   private static boolean decidedBy(JsonNode move, String event, String actor) {

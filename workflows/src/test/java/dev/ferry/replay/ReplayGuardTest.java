@@ -7,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.entities.ConductorStubs;
+import dev.ferry.evacuate.EvacuationWorkflowImpl;
+import dev.ferry.evacuate.HostDrainWorkflowImpl;
+import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
+import dev.ferry.evacuate.HostMovesInput;
+import dev.ferry.evacuate.HostMovesView;
 import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.live.LiveMigrationView;
+import dev.ferry.live.LiveMigrationWorkflowImpl;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.move.MoveInput;
@@ -107,6 +114,48 @@ class ReplayGuardTest {
     }
   }
 
+  /** A timer before the first step of every live migration, unguarded. */
+  public static class LiveMigrationWithUnversionedTimer extends LiveMigrationWorkflowImpl {
+    @Override
+    public MoveView run(MoveInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.run(input);
+    }
+  }
+
+  /** An activity added to the abort Update handler: only aborted live migrations run it. */
+  public static class LiveMigrationWithActivityInAbort extends LiveMigrationWorkflowImpl {
+    @Override
+    public LiveMigrationView abort(String actor) {
+      ConductorStubs.placement().settings();
+      return super.abort(actor);
+    }
+  }
+
+  public static class EvacuationWithUnversionedTimer extends EvacuationWorkflowImpl {
+    @Override
+    public MoveView run(MoveInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.run(input);
+    }
+  }
+
+  public static class HostEvacuationWithUnversionedTimer extends HostEvacuationWorkflowImpl {
+    @Override
+    public HostMovesView run(HostMovesInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.run(input);
+    }
+  }
+
+  public static class HostDrainWithUnversionedTimer extends HostDrainWorkflowImpl {
+    @Override
+    public HostMovesView run(HostMovesInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.run(input);
+    }
+  }
+
   // ---- the proofs
   // ---------------------------------------------------------------------------------
 
@@ -163,6 +212,42 @@ class ReplayGuardTest {
         Corpus.ofType("PlacementWorkflow"), PlacementWithExtraActivity.class);
   }
 
+  /** The histories recorded on the test bed guard their workflows as the resizes guard theirs. */
+  @Test
+  void anUnversionedTimerFailsEveryLiveMigrationEvacuationAndHostMovesHistory() {
+    assertEveryReplayIsNonDeterministic(
+        Corpus.ofType("LiveMigrationWorkflow"), LiveMigrationWithUnversionedTimer.class);
+    assertEveryReplayIsNonDeterministic(
+        Corpus.ofType("EvacuationWorkflow"), EvacuationWithUnversionedTimer.class);
+    assertEveryReplayIsNonDeterministic(
+        Corpus.ofType("HostEvacuationWorkflow"), HostEvacuationWithUnversionedTimer.class);
+    assertEveryReplayIsNonDeterministic(
+        Corpus.ofType("HostDrainWorkflow"), HostDrainWithUnversionedTimer.class);
+  }
+
+  /**
+   * An activity in the abort handler fails the live migrations the operator aborted (in every
+   * phase) and no other: completed, force-completed and failed ones replay.
+   */
+  @Test
+  void anActivityInTheAbortHandlerFailsExactlyTheAbortedLiveMigrations() {
+    List<Entry> lives = Corpus.ofType("LiveMigrationWorkflow");
+    assertTrue(
+        lives.stream().anyMatch(e -> hasUpdate(e.history(), "abort")),
+        "the corpus has no aborted live migration");
+    assertTrue(
+        lives.stream().anyMatch(e -> !hasUpdate(e.history(), "abort")),
+        "the corpus has no live migration without an abort");
+    for (Entry entry : lives) {
+      Exception failure = replay(entry, LiveMigrationWithActivityInAbort.class);
+      if (hasUpdate(entry.history(), "abort")) {
+        assertBreaksReplay(entry, LiveMigrationWithActivityInAbort.class, failure);
+      } else {
+        assertNull(failure, () -> entry.file() + " should replay: " + failure);
+      }
+    }
+  }
+
   // ---- helpers
   // ------------------------------------------------------------------------------------
 
@@ -198,6 +283,37 @@ class ReplayGuardTest {
         "guard: " + changed.getSimpleName() + " x " + entry.file() + " -> " + firstLine(failure));
   }
 
+  /**
+   * The change breaks replay of this history: a {@code NonDeterministicException}, or, when the
+   * extra command meets a recorded cancellation of an activity (an abort while the job ran), the
+   * SDK's state machine refusing the transition while replaying the recorded events. Either way
+   * ReplayCorpusTest fails on it.
+   */
+  private static void assertBreaksReplay(Entry entry, Class<?> changed, Exception failure) {
+    assertNotNull(
+        failure,
+        () ->
+            changed.getSimpleName()
+                + " replayed "
+                + entry.file()
+                + " without error: the corpus would not catch this change");
+    String all = causes(failure);
+    assertTrue(
+        all.contains("NonDeterministicException")
+            || (all.contains("during replay") && all.contains("invalid ")),
+        () -> entry.file() + " failed, but not as a replay mismatch: " + all);
+    System.out.println(
+        "guard: " + changed.getSimpleName() + " x " + entry.file() + " -> " + firstLine(failure));
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      b.append(c).append('\n');
+    }
+    return b.toString();
+  }
+
   private static String firstLine(Exception failure) {
     String message = String.valueOf(failure.getMessage());
     int at = message.indexOf("NonDeterministicException");
@@ -206,6 +322,10 @@ class ReplayGuardTest {
 
   /** The history holds an accepted {@code confirm} Update (the operator's `resize-confirm`). */
   private static boolean confirmedByUpdate(WorkflowExecutionHistory history) {
+    return hasUpdate(history, "confirm");
+  }
+
+  private static boolean hasUpdate(WorkflowExecutionHistory history, String name) {
     return history.getEvents().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
         .anyMatch(
@@ -214,7 +334,7 @@ class ReplayGuardTest {
                     .getAcceptedRequest()
                     .getInput()
                     .getName()
-                    .equals("confirm"));
+                    .equals(name));
   }
 
   private static List<WorkflowExecutionHistory> histories(List<Entry> entries) {

@@ -1,0 +1,44 @@
+package dev.ferry.live;
+
+import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.model.CleanupItem;
+
+/**
+ * Work a host that stopped answering owes: a cleanup item on its HostWorkflow, done (epoch-guarded)
+ * before its agent serves again.
+ */
+final class HostCleanup {
+
+  private final LiveRun run;
+  private final HostRecordActivities hostRecords;
+
+  HostCleanup(LiveRun run, HostRecordActivities hostRecords) {
+    this.run = run;
+    this.hostRecords = hostRecords;
+  }
+
+  void owe(String host, long epochAtMost, CleanupItem.Kind kind, String reason) {
+    CleanupItem item =
+        new CleanupItem(
+            run.moveConsumer() + ":" + host,
+            kind,
+            run.record.id,
+            epochAtMost,
+            kind == CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK ? run.record.diskPath : null,
+            reason);
+    try {
+      ConductorCalls.run("add cleanup on " + host, () -> hostRecords.addCleanup(host, item));
+    } catch (LiveStepException e) {
+      run.noteError(e.getMessage());
+    }
+  }
+
+  /**
+   * What a dead host's stale copy needs removed: the domain, and the disks when they were copied.
+   */
+  CleanupItem.Kind staleCopyKind() {
+    return run.block()
+        ? CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK
+        : CleanupItem.Kind.REMOVE_STALE_DOMAIN;
+  }
+}

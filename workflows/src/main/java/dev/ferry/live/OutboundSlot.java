@@ -1,0 +1,76 @@
+package dev.ferry.live;
+
+import dev.ferry.entities.HostRecordActivities;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * The source's outbound live-migration slot, kept by its HostWorkflow: asked for once, waited for
+ * in QUEUED (until granted, aborted or the queue timeout), released when the move ends.
+ */
+final class OutboundSlot {
+
+  private final LiveRun run;
+  private final HostRecordActivities hostRecords;
+  private final LiveReporting reporting;
+  private boolean asked;
+
+  OutboundSlot(LiveRun run, HostRecordActivities hostRecords, LiveReporting reporting) {
+    this.run = run;
+    this.hostRecords = hostRecords;
+    this.reporting = reporting;
+  }
+
+  void await() {
+    asked = true; // compensation first: releaseSlot frees a held slot or a queue place
+    boolean granted =
+        ConductorCalls.get(
+            "ask " + run.source + " for an outbound slot",
+            () -> hostRecords.acquireSlot(run.source, run.moveId()));
+    if (!granted && !run.slotGranted) {
+      run.queued = true;
+      reporting.announce();
+      boolean woke =
+          Workflow.await(
+              Duration.ofSeconds(run.options.queueTimeoutSeconds()),
+              () -> run.slotGranted || run.abortRequested());
+      if (run.abortRequested()) {
+        throw new AbortedException();
+      }
+      if (!woke) {
+        throw new LiveStepException(
+            "no outbound live-migration slot on "
+                + run.source
+                + " within "
+                + run.options.queueTimeoutSeconds()
+                + " s");
+      }
+    }
+    run.queued = false;
+    run.slotGranted = true;
+    if (run.abortRequested()) {
+      throw new AbortedException();
+    }
+  }
+
+  /** The HostWorkflow's signal: this queued move now holds the slot. */
+  void granted(String host) {
+    if (run.source == null || run.source.equals(host)) {
+      run.slotGranted = true;
+    }
+  }
+
+  void releaseQuietly() {
+    if (!asked) {
+      return;
+    }
+    try {
+      ConductorCalls.run(
+          "release the outbound slot on " + run.source,
+          () -> hostRecords.releaseSlot(run.source, run.moveId()));
+      asked = false;
+    } catch (LiveStepException e) {
+      run.noteError(e.getMessage()); // the HostWorkflow reclaims slots of closed moves
+    }
+  }
+}
