@@ -121,6 +121,9 @@ final class AgentCalls {
                     .setTaskQueue(Names.hostQueue(h))
                     .setScheduleToStartTimeout(scheduleToStart)
                     .setStartToCloseTimeout(DEFINE)
+                    // an agent killed mid-call is noticed after this, not after the whole
+                    // StartToClose (power-on: 2 min); as HypervisorStubs, whose calls are the same
+                    .setHeartbeatTimeout(HypervisorStubs.HEARTBEAT_TIMEOUT)
                     .setRetryOptions(
                         RetryOptions.newBuilder()
                             .setInitialInterval(Duration.ofSeconds(1))

@@ -20,6 +20,12 @@ public final class HypervisorStubs {
   /** One libvirt call: define, start, inspect. Long enough for a TCG guest start. */
   public static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
+  /**
+   * A call on an agent that dies is retried after this instead of after its StartToClose. Every
+   * call either returns within seconds or heartbeats while it waits (a graceful power-off).
+   */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+
   private HypervisorStubs() {}
 
   public static ActivityOptions options(String host, Duration startToClose) {
@@ -27,7 +33,7 @@ public final class HypervisorStubs {
         .setTaskQueue(Names.hostQueue(host))
         .setScheduleToStartTimeout(SCHEDULE_TO_START)
         .setStartToCloseTimeout(startToClose)
-        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
         // libvirt hiccups are retried a few times; rejections (bad input) never.
         .setRetryOptions(
             RetryOptions.newBuilder()

@@ -117,6 +117,32 @@ final class Testbed {
     return Long.parseLong(m.group(1));
   }
 
+  /** True while libvirt on {@code host} runs a job (a migration) for the domain. */
+  boolean jobActive(String host, String uuid) {
+    Cmd.Result r = virsh(host, "domjobinfo", uuid);
+    return r.ok() && r.stdout().matches("(?s).*Job type:\\s+(Unbounded|Bounded).*");
+  }
+
+  /**
+   * How many times a QEMU was started on {@code host} to receive an incoming migration of domain
+   * {@code name}: libvirt logs each QEMU's command line (with {@code -incoming}) to the host's
+   * {@code qemu/<name>.log}. One migration job = one incoming QEMU on its destination.
+   */
+  int incomingMigrations(String host, String name) {
+    Path log = dir.resolve("hosts/" + host + "/log/qemu/" + name + ".log");
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try {
+      return (int)
+          Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+              .filter(l -> l.contains("-incoming"))
+              .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Every domain name on the host, defined or running. */
   List<String> domains(String host) {
     return virsh(host, "list", "--all", "--name")

@@ -13,7 +13,9 @@ import io.temporal.client.WorkflowNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,22 @@ public class AgentReconciler {
 
   /** Returns the ids of the cleanup items done. */
   public List<String> runCleanup(HostRecord record) {
+    return cleanUp(record.cleanup).done();
+  }
+
+  /**
+   * What a pass over cleanup items did.
+   *
+   * @param done the ids of the items done
+   * @param failed the items that failed, with why, in list order
+   */
+  public record CleanupOutcome(List<String> done, Map<CleanupItem, String> failed) {}
+
+  /** Runs each item; one failing does not stop the others. */
+  public CleanupOutcome cleanUp(List<CleanupItem> items) {
     List<String> done = new ArrayList<>();
-    for (CleanupItem item : record.cleanup) {
+    Map<CleanupItem, String> failed = new LinkedHashMap<>();
+    for (CleanupItem item : items) {
       try {
         DomainView removed = hypervisor.remove(item.instanceId(), item.epochAtMost());
         if (item.kind() == CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK && item.diskPath() != null) {
@@ -50,10 +66,11 @@ public class AgentReconciler {
           evacuationCompleted(item);
         }
       } catch (Exception e) {
-        log.warn("cleanup {} failed, kept for the next start: {}", item.id(), e.toString());
+        log.warn("cleanup {} ({}) failed: {}", item.id(), item.reason(), e.toString());
+        failed.put(item, e.toString());
       }
     }
-    return done;
+    return new CleanupOutcome(done, failed);
   }
 
   /**

@@ -19,10 +19,11 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,13 +32,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * The host agent: one process per compute host, pinned to {@code ferry-host-<name>}. At start-up it
- * opens libvirt, registers with its HostWorkflow under a fresh incarnation, runs the cleanup list
- * and reconciles domains, and only then polls work.
+ * opens libvirt, runs its host's cleanup list (while an item fails it does not serve: {@link
+ * CleanupGate}), registers with its HostWorkflow under a fresh incarnation, reconciles domains, and
+ * only then polls work.
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "agent")
 public class HostAgent implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
+
+  /** A failing cleanup item is tried again after 1 s, 2 s, 4 s, ... at most every minute. */
+  static final Duration CLEANUP_RETRY_FIRST = Duration.ofSeconds(1);
+
+  static final Duration CLEANUP_RETRY_MAX = Duration.ofMinutes(1);
 
   private final FerryProperties properties;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -60,14 +67,14 @@ public class HostAgent implements SmartLifecycle {
     String incarnation = UUID.randomUUID().toString();
     var hypervisor = new LibvirtHypervisorActivities(libvirt, guestTemplate(host.guest()));
 
-    HostRecord record = register(client, name, incarnation, hypervisor.hostFacts());
+    HostFacts facts = hypervisor.hostFacts();
+    startHostWorkflow(client, name);
     AgentReconciler reconciler = new AgentReconciler(name, hypervisor, client);
     HostWorkflow hostWorkflow =
         client.newWorkflowStub(HostWorkflow.class, Names.hostWorkflowId(name));
-    List<String> done = reconciler.runCleanup(record);
-    if (!done.isEmpty()) {
-      hostWorkflow.cleanupDone(done);
-    }
+    // Issue 6: what the host owes is done before it registers; while an item fails, no serving.
+    cleanUpThenRegister(
+        name, reconciler, hostWorkflow, () -> register(client, name, incarnation, facts));
     hostWorkflow.reportUnmanaged(reconciler.reconcileDomains());
 
     factory = WorkerFactory.newInstance(client);
@@ -93,8 +100,49 @@ public class HostAgent implements SmartLifecycle {
         Names.hostQueue(name));
   }
 
-  private HostRecord register(
-      WorkflowClient client, String name, String incarnation, HostFacts facts) {
+  /**
+   * Runs the host's cleanup list, then registers ({@link CleanupGate}); blocks, retrying with a
+   * backoff, while an item fails. A SIGTERM meanwhile ends the wait (and the start-up).
+   */
+  private void cleanUpThenRegister(
+      String name,
+      AgentReconciler reconciler,
+      HostWorkflow hostWorkflow,
+      Supplier<HostRecord> register) {
+    Thread starting = Thread.currentThread();
+    Thread onSigterm =
+        new Thread(
+            () -> {
+              shuttingDown.set(true);
+              starting.interrupt();
+            },
+            "ferry-agent-stop-before-serving");
+    Runtime.getRuntime().addShutdownHook(onSigterm);
+    try {
+      HostRecord registered =
+          new CleanupGate(
+                  name,
+                  reconciler,
+                  hostWorkflow,
+                  d -> Thread.sleep(d.toMillis()),
+                  shuttingDown::get,
+                  CLEANUP_RETRY_FIRST,
+                  CLEANUP_RETRY_MAX)
+              .open(register);
+      if (registered == null) {
+        throw new IllegalStateException(
+            "host agent " + name + " stopped before it served: its cleanup list is not done");
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSigterm);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down already
+      }
+    }
+  }
+
+  private static void startHostWorkflow(WorkflowClient client, String name) {
     HostRecord initial = new HostRecord();
     initial.name = name;
     HostWorkflow starter =
@@ -107,8 +155,12 @@ public class HostAgent implements SmartLifecycle {
     try {
       WorkflowClient.start(starter::run, initial);
     } catch (WorkflowExecutionAlreadyStarted e) {
-      // the host is known: register with it
+      // the host is known
     }
+  }
+
+  private HostRecord register(
+      WorkflowClient client, String name, String incarnation, HostFacts facts) {
     FerryProperties.Host host = properties.host();
     return client
         .newWorkflowStub(HostWorkflow.class, Names.hostWorkflowId(name))
