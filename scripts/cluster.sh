@@ -43,12 +43,19 @@ launch() { # name args...
   echo $! > "$STATE/pids/$name.pid"
 }
 
-node_xml() { # host -> a test:/// node definition: its own CPUs, memory and preset domains
+# A test:/// host's image store: its instances directory, holding the base image `tiny` (16 MiB,
+# a volume definition: the test driver keeps no bytes, and clones only within one pool).
+TEST_DISKS=/var/lib/ferry/local
+
+node_xml() { # host -> a test:/// node definition: its own CPUs, memory, image and preset domains
   local host=$1 f=$STATE/hosts/$1/node.xml
   mkdir -p "$STATE/hosts/$host"
   {
     echo "<node><cpu><mhz>2400</mhz><model>x86_64</model><nodes>1</nodes><sockets>1</sockets>"
     echo "<cores>8</cores><threads>2</threads><active>16</active></cpu><memory>33554432</memory>"
+    echo "<pool type='dir'><name>ferry-var-lib-ferry-local</name><target><path>$TEST_DISKS</path></target>"
+    echo "<volume type='file'><name>tiny.qcow2</name><capacity unit='MiB'>16</capacity>"
+    echo "<target><format type='qcow2'/></target></volume></pool>"
     if [ "$host" = h1 ]; then # two domains Ferry did not define, for `server adopt`
       echo "<domain type='test'><name>legacy-vm</name><uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>"
       echo "<memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>"
@@ -79,7 +86,8 @@ start() {
       if [ ! -f "$STATE/hosts/$host/node.xml" ]; then xml=$(node_xml "$host"); else xml=$STATE/hosts/$host/node.xml; fi
       launch "agent-$host" --ferry.role=agent --ferry.host.name="$host" \
         --ferry.host.libvirt-uri="test://$xml" --ferry.host.vcpus=16 --ferry.host.memory-mb=16384 \
-        --ferry.host.disk-gb=200
+        --ferry.host.disk-gb=200 --ferry.host.disk.local-dir="$TEST_DISKS" \
+        --ferry.host.disk.images-dir="$TEST_DISKS"
       wait_for_log "agent-$host" "Ferry host agent $host" 90 ;;
     *) die "unknown process '$1'" ;;
   esac

@@ -6,6 +6,7 @@ set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q 'libvirt.so.0' || need+=(libvirt0)
 command -v virsh >/dev/null || need+=(libvirt-clients)
+command -v xmllint >/dev/null || need+=(libxml2-utils) # GuestTemplateTest: libvirt's schema check
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then

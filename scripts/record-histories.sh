@@ -45,6 +45,10 @@ FLOWS=(
   adoption
   instance_deleted
   verify_resize_open
+  cold_migration_cancelled
+  resize_cancelled_in_verify_resize
+  server_from_image
+  server_from_unknown_image_refused
   entities_open            # last: the entities as the flows above left them, still running
 )
 
@@ -146,6 +150,14 @@ build_home() {
   esac
   HOME_DIR=$home
   CLI_JAR=$home/starter-cli/target/ferry-cli-all.jar
+  # The harness is this checkout's cluster.sh (how test:/// hosts are set up: their preset domains,
+  # their image store) over the frozen worker jar, so a flow that needs a newer set-up can record
+  # older code; the test-bed scripts stay those of the code recorded from.
+  CLUSTER_HOME=$RUN/cluster
+  mkdir -p "$CLUSTER_HOME/scripts" "$CLUSTER_HOME/worker/target"
+  cp "$FERRY_HOME/scripts/cluster.sh" "$CLUSTER_HOME/scripts/"
+  ln -s "$home/worker/target/ferry-worker-exec.jar" "$CLUSTER_HOME/worker/target/"
+  ln -s "$home/testbed" "$CLUSTER_HOME/testbed"
 }
 
 # ---- the cluster and the CLI --------------------------------------------------------------------
@@ -155,9 +167,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 cluster() {
   if [ "$TESTBED" = 1 ]; then
     FERRY_TESTBED=1 FERRY_TB_DIRTY=2 FERRY_TB_DISKFILL=0 \
-      FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$HOME_DIR/scripts/cluster.sh" "$@" >&2
+      FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$CLUSTER_HOME/scripts/cluster.sh" "$@" >&2
   else
-    FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$HOME_DIR/scripts/cluster.sh" "$@" >&2
+    FERRY_STATE_DIR=$RUN/state FERRY_PORT=$PORT "$CLUSTER_HOME/scripts/cluster.sh" "$@" >&2
   fi
 }
 
@@ -177,9 +189,10 @@ teardown() {
   fi
   if [ "$KEEP" = 1 ]; then
     echo "record-histories: --keep: cluster up on localhost:${PORT:-?}, files in $RUN" >&2
-    echo "  stop it: FERRY_STATE_DIR=$RUN/state FERRY_PORT=${PORT:-?} ${HOME_DIR:-$FERRY_HOME}/scripts/cluster.sh down" >&2
+    echo "  stop it: FERRY_STATE_DIR=$RUN/state FERRY_PORT=${PORT:-?} ${CLUSTER_HOME:-$FERRY_HOME}/scripts/cluster.sh down" >&2
     [ "$TESTBED" = 1 ] && echo "  and the bed: FERRY_TB=$FERRY_TB FERRY_TB_NS=$FERRY_TB_NS ${HOME_DIR:-$FERRY_HOME}/testbed/hosts-down.sh" >&2
   else
+    agent_signal CONT all 2>/dev/null || true # a frozen agent (cold_migration_cancelled) stops at once
     [ -n "${PORT:-}" ] && [ -d "$RUN/state" ] && cluster down || true
     if [ "$TESTBED" = 1 ] && [ -n "${HOME_DIR:-}" ]; then tb hosts-down.sh --wipe || true; fi
     rm -rf "$RUN"
@@ -207,6 +220,28 @@ await_move() { # server status seconds [open]
     sleep 2
   done
   die "the move of $1 did not reach '$2' in $3 s; last: $(jq -c 'del(.log)' <<<"${view:-null}" 2>/dev/null)"
+}
+
+# Freezes (STOP) or thaws (CONT) a host's agent: calls to the host wait on its task queue (or in
+# the frozen poller), and its test:/// domains live on (a killed agent loses them). HOST `all`:
+# every agent.
+agent_signal() { # STOP|CONT host
+  local f
+  for f in "$RUN"/state/pids/agent-*.pid; do
+    [ -e "$f" ] || continue
+    [ "$2" = all ] || [ "$f" = "$RUN/state/pids/agent-$2.pid" ] || continue
+    kill -"$1" "$(cat "$f")"
+  done
+}
+
+# The move's history holds the workflow cancel (the CancelWatch has it from now on).
+await_cancel_requested() { # workflow-id seconds
+  local deadline=$((SECONDS + $2))
+  until ferry history export "$1" 2>/dev/null | jq -e \
+    'any(.events[]; .eventType == "EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED")' >/dev/null; do
+    [ $SECONDS -lt "$deadline" ] || die "no cancel request in the history of $1 after $2 s"
+    sleep 1
+  done
 }
 
 await_host_up() { # host seconds
@@ -405,6 +440,69 @@ flow_verify_resize_open() {
   move=$(await_move parked-timer finished 5 open)
   export_history cold-migration-open-verify-resize-timer "move:$move" \
     verify-resize-open "cold migration h2 -> h1 parked OPEN in VERIFY_RESIZE with the 1-day auto-confirm timer running"
+}
+
+# Cancelled mid-move, before VERIFY_RESIZE: h2's agent frozen, the move stops cm-cancel on h1 and
+# waits in post-migrating for h2 to take its define; `migration cancel` (it answers when the move
+# has ended) is in the history, then h2 thaws: the define and power-on finish (a running host call
+# is never interrupted), the next step boundary honours the cancel and the compensation undoes it.
+flow_cold_migration_cancelled() {
+  local cancel_pid
+  create cm-cancel m1.tiny h1
+  agent_signal STOP h2
+  ferry migrate cm-cancel --host h2 --confirm-window 0 >/dev/null || die "migrate cm-cancel refused"
+  move=$(await_move cm-cancel post-migrating 60 open)
+  ferry migration cancel cm-cancel >"$RUN/cancel.out" 2>&1 &
+  cancel_pid=$!
+  await_cancel_requested "move:$move" 30
+  agent_signal CONT h2
+  wait "$cancel_pid" || die "migration cancel of cm-cancel failed: $(cat "$RUN/cancel.out")"
+  await_move cm-cancel cancelled 120 >/dev/null
+  [ "$(fjson server show cm-cancel | jq -r '.host + " " + .vmState')" = "h1 ACTIVE" ] \
+    || die "cm-cancel is not back ACTIVE on h1 after the cancel"
+  export_history cold-migration-cancelled "move:$move" cancelled \
+    "cold migration h1 -> h2 cancelled by the operator (migration cancel) in post-migrating while h2's frozen agent held the define: define and power-on finish, then the compensation removes the copy on h2, restarts on h1, releases the claim: cancelled, closed as canceled"
+}
+
+# A cancel while parked in VERIFY_RESIZE is a revert.
+flow_resize_cancelled_in_verify_resize() {
+  create rs-cancel m1.tiny h2
+  fjson resize rs-cancel --flavor m1.small --host h1 --confirm-window 0 --wait >/dev/null
+  move=$(await_move rs-cancel finished 5 open)
+  ferry migration cancel rs-cancel >/dev/null || die "migration cancel of rs-cancel failed"
+  await_move rs-cancel reverted 120 >/dev/null
+  export_history resize-cancelled-in-verify-resize "move:$move" cancel-reverted \
+    "resize m1.tiny -> m1.small h2 -> h1 parked in VERIFY_RESIZE (confirm window 0), cancelled by the operator (migration cancel): reverted, back on h2, closed as canceled"
+}
+
+# The root disk made from the base image `tiny` of h1's image store (cluster.sh presets it).
+flow_server_from_image() {
+  fjson server create --name img1 --flavor m1.tiny --host h1 --image tiny \
+    | jq -e '.vmState == "ACTIVE" and .baseImage == "tiny" and (.diskPath | length > 0)' >/dev/null \
+    || die "server img1 was not built ACTIVE from image tiny"
+  local id; id=$(server_id img1)
+  export_history server-from-image "instance:$id" instance-open,image \
+    "InstanceWorkflow of img1 created with --image tiny on h1: root disk copied from the host's image store (build-from-image), defined, powered on; idle"
+}
+
+# An image h1 does not have: the build is refused, nothing created, the admission withdrawn. The
+# instance's id is in placement's history (the admission); the server is gone from its index.
+flow_server_from_unknown_image_refused() {
+  local id
+  if ferry server create --name img-missing --flavor m1.tiny --host h1 --image no-such-image \
+    >"$RUN/refused.out" 2>&1; then
+    die "server img-missing was created from an image h1 does not have"
+  fi
+  grep -q "was not created: build refused on h1: no base image no-such-image" "$RUN/refused.out" \
+    || die "img-missing failed, not as refused: $(cat "$RUN/refused.out")"
+  id=$(ferry history export ferry-placement | jq -r '.events[]
+    | select(.eventType == "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED")
+    | .workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.input
+    | select(.name == "admit") | .args.payloads[0].data | @base64d | fromjson
+    | select(.name == "img-missing") | .instanceId' | tail -1)
+  [ -n "$id" ] || die "no admission of img-missing in placement's history"
+  export_history server-from-unknown-image-refused "instance:$id" instance-closed,image-refused \
+    "InstanceWorkflow of img-missing created with --image no-such-image on h1: the agent refuses (UNKNOWN_IMAGE), placement forgets it, the record ends DELETED with its buildRefusal: closed"
 }
 
 flow_entities_open() {

@@ -39,13 +39,14 @@ class EvacuationClientTest {
     InstanceRecord vm = ferry.server("vm1", "m1.small", "a", VmState.ACTIVE);
     ferry.nextIds("11111111-1111-4111-8111-111111111111");
 
-    FerryRejection r = assertThrows(FerryRejection.class, () -> client.evacuate("vm1", null, null));
+    FerryRejection r =
+        assertThrows(FerryRejection.class, () -> client.evacuation().evacuate("vm1", null, null));
 
     assertEquals(Reason.HOST_IN_USE, r.reason());
     assertTrue(r.getMessage().contains("host a is UP and not forced down"), r.getMessage());
     assertTrue(r.getMessage().contains("ferry host set-down a"), r.getMessage());
     assertFalse(ferry.exists("move:11111111-1111-4111-8111-111111111111"));
-    assertFalse(client.server(vm.id).isBusy());
+    assertFalse(client.servers().get(vm.id).isBusy());
   }
 
   @Test
@@ -53,7 +54,7 @@ class EvacuationClientTest {
     ferry.server("vm1", "m1.small", "c", VmState.ERROR);
     ferry.nextIds("22222222-2222-4222-8222-222222222222");
 
-    String moveId = client.evacuate("vm1", "b", "confirmed-off");
+    String moveId = client.evacuation().evacuate("vm1", "b", "confirmed-off");
 
     assertEquals("22222222-2222-4222-8222-222222222222", moveId);
   }
@@ -64,33 +65,40 @@ class EvacuationClientTest {
     ferry.server("vm2", "m1.small", "c", VmState.RESIZED);
     assertEquals(
         Reason.INVALID_ARGUMENT,
-        assertThrows(FerryRejection.class, () -> client.evacuate("vm1", null, "stonith")).reason());
+        assertThrows(
+                FerryRejection.class, () -> client.evacuation().evacuate("vm1", null, "stonith"))
+            .reason());
     assertEquals(
         Reason.SAME_HOST,
-        assertThrows(FerryRejection.class, () -> client.evacuate("vm1", "c", null)).reason());
+        assertThrows(FerryRejection.class, () -> client.evacuation().evacuate("vm1", "c", null))
+            .reason());
     assertEquals(
         Reason.HOST_UNAVAILABLE,
-        assertThrows(FerryRejection.class, () -> client.evacuate("vm1", "d", null)).reason());
+        assertThrows(FerryRejection.class, () -> client.evacuation().evacuate("vm1", "d", null))
+            .reason());
     assertEquals(
         Reason.INVALID_STATE,
-        assertThrows(FerryRejection.class, () -> client.evacuate("vm2", null, null)).reason());
+        assertThrows(FerryRejection.class, () -> client.evacuation().evacuate("vm2", null, null))
+            .reason());
   }
 
   @Test
   void hostEvacuationOfAnUpHostIsRefusedAndNothingStarts() {
-    FerryRejection r = assertThrows(FerryRejection.class, () -> client.evacuateHost("a", 2, null));
+    FerryRejection r =
+        assertThrows(FerryRejection.class, () -> client.evacuation().evacuateHost("a", 2, null));
     assertEquals(Reason.HOST_IN_USE, r.reason());
     assertFalse(ferry.exists(HostMoves.evacuationWorkflowId("a")));
   }
 
   @Test
   void drainOfADownHostIsRefusedAndNothingStarts() {
-    FerryRejection r = assertThrows(FerryRejection.class, () -> client.drainHost("c", 1));
+    FerryRejection r =
+        assertThrows(FerryRejection.class, () -> client.evacuation().drainHost("c", 1));
     assertEquals(Reason.HOST_UNAVAILABLE, r.reason());
     assertTrue(r.getMessage().contains("ferry host evacuate c"), r.getMessage());
     assertFalse(ferry.exists(HostMoves.drainWorkflowId("c")));
     assertEquals(
         Reason.INVALID_ARGUMENT,
-        assertThrows(FerryRejection.class, () -> client.drainHost("a", 0)).reason());
+        assertThrows(FerryRejection.class, () -> client.evacuation().drainHost("a", 0)).reason());
   }
 }

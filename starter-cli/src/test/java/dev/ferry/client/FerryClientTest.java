@@ -70,14 +70,14 @@ class FerryClientTest {
     ferry.standardCluster().nextIds(ID1);
     long t0 = System.nanoTime();
 
-    InstanceRecord r = client.createServer("web1", "m1.tiny", "a", Duration.ofSeconds(30));
+    InstanceRecord r = client.servers().create("web1", "m1.tiny", "a", Duration.ofSeconds(30));
 
     assertTrue((System.nanoTime() - t0) / 1_000_000 >= 250, "waited for the build");
     assertEquals(VmState.ACTIVE, r.vmState);
     assertEquals(ID1, r.id);
     assertEquals("a", r.host);
     assertEquals("m1.tiny", r.flavor.name());
-    PlacementView view = client.placement();
+    PlacementView view = client.hosts().placement();
     assertEquals("web1", view.instances().get(ID1));
     assertTrue(
         view.claims().stream()
@@ -89,7 +89,7 @@ class FerryClientTest {
   void createWithoutHostPicksTheAliveEnabledHostWithMostFreeMemory() {
     ferry.standardCluster();
     // b (8 GB) beats a (4 GB); c is DOWN and d disabled although as large as b.
-    InstanceRecord r = client.createServer("web1", "m1.tiny", null, Duration.ofSeconds(30));
+    InstanceRecord r = client.servers().create("web1", "m1.tiny", null, Duration.ofSeconds(30));
     assertEquals("b", r.host);
   }
 
@@ -109,11 +109,11 @@ class FerryClientTest {
       ferry.nextIds(ID1);
       rejected(
           c.reason(),
-          () -> client.createServer(c.name(), c.flavor(), c.host(), Duration.ofSeconds(5)));
+          () -> client.servers().create(c.name(), c.flavor(), c.host(), Duration.ofSeconds(5)));
       assertFalse(ferry.exists(Names.instanceWorkflowId(ID1)), c + " started an instance");
-      assertFalse(client.placement().instances().containsKey(ID1), c + " admitted");
+      assertFalse(client.hosts().placement().instances().containsKey(ID1), c + " admitted");
     }
-    assertEquals(1, client.placement().instances().size());
+    assertEquals(1, client.hosts().placement().instances().size());
   }
 
   @Test
@@ -121,11 +121,11 @@ class FerryClientTest {
     // no cluster at all: a call would fail with UNREACHABLE, not these
     rejected(
         Reason.INVALID_ARGUMENT,
-        () -> client.createServer("bad name!", "m1.tiny", "a", Duration.ofSeconds(5)));
+        () -> client.servers().create("bad name!", "m1.tiny", "a", Duration.ofSeconds(5)));
     FerryRejection r =
         rejected(
             Reason.UNKNOWN_FLAVOR,
-            () -> client.createServer("web1", "m9.huge", "a", Duration.ofSeconds(5)));
+            () -> client.servers().create("web1", "m9.huge", "a", Duration.ofSeconds(5)));
     assertTrue(r.getMessage().contains("t1.nano"), "lists the known flavors: " + r.getMessage());
   }
 
@@ -135,7 +135,7 @@ class FerryClientTest {
     FerryFailure f =
         assertThrows(
             FerryFailure.class,
-            () -> client.createServer("fail-1", "m1.tiny", "a", Duration.ofSeconds(30)));
+            () -> client.servers().create("fail-1", "m1.tiny", "a", Duration.ofSeconds(30)));
     assertTrue(f.getMessage().contains(FakeInstance.BUILD_ERROR), f.getMessage());
     assertTrue(f.getMessage().contains("ferry server delete fail-1"), f.getMessage());
   }
@@ -146,7 +146,7 @@ class FerryClientTest {
     FerryFailure f =
         assertThrows(
             FerryFailure.class,
-            () -> client.createServer("slow", "m1.tiny", "a", Duration.ofMillis(50)));
+            () -> client.servers().create("slow", "m1.tiny", "a", Duration.ofMillis(50)));
     assertTrue(f.getMessage().contains("still BUILDING"), f.getMessage());
   }
 
@@ -171,7 +171,7 @@ class FerryClientTest {
 
   @Test
   void aMissingPlacementSaysToStartTheConductor() {
-    FerryRejection r = rejected(Reason.UNREACHABLE, client::placement);
+    FerryRejection r = rejected(Reason.UNREACHABLE, () -> client.hosts().placement());
     assertTrue(r.getMessage().contains("conductor"), r.getMessage());
   }
 
@@ -193,7 +193,7 @@ class FerryClientTest {
     FerryFailure f =
         assertTimeoutPreemptively(
             Duration.ofSeconds(10),
-            () -> assertThrows(FerryFailure.class, () -> impatient.host("ghost")));
+            () -> assertThrows(FerryFailure.class, () -> impatient.hosts().get("ghost")));
     assertTrue(f.getMessage().contains("no answer"), f.getMessage());
     impatient.close();
   }
@@ -205,7 +205,7 @@ class FerryClientTest {
     ferry.standardCluster();
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
 
-    List<HostListing> hosts = client.hostListings();
+    List<HostListing> hosts = client.hosts().listings();
 
     assertEquals(List.of("a", "b", "c", "d"), hosts.stream().map(h -> h.record().name).toList());
     HostListing a = hosts.get(0);
@@ -213,29 +213,31 @@ class FerryClientTest {
     assertEquals(4, a.capacity().vcpus());
     assertEquals(1, a.used().vcpus());
     assertEquals(2048, a.used().memoryMb());
-    assertEquals(List.of("a", "b", "c", "d"), client.hosts().stream().map(h -> h.name).toList());
+    assertEquals(
+        List.of("a", "b", "c", "d"), client.hosts().list().stream().map(h -> h.name).toList());
   }
 
   @Test
   void hostUpdatesChangeTheRecordAndUnknownHostsAreNamed() {
     ferry.standardCluster();
-    HostRecord disabled = client.disableHost("a", "firmware update");
+    HostRecord disabled = client.hosts().disable("a", "firmware update");
     assertFalse(disabled.enabled);
     assertEquals("firmware update", disabled.disabledReason);
-    assertTrue(client.enableHost("a").enabled);
-    assertTrue(client.forceDown("b").forcedDown);
-    assertFalse(client.unsetForceDown("b").forcedDown);
+    assertTrue(client.hosts().enable("a").enabled);
+    assertTrue(client.hosts().forceDown("b").forcedDown);
+    assertFalse(client.hosts().unsetForceDown("b").forcedDown);
 
-    FerryRejection r = rejected(Reason.UNKNOWN_HOST, () -> client.host("zz"));
+    FerryRejection r = rejected(Reason.UNKNOWN_HOST, () -> client.hosts().get("zz"));
     assertTrue(r.getMessage().contains("'zz'"), r.getMessage());
-    rejected(Reason.UNKNOWN_HOST, () -> client.enableHost("zz"));
-    rejected(Reason.INVALID_ARGUMENT, () -> client.host("no/slashes"));
+    rejected(Reason.UNKNOWN_HOST, () -> client.hosts().enable("zz"));
+    rejected(Reason.INVALID_ARGUMENT, () -> client.hosts().get("no/slashes"));
   }
 
   @Test
   void aValidatorRefusalWhoseTypeTheSdkLostIsStillARefusalWithItsMessage() {
     ferry.standardCluster();
-    FerryRejection r = rejected(Reason.INVALID_ARGUMENT, () -> client.disableHost("a", "untagged"));
+    FerryRejection r =
+        rejected(Reason.INVALID_ARGUMENT, () -> client.hosts().disable("a", "untagged"));
     assertEquals("host a says no", r.getMessage());
   }
 
@@ -248,24 +250,26 @@ class FerryClientTest {
     ferry.server("alpha", "m1.tiny", "b", VmState.STOPPED);
     ferry.server("gone", "m1.tiny", "b", VmState.ACTIVE);
 
-    InstanceRecord deleted = client.deleteServer("gone");
+    InstanceRecord deleted = client.servers().delete("gone");
     assertEquals(VmState.DELETED, deleted.vmState);
 
-    assertEquals(List.of("alpha", "zeta"), client.servers().stream().map(r -> r.name).toList());
-    assertEquals("zeta", client.server(zeta.id).name);
-    assertEquals(zeta.id, client.server("zeta").id);
-    FerryRejection r = rejected(Reason.UNKNOWN_INSTANCE, () -> client.server("nope"));
+    assertEquals(
+        List.of("alpha", "zeta"), client.servers().list().stream().map(r -> r.name).toList());
+    assertEquals("zeta", client.servers().get(zeta.id).name);
+    assertEquals(zeta.id, client.servers().get("zeta").id);
+    FerryRejection r = rejected(Reason.UNKNOWN_INSTANCE, () -> client.servers().get("nope"));
     assertTrue(r.getMessage().contains("ferry server list"), r.getMessage());
-    rejected(Reason.UNKNOWN_INSTANCE, () -> client.server(ID2));
+    rejected(Reason.UNKNOWN_INSTANCE, () -> client.servers().get(ID2));
   }
 
   @Test
   void adoptReturnsTheInstanceIdOrTheRefusal() {
     ferry.standardCluster();
-    assertEquals(FakeAdoption.ADOPTED_ID, client.adopt("a", "guest-7"));
-    FerryRejection r = rejected(Reason.INVALID_ARGUMENT, () -> client.adopt("a", "other"));
+    assertEquals(FakeAdoption.ADOPTED_ID, client.servers().adopt("a", "guest-7"));
+    FerryRejection r =
+        rejected(Reason.INVALID_ARGUMENT, () -> client.servers().adopt("a", "other"));
     assertTrue(r.getMessage().contains("no domain named other"), r.getMessage());
-    rejected(Reason.INVALID_ARGUMENT, () -> client.adopt("a", " "));
+    rejected(Reason.INVALID_ARGUMENT, () -> client.servers().adopt("a", " "));
   }
 
   // ------------------------------------------------------------------ moves: pre-checks
@@ -275,23 +279,27 @@ class FerryClientTest {
     ferry.standardCluster().nextIds(ID2, ID2, ID2, ID2, ID2, ID2, ID2, ID2);
     InstanceRecord web = ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
 
-    rejected(Reason.SAME_HOST, () -> client.migrate("web1", "a", null));
-    rejected(Reason.UNKNOWN_HOST, () -> client.migrate("web1", "zz", null));
-    rejected(Reason.HOST_UNAVAILABLE, () -> client.migrate("web1", "c", null));
+    rejected(Reason.SAME_HOST, () -> client.resizes().migrate("web1", "a", null));
+    rejected(Reason.UNKNOWN_HOST, () -> client.resizes().migrate("web1", "zz", null));
+    rejected(Reason.HOST_UNAVAILABLE, () -> client.resizes().migrate("web1", "c", null));
     FerryRejection disabled =
-        rejected(Reason.HOST_UNAVAILABLE, () -> client.migrate("web1", "d", null));
+        rejected(Reason.HOST_UNAVAILABLE, () -> client.resizes().migrate("web1", "d", null));
     assertTrue(disabled.getMessage().contains("disabled"), disabled.getMessage());
-    rejected(Reason.UNKNOWN_INSTANCE, () -> client.migrate("nope", "b", null));
-    rejected(Reason.INVALID_ARGUMENT, () -> client.migrate("web1", "b", Duration.ofSeconds(-1)));
-    rejected(Reason.INVALID_ARGUMENT, () -> client.resize("web1", "m1.small", "b", null));
-    rejected(Reason.UNKNOWN_FLAVOR, () -> client.resize("web1", "m9.huge", "b", null));
+    rejected(Reason.UNKNOWN_INSTANCE, () -> client.resizes().migrate("nope", "b", null));
+    rejected(
+        Reason.INVALID_ARGUMENT,
+        () -> client.resizes().migrate("web1", "b", Duration.ofSeconds(-1)));
+    rejected(Reason.INVALID_ARGUMENT, () -> client.resizes().resize("web1", "m1.small", "b", null));
+    rejected(Reason.UNKNOWN_FLAVOR, () -> client.resizes().resize("web1", "m9.huge", "b", null));
     // b has 8 vCPU, 8 GB, 80 GB free: m1.xlarge (8 vCPU, 16 GB, 160 GB) does not fit
     FerryRejection full =
-        rejected(Reason.INSUFFICIENT_CAPACITY, () -> client.resize("web1", "m1.xlarge", "b", null));
+        rejected(
+            Reason.INSUFFICIENT_CAPACITY,
+            () -> client.resizes().resize("web1", "m1.xlarge", "b", null));
     assertTrue(full.getMessage().contains("free 8 vCPU, 8192 MB, 80 GB"), full.getMessage());
-    rejected(Reason.SAME_HOST, () -> client.resize("web1", "m1.medium", "a", null));
+    rejected(Reason.SAME_HOST, () -> client.resizes().resize("web1", "m1.medium", "a", null));
 
-    InstanceRecord after = client.server("web1");
+    InstanceRecord after = client.servers().get("web1");
     assertNull(after.currentMoveId);
     assertEquals("a", after.host);
     assertFalse(ferry.exists(Names.moveWorkflowId(ID2)));
@@ -312,17 +320,19 @@ class FerryClientTest {
     r.currentMoveStatus = "migrating";
     ferry.seed(r);
 
-    FerryRejection busy = rejected(Reason.INSTANCE_BUSY, () -> client.migrate("busy1", "b", null));
+    FerryRejection busy =
+        rejected(Reason.INSTANCE_BUSY, () -> client.resizes().migrate("busy1", "b", null));
     assertTrue(
         busy.getMessage().startsWith("server busy1 is busy with move m-1"), busy.getMessage());
-    rejected(Reason.INSTANCE_BUSY, () -> client.resize("busy1", "m1.small", null, null));
+    rejected(Reason.INSTANCE_BUSY, () -> client.resizes().resize("busy1", "m1.small", null, null));
   }
 
   @Test
   void onlyActiveOrStoppedServersMove() {
     ferry.standardCluster();
     ferry.server("broken", "m1.tiny", "a", VmState.ERROR);
-    FerryRejection r = rejected(Reason.INVALID_STATE, () -> client.migrate("broken", "b", null));
+    FerryRejection r =
+        rejected(Reason.INVALID_STATE, () -> client.resizes().migrate("broken", "b", null));
     assertTrue(r.getMessage().contains("ACTIVE or STOPPED"), r.getMessage());
   }
 
@@ -333,7 +343,7 @@ class FerryClientTest {
         FakeFerry.host("a", HostStatus.UP, true, FakeFerry.SMALL),
         FakeFerry.host("c", HostStatus.DOWN, true, FakeFerry.LARGE));
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    rejected(Reason.NO_VALID_HOST, () -> client.migrate("web1", null, null));
+    rejected(Reason.NO_VALID_HOST, () -> client.resizes().migrate("web1", null, null));
   }
 
   @Test
@@ -341,8 +351,8 @@ class FerryClientTest {
     ferry.cluster(
         new Settings(true, 3600, 1, 60), FakeFerry.host("a", HostStatus.UP, true, FakeFerry.SMALL));
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    rejected(Reason.SAME_HOST, () -> client.migrate("web1", "a", null));
-    String moveId = client.resize("web1", "m1.small", "a", null);
+    rejected(Reason.SAME_HOST, () -> client.resizes().migrate("web1", "a", null));
+    String moveId = client.resizes().resize("web1", "m1.small", "a", null);
     assertNotNull(moveId);
   }
 
@@ -353,18 +363,18 @@ class FerryClientTest {
     ferry.standardCluster().nextIds(ID2);
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
 
-    String moveId = client.migrate("web1", "b", Duration.ZERO);
+    String moveId = client.resizes().migrate("web1", "b", Duration.ZERO);
 
     assertEquals(ID2, moveId);
-    MoveView parked = client.awaitMove(moveId, FINISHED_OR_ERROR, Duration.ofSeconds(30));
+    MoveView parked = client.moves().await(moveId, FINISHED_OR_ERROR, Duration.ofSeconds(30));
     assertEquals("finished", parked.status());
     assertEquals(MoveType.COLD_MIGRATION, parked.type());
-    assertEquals(moveId, client.server("web1").currentMoveId);
-    assertEquals("finished", client.move("web1").status());
-    assertEquals("finished", client.move(moveId).status());
-    assertEquals("finished", client.move("move:" + moveId).status());
+    assertEquals(moveId, client.servers().get("web1").currentMoveId);
+    assertEquals("finished", client.moves().get("web1").status());
+    assertEquals("finished", client.moves().get(moveId).status());
+    assertEquals("finished", client.moves().get("move:" + moveId).status());
 
-    MoveView confirmed = client.confirmResize("web1");
+    MoveView confirmed = client.resizes().confirm("web1");
 
     assertEquals("confirmed", confirmed.status());
     assertTrue(confirmed.finished());
@@ -374,19 +384,19 @@ class FerryClientTest {
     InstanceRecord after = waitUntilIdle("web1");
     assertEquals("b", after.host);
     // the server's last move is still shown
-    assertEquals("confirmed", client.move("web1").status());
+    assertEquals("confirmed", client.moves().get("web1").status());
     // nothing pending any more
-    rejected(Reason.NOTHING_PENDING, () -> client.confirmResize("web1"));
+    rejected(Reason.NOTHING_PENDING, () -> client.resizes().confirm("web1"));
   }
 
   @Test
   void resizeCanBeReverted() {
     ferry.standardCluster();
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    String moveId = client.resize("web1", "m1.small", "b", null);
-    client.awaitMove(moveId, FINISHED_OR_ERROR, Duration.ofSeconds(30));
+    String moveId = client.resizes().resize("web1", "m1.small", "b", null);
+    client.moves().await(moveId, FINISHED_OR_ERROR, Duration.ofSeconds(30));
 
-    MoveView reverted = client.revertResize("web1");
+    MoveView reverted = client.resizes().revert("web1");
 
     assertEquals("reverted", reverted.status());
     assertEquals(MoveType.RESIZE, reverted.type());
@@ -399,8 +409,8 @@ class FerryClientTest {
   void aFailedMoveIsSeenInError() {
     ferry.standardCluster();
     ferry.server("doomed1", "m1.tiny", "a", VmState.ACTIVE);
-    String moveId = client.migrate("doomed1", "b", null);
-    MoveView v = client.awaitMove(moveId, FINISHED_OR_ERROR, Duration.ofSeconds(30));
+    String moveId = client.resizes().migrate("doomed1", "b", null);
+    MoveView v = client.moves().await(moveId, FINISHED_OR_ERROR, Duration.ofSeconds(30));
     assertEquals("error", v.status());
     assertEquals(FakeResize.MOVE_ERROR, v.error());
   }
@@ -409,19 +419,19 @@ class FerryClientTest {
   void confirmWithNothingPendingIsRefused() {
     ferry.standardCluster();
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    FerryRejection r = rejected(Reason.NOTHING_PENDING, () -> client.confirmResize("web1"));
+    FerryRejection r = rejected(Reason.NOTHING_PENDING, () -> client.resizes().confirm("web1"));
     assertEquals("server web1 has no resize awaiting confirmation", r.getMessage());
-    rejected(Reason.NOTHING_PENDING, () -> client.revertResize("web1"));
-    rejected(Reason.NOTHING_PENDING, () -> client.move("web1"));
+    rejected(Reason.NOTHING_PENDING, () -> client.resizes().revert("web1"));
+    rejected(Reason.NOTHING_PENDING, () -> client.moves().get("web1"));
   }
 
   @Test
   void confirmBeforeTheMoveFinishedIsRefusedByTheValidator() {
     ferry.standardCluster();
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    client.migrate("web1", "b", null);
+    client.resizes().migrate("web1", "b", null);
     // the fake takes ~150 ms to reach FINISHED: right after the start it is not there yet
-    FerryRejection r = rejected(Reason.INVALID_STATE, () -> client.confirmResize("web1"));
+    FerryRejection r = rejected(Reason.INVALID_STATE, () -> client.resizes().confirm("web1"));
     assertTrue(r.getMessage().contains("not finished"), r.getMessage());
   }
 
@@ -429,11 +439,11 @@ class FerryClientTest {
   void awaitMoveTimesOutWithAHint() {
     ferry.standardCluster();
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    String moveId = client.migrate("web1", "b", null);
+    String moveId = client.resizes().migrate("web1", "b", null);
     FerryFailure f =
         assertThrows(
             FerryFailure.class,
-            () -> client.awaitMove(moveId, Set.of("CONFIRMED"), Duration.ofMillis(700)));
+            () -> client.moves().await(moveId, Set.of("CONFIRMED"), Duration.ofMillis(700)));
     assertTrue(f.getMessage().contains("ferry migration show " + moveId), f.getMessage());
   }
 
@@ -442,18 +452,18 @@ class FerryClientTest {
   @Test
   void historyExportReturnsJsonWithEvents() throws Exception {
     ferry.standardCluster();
-    client.placement();
-    String json = client.exportHistory(Names.PLACEMENT_WORKFLOW_ID);
+    client.hosts().placement();
+    String json = client.history().export(Names.PLACEMENT_WORKFLOW_ID);
     JsonNode events = new ObjectMapper().readTree(json).get("events");
     assertTrue(events.isArray() && events.size() > 0, json);
     assertEquals("EVENT_TYPE_WORKFLOW_EXECUTION_STARTED", events.get(0).get("eventType").asText());
-    rejected(Reason.INVALID_ARGUMENT, () -> client.exportHistory("no-such-workflow"));
+    rejected(Reason.INVALID_ARGUMENT, () -> client.history().export("no-such-workflow"));
   }
 
   private InstanceRecord waitUntilIdle(String server) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      InstanceRecord r = client.server(server);
+      InstanceRecord r = client.servers().get(server);
       if (r.currentMoveId == null) {
         return r;
       }

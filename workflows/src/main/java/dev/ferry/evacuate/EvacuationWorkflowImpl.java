@@ -11,7 +11,6 @@ import dev.ferry.entities.PlacementActivities;
 import dev.ferry.evacuate.AgentCalls.StepException;
 import dev.ferry.evacuate.AgentCalls.UnreachableException;
 import dev.ferry.hypervisor.HypervisorStubs;
-import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.BaseImage;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
@@ -30,20 +29,17 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
-import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
 import dev.ferry.statemachine.StateMachine;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
 
 /**
  * An evacuation, Nova's way: the instance's host failed; {@code accepted → pre-migrating → done},
@@ -73,7 +69,6 @@ import org.slf4j.Logger;
 public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private static final String SYSTEM = "ferry";
-  private static final Logger log = Workflow.getLogger(EvacuationWorkflowImpl.class);
 
   private final PlacementActivities placement = ConductorStubs.placement();
   private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
@@ -86,7 +81,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private MoveRequest request;
   private InstanceRecord record;
-  private InstanceWorkflow instance;
+  private InstanceChannel channel;
   private String source;
   private String dest;
   private long newEpoch;
@@ -125,7 +120,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     if (checkAndFence()) {
       rebuild();
     }
-    tellInstance(i -> i.moveClosed(outcome()));
+    channel.closed(outcome());
     Workflow.await(Workflow::isEveryHandlerFinished);
     return status();
   }
@@ -133,9 +128,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private void begin(MoveInput input) {
     request = input.request();
     record = input.instance();
-    instance =
-        Workflow.newExternalWorkflowStub(
-            InstanceWorkflow.class, Names.instanceWorkflowId(record.id));
+    channel = new InstanceChannel(record.id);
     source = record.host;
     newEpoch = record.epoch + 1;
     wasStopped = record.vmState == VmState.STOPPED;
@@ -583,15 +576,15 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     announce();
   }
 
+  /** Every status change: search attributes, UI details, and the instance's vm/task state. */
   private void announce() {
-    upsertSearchAttributes();
-    Workflow.setCurrentDetails(
+    String details =
         machine.state().novaName()
             + ": evacuate "
             + record.name
             + " from "
             + source
-            + (dest == null ? "" : " → " + dest));
+            + (dest == null ? "" : " → " + dest);
     MoveOutcome end = machine.isFinal() ? outcome() : null;
     MoveProgress progress =
         new MoveProgress(
@@ -600,35 +593,12 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             end != null ? end.vmState() : record.vmState,
             end != null ? TaskState.NONE : TaskState.REBUILDING,
             end != null ? end.powerState() : record.powerState);
-    tellInstance(i -> i.moveProgress(progress));
-  }
-
-  private void upsertSearchAttributes() {
-    MoveSearchAttributes.upsert(
-        record.id, source, dest, request.type(), machine.state().novaName());
-  }
-
-  /** A lost signal must not fail the move: the instance's periodic check notices the close. */
-  private void tellInstance(Consumer<InstanceWorkflow> signal) {
-    try {
-      signal.accept(instance);
-    } catch (SignalExternalWorkflowException e) {
-      log.warn("could not signal {}: {}", Names.instanceWorkflowId(record.id), e.getMessage());
-    }
+    channel.announce(request.type(), source, dest, details, progress);
   }
 
   @Override
   public MoveView status() {
-    return new MoveView(
-        request == null ? null : request.moveId(),
-        request == null ? null : request.type(),
-        record == null ? null : record.id,
-        source,
-        dest,
-        machine.state().novaName(),
-        machine.isFinal(),
-        machine.log(),
-        errors.isEmpty() ? null : String.join("; ", errors));
+    return MoveView.of(request, record, source, dest, machine.state().novaName(), machine, errors);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.ferry.model.MoveProgress;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveView;
 import java.util.List;
 
@@ -78,16 +79,14 @@ final class LiveReporting {
   }
 
   MoveView status() {
-    return new MoveView(
-        run.moveId(),
-        run.request == null ? null : run.request.type(),
-        run.record == null ? null : run.record.id,
+    return MoveView.of(
+        run.request,
+        run.record,
         run.source,
         run.dest,
         run.status().novaName(),
-        run.isFinal(),
-        run.machine.log(),
-        run.errorText());
+        run.machine,
+        run.errors);
   }
 
   LiveMigrationView live() {

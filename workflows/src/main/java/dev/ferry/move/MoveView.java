@@ -1,5 +1,7 @@
 package dev.ferry.move;
 
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.statemachine.StateMachine;
 import java.util.List;
@@ -17,4 +19,31 @@ public record MoveView(
     String status,
     boolean finished,
     List<StateMachine.Change> log,
-    String error) {}
+    String error) {
+
+  /**
+   * The view every move workflow answers, from its state: {@code request} and {@code instance} may
+   * still be null (a query before the run began); {@code status} is the machine's state in Nova's
+   * spelling (each move's status enum has its own {@code novaName()}); the error is the move's
+   * errors joined with "; ", null when there are none.
+   */
+  public static MoveView of(
+      MoveRequest request,
+      InstanceRecord instance,
+      String source,
+      String dest,
+      String status,
+      StateMachine<?, ?> machine,
+      List<String> errors) {
+    return new MoveView(
+        request == null ? null : request.moveId(),
+        request == null ? null : request.type(),
+        instance == null ? null : instance.id,
+        source,
+        dest,
+        status,
+        machine.isFinal(),
+        machine.log(),
+        errors.isEmpty() ? null : String.join("; ", errors));
+  }
+}

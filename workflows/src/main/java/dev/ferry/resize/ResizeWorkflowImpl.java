@@ -15,7 +15,6 @@ import dev.ferry.entities.Entities;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.hypervisor.DiskActivities;
-import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.CleanupItem;
@@ -36,20 +35,18 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
-import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
 import dev.ferry.statemachine.StateMachine;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -129,7 +126,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   private boolean instanceInError;
   private boolean claimSettled;
-  private InstanceWorkflow instance;
+  private InstanceChannel channel;
 
   public ResizeWorkflowImpl() {
     this(HostCalls.SCHEDULE_TO_START);
@@ -155,7 +152,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
                   revertResize();
                 }
               }
-              tellInstance(i -> i.moveClosed(outcome()));
+              channel.closed(outcome());
               Workflow.await(Workflow::isEveryHandlerFinished);
             })
         .run();
@@ -167,9 +164,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private void begin(MoveInput input) {
     request = input.request();
     record = input.instance();
-    instance =
-        Workflow.newExternalWorkflowStub(
-            InstanceWorkflow.class, Names.instanceWorkflowId(record.id));
+    channel = new InstanceChannel(record.id);
     source = record.host;
     oldFlavor = record.flavor;
     newFlavor = record.flavor;
@@ -776,17 +771,15 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   /** Every status change: search attributes, UI details, and the instance's task state. */
   private void announce(TaskState task) {
-    upsertSearchAttributes();
-    String to = dest == null ? "" : " → " + dest;
-    Workflow.setCurrentDetails(
+    String details =
         machine.state().novaName()
             + ": "
             + record.name
             + " "
             + source
-            + to
+            + (dest == null ? "" : " → " + dest)
             + flavorChange()
-            + diskNote());
+            + diskNote();
     VmState vm =
         machine.isFinal()
             ? settledVmState()
@@ -798,38 +791,12 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
             vm,
             task,
             powerSeen.getOrDefault(currentHost(), PowerState.NOSTATE));
-    tellInstance(i -> i.moveProgress(progress));
-  }
-
-  private void upsertSearchAttributes() {
-    MoveSearchAttributes.upsert(
-        record.id, source, dest, request.type(), machine.state().novaName());
-  }
-
-  /**
-   * Signals the instance. A lost signal must not fail the move: the instance's periodic check
-   * notices a move that closed without saying so.
-   */
-  private void tellInstance(Consumer<InstanceWorkflow> signal) {
-    try {
-      signal.accept(instance);
-    } catch (SignalExternalWorkflowException e) {
-      log.warn("could not signal {}: {}", Names.instanceWorkflowId(record.id), e.getMessage());
-    }
+    channel.announce(request.type(), source, dest, details, progress);
   }
 
   @Override
   public MoveView status() {
-    return new MoveView(
-        moveId(),
-        request == null ? null : request.type(),
-        record == null ? null : record.id,
-        source,
-        dest,
-        machine.state().novaName(),
-        machine.isFinal(),
-        machine.log(),
-        errors.isEmpty() ? null : String.join("; ", errors));
+    return MoveView.of(request, record, source, dest, machine.state().novaName(), machine, errors);
   }
 
   // ---- small helpers -------------------------------------------------------------------------

@@ -71,6 +71,10 @@ final class Corpus {
           "placement-open",
           "continue-as-new",
           "adoption",
+          "cancelled",
+          "cancel-reverted",
+          "image",
+          "image-refused",
           // recorded on the real test bed (record-histories.sh --testbed)
           "live-completed",
           "aborted-queued",
@@ -368,7 +372,130 @@ final class Corpus {
           JsonNode r = result(h);
           return r != null && r.path("error").asText().contains("unreachable");
         });
+    // A resize / cold migration cancelled (a workflow cancel) while it moved, before VERIFY_RESIZE:
+    // compensated, `cancelled`. Temporal closes a cancelled workflow as canceled, without a
+    // result: its status is the last one upserted for the UI.
+    c.put(
+        "cancelled",
+        (e, h) ->
+            cancelledResize(h, List.of("pre-migrating", "migrating", "post-migrating"))
+                && "cancelled"
+                    .equals(lastSearchAttribute(h, SearchAttributeNames.MIGRATION_STATUS)));
+    // Cancelled while parked in VERIFY_RESIZE (`finished`): a revert.
+    c.put(
+        "cancel-reverted",
+        (e, h) ->
+            cancelledResize(h, List.of("finished"))
+                && "reverted"
+                    .equals(lastSearchAttribute(h, SearchAttributeNames.MIGRATION_STATUS)));
+    // A server built from a base image (build-from-image): the root disk copied from the host's
+    // image store, then the domain started.
+    c.put(
+        "image",
+        (e, h) ->
+            buildsFromImage(h)
+                && activityEnded(
+                    h, "DiskCreateDiskFromImage", EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+                && activityTypes(h).contains("HypervisorPowerOn"));
+    // An image the host does not have: refused by the agent, no domain defined, the record closed.
+    c.put(
+        "image-refused",
+        (e, h) ->
+            buildsFromImage(h)
+                && !isOpen(h)
+                && activityEnded(
+                    h, "DiskCreateDiskFromImage", EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
+                && !activityTypes(h).contains("HypervisorDefine"));
     return c;
+  }
+
+  /**
+   * A ResizeWorkflow closed as canceled, whose status (the last upserted) was one of {@code
+   * statuses} when the cancel request arrived.
+   */
+  private static boolean cancelledResize(WorkflowExecutionHistory h, List<String> statuses) {
+    if (!typeOf(h).equals("ResizeWorkflow")
+        || h.getLastEvent().getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED) {
+      return false;
+    }
+    String status = null;
+    for (HistoryEvent ev : h.getEvents()) {
+      if (ev.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) {
+        return statuses.contains(status);
+      }
+      if (ev.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) {
+        Payload p =
+            ev.getUpsertWorkflowSearchAttributesEventAttributes()
+                .getSearchAttributes()
+                .getIndexedFieldsMap()
+                .get(SearchAttributeNames.MIGRATION_STATUS);
+        if (p != null) {
+          status = json(p).asText();
+        }
+      }
+    }
+    return false;
+  }
+
+  /** An InstanceWorkflow whose record names a base image and that took build-from-image. */
+  private static boolean buildsFromImage(WorkflowExecutionHistory h) {
+    JsonNode in = input(h);
+    return typeOf(h).equals("InstanceWorkflow")
+        && in != null
+        && !in.path("baseImage").asText("").isBlank()
+        && versionMarker(h, "build-from-image") >= 1;
+  }
+
+  /** The version a {@code Workflow.getVersion} marker recorded for {@code changeId}, or -1. */
+  private static int versionMarker(WorkflowExecutionHistory h, String changeId) {
+    for (HistoryEvent ev : h.getEvents()) {
+      if (ev.getEventType() != EventType.EVENT_TYPE_MARKER_RECORDED) {
+        continue;
+      }
+      var marker = ev.getMarkerRecordedEventAttributes();
+      Payloads id = marker.getDetailsMap().get("changeId");
+      Payloads version = marker.getDetailsMap().get("version");
+      if (marker.getMarkerName().equals("Version")
+          && id != null
+          && version != null
+          && changeId.equals(firstPayload(id).asText())) {
+        return firstPayload(version).asInt(-1);
+      }
+    }
+    return -1;
+  }
+
+  /** The activity types scheduled, in order. */
+  private static List<String> activityTypes(WorkflowExecutionHistory h) {
+    return h.getEvents().stream()
+        .filter(ev -> ev.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .map(ev -> ev.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .toList();
+  }
+
+  /** An activity of {@code type} ended with {@code end} (completed, failed...). */
+  private static boolean activityEnded(WorkflowExecutionHistory h, String type, EventType end) {
+    Map<Long, String> scheduled = new LinkedHashMap<>();
+    for (HistoryEvent ev : h.getEvents()) {
+      if (ev.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        scheduled.put(
+            ev.getEventId(),
+            ev.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      } else if (ev.getEventType() == end) {
+        long id =
+            switch (end) {
+              case EVENT_TYPE_ACTIVITY_TASK_COMPLETED ->
+                  ev.getActivityTaskCompletedEventAttributes().getScheduledEventId();
+              case EVENT_TYPE_ACTIVITY_TASK_FAILED ->
+                  ev.getActivityTaskFailedEventAttributes().getScheduledEventId();
+              default -> throw new IllegalArgumentException("not an activity end: " + end);
+            };
+        if (type.equals(scheduled.get(id))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean moveEnded(WorkflowExecutionHistory h, String status) {

@@ -5,6 +5,7 @@ import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryFailure;
+import dev.ferry.client.MovesClient;
 import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
@@ -70,7 +71,7 @@ public final class EvacuateCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String moveId = client.evacuate(server, host, fence);
+    String moveId = client.evacuation().evacuate(server, host, fence);
     if (!await) {
       EvacuationStarted started =
           new EvacuationStarted(moveId, Names.moveWorkflowId(moveId), server, host, fence);
@@ -85,9 +86,11 @@ public final class EvacuateCommand extends ClientCommand {
       return 0;
     }
     MoveView view =
-        client.awaitMove(
-            moveId, Set.of("DONE", "FAILED", "ERROR"), Duration.ofSeconds(waitTimeoutSeconds));
-    String status = FerryClient.normalizeStatus(view.status());
+        client
+            .moves()
+            .await(
+                moveId, Set.of("DONE", "FAILED", "ERROR"), Duration.ofSeconds(waitTimeoutSeconds));
+    String status = MovesClient.normalizeStatus(view.status());
     if (status.equals("FAILED") || status.equals("ERROR")) {
       throw new FerryFailure(
           "evacuation "

@@ -43,7 +43,7 @@ public final class HostDrainCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String workflowId = client.drainHost(host, concurrency);
-    return HostMovesReport.report(client, out, workflowId, await, waitTimeoutSeconds);
+    String workflowId = client.evacuation().drainHost(host, concurrency);
+    return HostMovesReport.report(client.evacuation(), out, workflowId, await, waitTimeoutSeconds);
   }
 }

@@ -49,7 +49,7 @@ public final class HostEvacuateCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String workflowId = client.evacuateHost(host, concurrency, fence);
-    return HostMovesReport.report(client, out, workflowId, await, waitTimeoutSeconds);
+    String workflowId = client.evacuation().evacuateHost(host, concurrency, fence);
+    return HostMovesReport.report(client.evacuation(), out, workflowId, await, waitTimeoutSeconds);
   }
 }

@@ -2,7 +2,7 @@ package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.Output;
 import dev.ferry.cli.TableWriter;
-import dev.ferry.client.FerryClient;
+import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.FerryFailure;
 import dev.ferry.evacuate.HostMoveItem;
 import dev.ferry.evacuate.HostMovesView;
@@ -13,9 +13,9 @@ final class HostMovesReport {
   private HostMovesReport() {}
 
   static int report(
-      FerryClient client, Output out, String workflowId, boolean await, long waitSeconds) {
+      EvacuationClient evacuation, Output out, String workflowId, boolean await, long waitSeconds) {
     if (!await) {
-      HostMovesView view = client.hostMoves(workflowId);
+      HostMovesView view = evacuation.hostMoves(workflowId);
       out.emit(
           view,
           () ->
@@ -28,7 +28,7 @@ final class HostMovesReport {
                       + " --wait"));
       return 0;
     }
-    HostMovesView view = client.awaitHostMoves(workflowId, Duration.ofSeconds(waitSeconds));
+    HostMovesView view = evacuation.awaitHostMoves(workflowId, Duration.ofSeconds(waitSeconds));
     out.emit(
         view,
         () -> {

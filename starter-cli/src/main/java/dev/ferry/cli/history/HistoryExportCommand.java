@@ -42,7 +42,7 @@ public final class HistoryExportCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) throws Exception {
-    String json = client.exportHistory(workflowId, runId);
+    String json = client.history().export(workflowId, runId);
     if (file == null) {
       out.println(json);
       return 0;

@@ -28,7 +28,7 @@ public final class HostDisableCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    HostRecord host = client.disableHost(name, reason);
+    HostRecord host = client.hosts().disable(name, reason);
     out.emit(
         host, "host " + host.name + ": disabled" + (reason != null ? " (" + reason + ")" : ""));
     return 0;

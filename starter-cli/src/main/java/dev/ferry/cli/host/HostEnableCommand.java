@@ -24,7 +24,7 @@ public final class HostEnableCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    HostRecord host = client.enableHost(name);
+    HostRecord host = client.hosts().enable(name);
     out.emit(host, "host " + host.name + ": enabled");
     return 0;
   }

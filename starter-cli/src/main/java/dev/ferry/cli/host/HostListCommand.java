@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 public final class HostListCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
-    List<HostListing> hosts = client.hostListings();
+    List<HostListing> hosts = client.hosts().listings();
     out.emit(hosts, () -> out.print(Views.hostTable(hosts)));
     return 0;
   }

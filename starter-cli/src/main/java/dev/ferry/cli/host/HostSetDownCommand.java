@@ -24,7 +24,7 @@ public final class HostSetDownCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    HostRecord host = client.forceDown(name);
+    HostRecord host = client.hosts().forceDown(name);
     out.emit(
         host,
         "host "

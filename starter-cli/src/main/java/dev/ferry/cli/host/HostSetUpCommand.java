@@ -24,7 +24,7 @@ public final class HostSetUpCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    HostRecord host = client.unsetForceDown(name);
+    HostRecord host = client.hosts().unsetForceDown(name);
     out.emit(host, "host " + host.name + ": no longer forced down (status " + host.status + ")");
     return 0;
   }

@@ -25,7 +25,7 @@ public final class HostShowCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    HostListing host = client.hostListing(name);
+    HostListing host = client.hosts().listing(name);
     out.emit(host, () -> out.print(Views.hostDetails(host)));
     return 0;
   }

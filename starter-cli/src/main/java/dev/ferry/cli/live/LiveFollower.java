@@ -1,8 +1,9 @@
 package dev.ferry.cli.live;
 
 import dev.ferry.cli.Output;
-import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryFailure;
+import dev.ferry.client.LiveMigrationClient;
+import dev.ferry.client.MovesClient;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.LiveMigrationView;
 import dev.ferry.move.MoveView;
@@ -20,12 +21,14 @@ final class LiveFollower {
   static final Duration POLL = Duration.ofMillis(500);
   static final Duration PLAIN_EVERY = Duration.ofSeconds(2);
 
-  private final FerryClient client;
+  private final MovesClient moves;
+  private final LiveMigrationClient live;
   private final Output out;
   private final boolean terminal;
 
-  LiveFollower(FerryClient client, Output out, boolean terminal) {
-    this.client = client;
+  LiveFollower(MovesClient moves, LiveMigrationClient live, Output out, boolean terminal) {
+    this.moves = moves;
+    this.live = live;
     this.out = out;
     this.terminal = terminal;
   }
@@ -40,7 +43,7 @@ final class LiveFollower {
     boolean barShown = false;
     MoveView view;
     while (true) {
-      view = client.move("move:" + moveId);
+      view = moves.get("move:" + moveId);
       if (!out.isJson()) {
         for (int i = logShown; i < view.log().size(); i++) {
           if (barShown) {
@@ -55,7 +58,7 @@ final class LiveFollower {
         break;
       }
       if (!out.isJson()) {
-        Optional<JobProgress> progress = client.liveProgress(moveId);
+        Optional<JobProgress> progress = live.progress(moveId);
         if (progress.isPresent()) {
           if (terminal) {
             w.print("\r\033[K" + LiveViews.bar(progress.get()));
@@ -95,7 +98,7 @@ final class LiveFollower {
       w.println();
     }
     w.flush();
-    LiveMigrationView live = client.liveMigration(moveId);
+    LiveMigrationView live = this.live.view(moveId);
     if ("cancelled".equals(view.status())) {
       throw new FerryFailure(
           "live migration "

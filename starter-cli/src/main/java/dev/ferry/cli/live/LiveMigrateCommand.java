@@ -145,8 +145,8 @@ public final class LiveMigrateCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String moveId = client.liveMigrate(server, host, options());
-    LiveMigrationView checked = client.awaitLiveChecks(moveId, Duration.ofMinutes(5));
+    String moveId = client.live().migrate(server, host, options());
+    LiveMigrationView checked = client.live().awaitChecks(moveId, Duration.ofMinutes(5));
     if (!await) {
       out.emit(
           new LiveMigrationStarted(
@@ -166,7 +166,7 @@ public final class LiveMigrateCommand extends ClientCommand {
     }
     boolean terminal = System.console() != null && !out.isJson();
     LiveMigrationView done =
-        new LiveFollower(client, out, terminal)
+        new LiveFollower(client.moves(), client.live(), out, terminal)
             .follow(moveId, server, Duration.ofSeconds(waitTimeoutSeconds));
     out.emit(
         done,

@@ -21,7 +21,7 @@ public final class LiveMigrationAbortCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    LiveMigrationView v = client.abortLiveMigration(server);
+    LiveMigrationView v = client.live().abort(server);
     out.emit(
         v,
         "live migration "

@@ -20,7 +20,7 @@ public final class LiveMigrationForceCompleteCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    LiveMigrationView v = client.forceCompleteLiveMigration(server);
+    LiveMigrationView v = client.live().forceComplete(server);
     out.emit(
         v,
         "live migration "

@@ -2,7 +2,7 @@ package dev.ferry.cli.live;
 
 import dev.ferry.cli.Output;
 import dev.ferry.cli.TableWriter;
-import dev.ferry.client.FerryClient;
+import dev.ferry.client.LiveMigrationClient;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.LiveMigrationOptions;
 import dev.ferry.live.LiveMigrationView;
@@ -16,14 +16,14 @@ public final class LiveViews {
   private LiveViews() {}
 
   /** The live-migration part of {@code ferry migration show}: details, then the job's progress. */
-  public static void print(FerryClient client, Output out, String moveId) {
-    LiveMigrationView view = client.liveMigration(moveId);
+  public static void print(LiveMigrationClient live, Output out, String moveId) {
+    LiveMigrationView view = live.view(moveId);
     if (view == null) {
       return;
     }
     out.print(details(view));
     if (!view.finished()) {
-      Optional<JobProgress> progress = client.liveProgress(moveId);
+      Optional<JobProgress> progress = live.progress(moveId);
       out.println(
           "Progress:             " + progress.map(LiveViews::line).orElse("(no job running)"));
     }

@@ -36,7 +36,7 @@ public final class MigrationCancelCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    MoveView view = client.cancelMove(server, Duration.ofSeconds(waitTimeoutSeconds));
+    MoveView view = client.resizes().cancel(server, Duration.ofSeconds(waitTimeoutSeconds));
     if ("error".equals(view.status())) {
       throw new FerryFailure(
           "move "

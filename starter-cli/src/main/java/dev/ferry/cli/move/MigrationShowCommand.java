@@ -23,13 +23,13 @@ public final class MigrationShowCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    MoveView view = client.move(target);
+    MoveView view = client.moves().get(target);
     out.emit(
         view,
         () -> {
           out.print(Views.moveDetails(view));
           if (view.type() == MoveType.LIVE_MIGRATION) {
-            LiveViews.print(client, out, view.moveId());
+            LiveViews.print(client.live(), out, view.moveId());
           }
           out.println("");
           out.print(Views.moveLog(view));

@@ -2,8 +2,8 @@ package dev.ferry.cli.move;
 
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
-import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryFailure;
+import dev.ferry.client.MovesClient;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
@@ -18,7 +18,7 @@ final class MoveFollower {
   private MoveFollower() {}
 
   static int report(
-      FerryClient client,
+      MovesClient moves,
       Output out,
       MoveOptions options,
       MoveType type,
@@ -41,9 +41,9 @@ final class MoveFollower {
       return 0;
     }
     MoveView view =
-        client.awaitMove(
+        moves.await(
             moveId, Set.of(FINISHED, ERROR), Duration.ofSeconds(options.waitTimeoutSeconds));
-    if (FerryClient.normalizeStatus(view.status()).equals(ERROR)) {
+    if (MovesClient.normalizeStatus(view.status()).equals(ERROR)) {
       throw new FerryFailure(
           noun
               + " "
@@ -60,7 +60,7 @@ final class MoveFollower {
         view,
         () -> {
           out.print(Views.moveDetails(view));
-          if (FerryClient.normalizeStatus(view.status()).equals(FINISHED)) {
+          if (MovesClient.normalizeStatus(view.status()).equals(FINISHED)) {
             out.println("server " + server + " is in VERIFY_RESIZE on host " + view.destHost());
             out.println("confirm with: ferry resize-confirm " + server);
             out.println("or revert with: ferry resize-revert " + server);

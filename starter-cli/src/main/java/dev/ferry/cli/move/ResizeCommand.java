@@ -33,7 +33,8 @@ public final class ResizeCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String moveId = client.resize(server, flavor, options.host, options.confirmWindow());
-    return MoveFollower.report(client, out, options, MoveType.RESIZE, server, flavor, moveId);
+    String moveId = client.resizes().resize(server, flavor, options.host, options.confirmWindow());
+    return MoveFollower.report(
+        client.moves(), out, options, MoveType.RESIZE, server, flavor, moveId);
   }
 }

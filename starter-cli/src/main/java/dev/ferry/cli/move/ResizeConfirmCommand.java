@@ -19,7 +19,7 @@ public final class ResizeConfirmCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    MoveView view = client.confirmResize(server);
+    MoveView view = client.resizes().confirm(server);
     out.emit(
         view,
         () -> {

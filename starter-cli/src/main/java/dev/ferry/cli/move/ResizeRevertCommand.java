@@ -21,7 +21,7 @@ public final class ResizeRevertCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    MoveView view = client.revertResize(server);
+    MoveView view = client.resizes().revert(server);
     out.emit(
         view,
         () -> {

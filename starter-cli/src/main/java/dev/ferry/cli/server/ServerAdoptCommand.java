@@ -33,11 +33,11 @@ public final class ServerAdoptCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String id = client.adopt(host, domain, Duration.ofSeconds(timeoutSeconds));
+    String id = client.servers().adopt(host, domain, Duration.ofSeconds(timeoutSeconds));
     String line = "adopted domain " + domain + " on host " + host + " as server " + id;
     InstanceRecord record;
     try {
-      record = client.server(id);
+      record = client.servers().get(id);
     } catch (FerryRejection notYetVisible) {
       // adopted all the same; its record is not readable yet
       out.emit(Map.of("instanceId", id), line);

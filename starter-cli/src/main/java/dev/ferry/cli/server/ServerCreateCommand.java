@@ -110,8 +110,10 @@ public final class ServerCreateCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     InstanceRecord server =
-        client.createServer(
-            name, flavor, host, Duration.ofSeconds(timeoutSeconds), diskMb(), shared, image);
+        client
+            .servers()
+            .create(
+                name, flavor, host, Duration.ofSeconds(timeoutSeconds), diskMb(), shared, image);
     out.emit(server, () -> out.print(Views.serverDetails(server)));
     return 0;
   }

@@ -18,7 +18,7 @@ public final class ServerDeleteCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    InstanceRecord record = client.deleteServer(server);
+    InstanceRecord record = client.servers().delete(server);
     out.emit(record, "deleted server " + record.name + " (" + record.id + ")");
     return 0;
   }

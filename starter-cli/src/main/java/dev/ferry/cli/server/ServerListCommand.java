@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 public final class ServerListCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
-    List<InstanceRecord> servers = client.servers();
+    List<InstanceRecord> servers = client.servers().list();
     out.emit(servers, () -> out.print(Views.serverTable(servers)));
     return 0;
   }

@@ -19,7 +19,7 @@ public final class ServerShowCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    InstanceRecord record = client.server(server);
+    InstanceRecord record = client.servers().get(server);
     out.emit(
         record,
         () -> {

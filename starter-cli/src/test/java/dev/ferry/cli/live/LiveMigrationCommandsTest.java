@@ -217,7 +217,7 @@ class LiveMigrationCommandsTest {
 
   private InstanceRecord server(String name) {
     try (FerryClient client = ferry.client()) {
-      return client.server(name);
+      return client.servers().get(name);
     }
   }
 

@@ -1,30 +1,31 @@
-package dev.ferry.live;
+package dev.ferry.move;
 
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
-import dev.ferry.move.MoveSearchAttributes;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
- * A move's reports to the world on every status change: its search attributes, its UI details, and
- * the signals to its InstanceWorkflow ({@code moveProgress}, then {@code moveClosed}). Knows
- * nothing of live migration: resize and evacuation carry the same code (announce / tellInstance),
- * and this class, made public in {@code dev.ferry.move}, can replace their copies unchanged.
+ * A move's reports to the world, shared by every move workflow (resize / cold migration,
+ * evacuation, live migration): on every status change its search attributes, its UI details and the
+ * {@code moveProgress} signal to its InstanceWorkflow; at the end the {@code moveClosed} signal.
+ * Each move builds its own details, progress and outcome; this class only issues them, in one fixed
+ * order. Create it once the instance is known: creating it issues no command (the external stub
+ * only names the instance).
  */
-final class InstanceChannel {
+public final class InstanceChannel {
 
   private static final Logger log = Workflow.getLogger(InstanceChannel.class);
 
   private final String instanceId;
   private final InstanceWorkflow instance;
 
-  InstanceChannel(String instanceId) {
+  public InstanceChannel(String instanceId) {
     this.instanceId = instanceId;
     this.instance =
         Workflow.newExternalWorkflowStub(
@@ -33,16 +34,18 @@ final class InstanceChannel {
 
   /**
    * Upserts the search attributes (status: {@code progress.status()}), sets the UI details, then
-   * signals the progress to the instance: in this order, every time.
+   * signals the progress to the instance: in this order, every time (commands: an upsert, then a
+   * signal).
    */
-  void announce(MoveType type, String source, String dest, String details, MoveProgress progress) {
+  public void announce(
+      MoveType type, String source, String dest, String details, MoveProgress progress) {
     MoveSearchAttributes.upsert(instanceId, source, dest, type, progress.status());
     Workflow.setCurrentDetails(details);
     tell(i -> i.moveProgress(progress));
   }
 
-  /** The move has ended: the instance takes over the record. */
-  void closed(MoveOutcome outcome) {
+  /** The move has ended: the instance takes over the record (command: one signal). */
+  public void closed(MoveOutcome outcome) {
     tell(i -> i.moveClosed(outcome));
   }
 
@@ -50,7 +53,7 @@ final class InstanceChannel {
    * Signals the instance. A lost signal must not fail the move: the instance's periodic check
    * notices a move that closed without saying so.
    */
-  void tell(Consumer<InstanceWorkflow> signal) {
+  private void tell(Consumer<InstanceWorkflow> signal) {
     try {
       signal.accept(instance);
     } catch (SignalExternalWorkflowException e) {

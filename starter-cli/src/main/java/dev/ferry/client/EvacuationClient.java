@@ -1,0 +1,223 @@
+package dev.ferry.client;
+
+import static dev.ferry.client.ClientContext.seconds;
+import static dev.ferry.client.ClientContext.unknownInstance;
+import static dev.ferry.client.Inputs.label;
+import static dev.ferry.client.Inputs.requireConcurrency;
+import static dev.ferry.client.Inputs.requireFenceMethod;
+import static dev.ferry.client.Inputs.requirePositive;
+import static dev.ferry.client.Inputs.stripMovePrefix;
+
+import dev.ferry.evacuate.HostDrainWorkflow;
+import dev.ferry.evacuate.HostEvacuationWorkflow;
+import dev.ferry.evacuate.HostMoves;
+import dev.ferry.evacuate.HostMovesInput;
+import dev.ferry.evacuate.HostMovesView;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.HostRecord;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.Names;
+import dev.ferry.model.VmState;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Emptying hosts ({@code ferry evacuate}, {@code host evacuate}, {@code host drain}): evacuate a
+ * server off its failed host, every server of a failed host, or live-migrate every server off an UP
+ * host; and the host-wide runs' progress. Obtained from {@link FerryClient#evacuation()}.
+ */
+public final class EvacuationClient {
+  private static final Set<VmState> EVACUABLE =
+      EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR);
+
+  private final ClientContext ctx;
+  private final HostsClient hosts;
+  private final ServersClient servers;
+
+  EvacuationClient(ClientContext ctx, HostsClient hosts, ServersClient servers) {
+    this.ctx = ctx;
+    this.hosts = hosts;
+    this.servers = servers;
+  }
+
+  /**
+   * Evacuates a server off its failed host: fence the host, rebuild the server elsewhere from its
+   * record. Returns the move id; a second request while one runs returns the running one.
+   *
+   * @param destHost null lets the scheduler pick
+   * @param fenceMethod confirmed-off, libvirt-destroy, ipmi or redfish; null = the conductor's
+   *     default
+   * @throws FerryRejection HOST_IN_USE while the server's host is UP and not forced down (Nova's
+   *     ComputeServiceInUse), and the other refusals: nothing was changed
+   */
+  public String evacuate(String server, String destHost, String fenceMethod) {
+    InstanceRecord record = servers.get(server);
+    String label = label(record);
+    if (record.isBusy() && record.currentMoveType == MoveType.EVACUATION) {
+      return record.currentMoveId; // the running evacuation answers (Nova does the same)
+    }
+    if (record.isBusy()) {
+      throw Inputs.busy(record);
+    }
+    if (!EVACUABLE.contains(record.vmState)) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "server "
+              + label
+              + " is "
+              + record.vmState
+              + ": only ACTIVE, STOPPED or ERROR servers can be evacuated");
+    }
+    requireFenceMethod(fenceMethod);
+    HostRecord source = hosts.get(record.host);
+    if (source.isAlive()) {
+      throw hostInUse(source.name);
+    }
+    if (destHost != null) {
+      Names.requireValidName("host", destHost);
+      if (destHost.equals(record.host)) {
+        throw new FerryRejection(
+            Reason.SAME_HOST,
+            "server " + label + " is on host " + destHost + ", the failed one: pick another host");
+      }
+      hosts.requireUsableDestination(destHost);
+    }
+    MoveRequest request =
+        new MoveRequest(
+            ctx.newId(),
+            MoveType.EVACUATION,
+            record.id,
+            destHost,
+            null,
+            null,
+            ctx.user,
+            fenceMethod);
+    String workflowId =
+        ctx.call(
+            "start evacuation of server " + label,
+            () -> ctx.instanceStub(record.id).startMove(request),
+            () -> unknownInstance(server));
+    return stripMovePrefix(workflowId);
+  }
+
+  /**
+   * Evacuates every server of a failed host, at most {@code concurrency} at a time (a server-side
+   * workflow; a second request while one runs joins it). Returns its workflow id.
+   *
+   * @throws FerryRejection HOST_IN_USE while the host is UP and not forced down
+   */
+  public String evacuateHost(String host, int concurrency, String fenceMethod) {
+    HostRecord record = hosts.get(host);
+    if (record.isAlive()) {
+      throw hostInUse(host);
+    }
+    requireFenceMethod(fenceMethod);
+    String workflowId = HostMoves.evacuationWorkflowId(host);
+    HostEvacuationWorkflow stub =
+        ctx.client.newWorkflowStub(
+            HostEvacuationWorkflow.class,
+            hostMovesOptions(workflowId, "evacuate every server of failed host " + host));
+    HostMovesInput input =
+        new HostMovesInput(host, requireConcurrency(concurrency), ctx.user, fenceMethod);
+    ctx.call(
+        "start evacuation of host " + host, () -> WorkflowClient.start(stub::run, input), null);
+    return workflowId;
+  }
+
+  /**
+   * Drains an UP host: disables it, then live-migrates its servers away, at most {@code
+   * concurrency} at a time (Nova's host-evacuate-live, server-side). Returns its workflow id.
+   *
+   * @throws FerryRejection HOST_UNAVAILABLE when the host is down (evacuate it instead)
+   */
+  public String drainHost(String host, int concurrency) {
+    HostRecord record = hosts.get(host);
+    if (!record.isAlive()) {
+      throw new FerryRejection(
+          Reason.HOST_UNAVAILABLE,
+          "host "
+              + host
+              + " is "
+              + (record.forcedDown ? "forced down" : "DOWN")
+              + ": live migration needs its agent; if it has failed, use 'ferry host evacuate "
+              + host
+              + "'");
+    }
+    String workflowId = HostMoves.drainWorkflowId(host);
+    HostDrainWorkflow stub =
+        ctx.client.newWorkflowStub(
+            HostDrainWorkflow.class,
+            hostMovesOptions(workflowId, "drain host " + host + " (live-migrate its servers)"));
+    HostMovesInput input =
+        new HostMovesInput(host, requireConcurrency(concurrency), ctx.user, null);
+    ctx.call("start drain of host " + host, () -> WorkflowClient.start(stub::run, input), null);
+    return workflowId;
+  }
+
+  /**
+   * A host evacuation's or drain's progress ({@code host-evacuation:<h>} / {@code host-drain:<h>}).
+   */
+  public HostMovesView hostMoves(String workflowId) {
+    return ctx.call(
+        "query " + workflowId,
+        () -> ctx.client.newUntypedWorkflowStub(workflowId).query("progress", HostMovesView.class),
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "no " + workflowId + " has run"));
+  }
+
+  /** Polls a host evacuation or drain until it is no longer running. */
+  public HostMovesView awaitHostMoves(String workflowId, Duration timeout) {
+    Duration wait = requirePositive(timeout, "timeout");
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      HostMovesView view = hostMoves(workflowId);
+      if (!"running".equals(view.status())) {
+        return view;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new FerryFailure(
+            workflowId
+                + " is still running after "
+                + seconds(wait)
+                + " ("
+                + view.done()
+                + " done, "
+                + view.running()
+                + " running, "
+                + view.pending()
+                + " pending); it goes on");
+      }
+      ClientContext.sleep(ClientContext.POLL);
+    }
+  }
+
+  private static WorkflowOptions hostMovesOptions(String workflowId, String summary) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(Names.CONDUCTOR_QUEUE)
+        // a second request while one runs joins it; a finished one may run again
+        .setWorkflowIdConflictPolicy(
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setStaticSummary(summary)
+        .build();
+  }
+
+  private static FerryRejection hostInUse(String host) {
+    return new FerryRejection(
+        Reason.HOST_IN_USE,
+        "host "
+            + host
+            + " is UP and not forced down: evacuation is only for a failed host. If it has"
+            + " failed, force it down first ('ferry host set-down "
+            + host
+            + "'); to empty a running host, use 'ferry host drain "
+            + host
+            + "'");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.ferry.client;
+
+import dev.ferry.evacuate.FenceMethods;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceRecord;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Checks of a caller's input shared by the per-concern clients; each throws a rejection. */
+final class Inputs {
+  private Inputs() {}
+
+  static Duration requirePositive(Duration d, String what) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the " + what + " must be positive");
+    }
+    return d;
+  }
+
+  /** A move id as {@code <uuid>} from {@code <uuid>} or {@code move:<uuid>}. */
+  static String stripMovePrefix(String moveId) {
+    if (moveId == null || moveId.isBlank()) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "a move id is required");
+    }
+    return moveId.startsWith("move:") ? moveId.substring("move:".length()) : moveId;
+  }
+
+  static int requireConcurrency(int concurrency) {
+    if (concurrency < 1) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the concurrency must be at least 1");
+    }
+    return concurrency;
+  }
+
+  /** Null (the conductor's default) or one of {@link FenceMethods#ALL}. */
+  static void requireFenceMethod(String fenceMethod) {
+    if (fenceMethod != null && !FenceMethods.ALL.contains(fenceMethod)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "unknown fencing method '"
+              + fenceMethod
+              + "': use one of "
+              + String.join(", ", FenceMethods.ALL));
+    }
+  }
+
+  /** How messages name a server: its name, else its id. */
+  static String label(InstanceRecord record) {
+    return record.name != null ? record.name : record.id;
+  }
+
+  /** The server is busy with another move. */
+  static FerryRejection busy(InstanceRecord record) {
+    String label = label(record);
+    return new FerryRejection(
+        Reason.INSTANCE_BUSY,
+        "server "
+            + label
+            + " is busy with move "
+            + record.currentMoveId
+            + ": wait for it, or see 'ferry migration show "
+            + label
+            + "'");
+  }
+
+  static <T> Collection<T> nullToEmpty(Collection<T> c) {
+    return c == null ? List.of() : c;
+  }
+
+  static <K, V> Map<K, V> nullToEmpty(Map<K, V> m) {
+    return m == null ? Map.of() : m;
+  }
+}

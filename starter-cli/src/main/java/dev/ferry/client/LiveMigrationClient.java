@@ -1,0 +1,211 @@
+package dev.ferry.client;
+
+import static dev.ferry.client.ClientContext.seconds;
+import static dev.ferry.client.ClientContext.unknownInstance;
+import static dev.ferry.client.Inputs.label;
+import static dev.ferry.client.Inputs.requirePositive;
+import static dev.ferry.client.Inputs.stripMovePrefix;
+
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.live.LiveMigrationView;
+import dev.ferry.live.LiveMigrationWorkflow;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveRequest;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.Names;
+import dev.ferry.model.VmState;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Live migration ({@code ferry live-migrate}, {@code live-migration ...}): start, wait for the
+ * pre-checks, its view and job progress, abort and force-complete. Obtained from {@link
+ * FerryClient#live()}.
+ */
+public final class LiveMigrationClient {
+  private final ClientContext ctx;
+  private final HostsClient hosts;
+  private final ServersClient servers;
+
+  LiveMigrationClient(ClientContext ctx, HostsClient hosts, ServersClient servers) {
+    this.ctx = ctx;
+    this.hosts = hosts;
+    this.servers = servers;
+  }
+
+  /**
+   * Live-migrates a server (Nova's os-migrateLive) and returns the move id at once. Quick refusals
+   * come first, from here; the move's own pre-checks follow ({@link #awaitChecks}).
+   *
+   * @param destHost null lets placement propose (the next candidate is tried when one fails)
+   * @param options null fields take the cluster's defaults
+   */
+  public String migrate(String server, String destHost, LiveMigrationOptions options) {
+    InstanceRecord record = servers.get(server);
+    String label = label(record);
+    if (record.isBusy()) {
+      throw Inputs.busy(record);
+    }
+    if (record.vmState != VmState.ACTIVE && record.vmState != VmState.PAUSED) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "server "
+              + label
+              + " is "
+              + record.vmState
+              + ": only ACTIVE or PAUSED servers can be live-migrated");
+    }
+    LiveMigrationOptions o = options == null ? LiveMigrationOptions.NONE : options;
+    if (o.invalidReason() != null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, o.invalidReason());
+    }
+    if (destHost != null) {
+      Names.requireValidName("host", destHost);
+      if (destHost.equals(record.host)) {
+        throw new FerryRejection(
+            Reason.SAME_HOST,
+            "server " + label + " is already on host " + destHost + ": pick another host");
+      }
+      hosts.requireUsableDestination(destHost);
+    }
+    String moveId = ctx.newId();
+    MoveRequest request =
+        new MoveRequest(
+            moveId, MoveType.LIVE_MIGRATION, record.id, destHost, null, null, ctx.user, null, o);
+    ctx.call(
+        "start live migration of server " + label,
+        () -> ctx.instanceStub(record.id).startMove(request),
+        () -> unknownInstance(server));
+    return moveId;
+  }
+
+  /**
+   * Waits until the live migration's pre-checks have passed (queued for or holding the source's
+   * slot) or the move ended. A pre-check refusal is thrown as the typed rejection it was.
+   */
+  public LiveMigrationView awaitChecks(String moveId, Duration timeout) {
+    String id = stripMovePrefix(moveId);
+    long deadline = System.nanoTime() + requirePositive(timeout, "timeout").toNanos();
+    while (true) {
+      LiveMigrationView view = view(id);
+      if (view != null && view.rejection() != null) {
+        throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
+      }
+      if (view != null && (view.checksPassed() || view.finished())) {
+        return view;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new FerryFailure(
+            "live migration "
+                + id
+                + " is still checking after "
+                + seconds(timeout)
+                + "; it goes on: follow it with 'ferry migration show "
+                + id
+                + "'");
+      }
+      ClientContext.sleep(ClientContext.POLL);
+    }
+  }
+
+  /** A live migration's own view (options, storage, abort/force); null when there is none. */
+  public LiveMigrationView view(String moveId) {
+    String workflowId = Names.moveWorkflowId(stripMovePrefix(moveId));
+    try {
+      return ctx.call(
+          "query live migration " + moveId,
+          () ->
+              ctx.client.newUntypedWorkflowStub(workflowId).query("live", LiveMigrationView.class),
+          () -> new FerryRejection(Reason.UNKNOWN_INSTANCE, "no move " + moveId));
+    } catch (FerryRejection r) {
+      if (r.reason() == Reason.UNKNOWN_INSTANCE) {
+        return null;
+      }
+      throw r;
+    }
+  }
+
+  /**
+   * The running job's progress (bytes remaining, rate, iteration, ETA): the job activity's last
+   * heartbeat, read with DescribeWorkflowExecution (a query cannot see it). Empty when no job runs.
+   */
+  public Optional<JobProgress> progress(String moveId) {
+    String workflowId = Names.moveWorkflowId(stripMovePrefix(moveId));
+    DescribeWorkflowExecutionResponse described =
+        ctx.call(
+            "describe " + workflowId,
+            () ->
+                ctx.client
+                    .getWorkflowServiceStubs()
+                    .blockingStub()
+                    .describeWorkflowExecution(
+                        DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(ctx.client.getOptions().getNamespace())
+                            .setExecution(
+                                WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
+                            .build()),
+            () -> new FerryRejection(Reason.UNKNOWN_INSTANCE, "no move " + moveId));
+    for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
+      if (LiveMigrationWorkflow.JOB_ACTIVITY_TYPE.equals(activity.getActivityType().getName())
+          && activity.hasHeartbeatDetails()) {
+        return Optional.ofNullable(
+            ctx.client
+                .getOptions()
+                .getDataConverter()
+                .fromPayloads(
+                    0,
+                    Optional.of(activity.getHeartbeatDetails()),
+                    JobProgress.class,
+                    JobProgress.class));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Aborts the server's running live migration and answers once it has ended: {@code cancelled}, or
+   * {@code completed} when the abort lost the race at switch-over. Refused in post-copy.
+   */
+  public LiveMigrationView abort(String server) {
+    String moveId = currentLiveMigration(server);
+    return ctx.call(
+        "abort live migration " + moveId,
+        () -> stub(moveId).abort(ctx.user),
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "live migration " + moveId + " ended"));
+  }
+
+  /** Makes the server's running live migration complete: pause, or post-copy when permitted. */
+  public LiveMigrationView forceComplete(String server) {
+    String moveId = currentLiveMigration(server);
+    return ctx.call(
+        "force-complete live migration " + moveId,
+        () -> stub(moveId).forceComplete(ctx.user),
+        () -> new FerryRejection(Reason.NOTHING_PENDING, "live migration " + moveId + " ended"));
+  }
+
+  private String currentLiveMigration(String server) {
+    InstanceRecord record = servers.get(server);
+    if (record.currentMoveId == null || record.currentMoveType != MoveType.LIVE_MIGRATION) {
+      throw new FerryRejection(
+          Reason.NOTHING_PENDING,
+          "server "
+              + label(record)
+              + " has no live migration in progress"
+              + (record.currentMoveId != null
+                  ? " (it is busy with " + record.currentMoveType + " " + record.currentMoveId + ")"
+                  : ""));
+    }
+    return record.currentMoveId;
+  }
+
+  private LiveMigrationWorkflow stub(String moveId) {
+    return ctx.client.newWorkflowStub(LiveMigrationWorkflow.class, Names.moveWorkflowId(moveId));
+  }
+}
