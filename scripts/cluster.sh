@@ -74,7 +74,17 @@ start() {
       launch engine --ferry.role=engine --ferry.engine.port="$PORT"
       wait_for_log engine "listening on localhost:$PORT" 60 ;;
     conductor)
-      launch conductor --ferry.role=conductor
+      local fencing=() d
+      if [ "${FERRY_TESTBED:-0}" = 1 ]; then
+        # libvirt-destroy fencing runs on the conductor: it reaches each bed host's libvirtd by its
+        # unix socket from the root namespace (testbed/lib.sh tb_uri). The hosts are those the bed
+        # has when the conductor starts (hosts-up.sh first).
+        for d in "${FERRY_TB:-/var/tmp/ferry-testbed}"/hosts/*/; do
+          [ -f "$d/index" ] || continue
+          fencing+=("--ferry.fencing.libvirt-uris.$(basename "$d")=qemu+unix:///system?socket=${d%/}/run/libvirt-sock")
+        done
+      fi
+      launch conductor --ferry.role=conductor "${fencing[@]}"
       wait_for_log conductor "Ferry conductor polling" 90 ;;
     agent)
       local host=$2 xml

@@ -8,6 +8,7 @@ import static dev.ferry.client.Inputs.requireFenceMethod;
 import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
 
+import dev.ferry.evacuate.EvacuationDetails;
 import dev.ferry.evacuate.HostDrainWorkflow;
 import dev.ferry.evacuate.HostEvacuationWorkflow;
 import dev.ferry.evacuate.HostMoves;
@@ -21,6 +22,7 @@ import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.VmState;
+import dev.ferry.move.MoveView;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -159,6 +161,41 @@ public final class EvacuationClient {
         new HostMovesInput(host, requireConcurrency(concurrency), ctx.user, null);
     ctx.call("start drain of host " + host, () -> WorkflowClient.start(stub::run, input), null);
     return workflowId;
+  }
+
+  /**
+   * An evacuation's own details (how its source was fenced, what became of the disk, notes); null
+   * when there is no such move or it is not an evacuation. {@code moveId} may carry the {@code
+   * move:} prefix.
+   */
+  public EvacuationDetails details(String moveId) {
+    String id = stripMovePrefix(moveId);
+    try {
+      return queryMove(id, "details", EvacuationDetails.class);
+    } catch (FerryFailure f) {
+      // another kind of move has no "details" query: ask what it is before calling this a failure
+      MoveView view = queryMove(id, "status", MoveView.class);
+      if (view == null || view.type() != MoveType.EVACUATION) {
+        return null;
+      }
+      throw f;
+    }
+  }
+
+  /** One query of the move's workflow; null when there is no such move. */
+  private <T> T queryMove(String id, String query, Class<T> type) {
+    String workflowId = Names.moveWorkflowId(id);
+    try {
+      return ctx.call(
+          "query " + query + " of move " + id,
+          () -> ctx.client.newUntypedWorkflowStub(workflowId).query(query, type),
+          () -> new FerryRejection(Reason.UNKNOWN_INSTANCE, "no move " + id));
+    } catch (FerryRejection r) {
+      if (r.reason() == Reason.UNKNOWN_INSTANCE) {
+        return null;
+      }
+      throw r;
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.ferry.client;
 
 import dev.ferry.client.fakes.FakeAdoption;
+import dev.ferry.client.fakes.FakeEvacuation;
 import dev.ferry.client.fakes.FakeHost;
 import dev.ferry.client.fakes.FakeInstance;
 import dev.ferry.client.fakes.FakeLiveMigration;
@@ -63,7 +64,8 @@ public final class FakeFerry implements AutoCloseable {
         FakeInstance.class,
         FakeResize.class,
         FakeAdoption.class,
-        FakeLiveMigration.class);
+        FakeLiveMigration.class,
+        FakeEvacuation.class);
     worker.registerActivitiesImplementations(new FakeLiveMigration.JobImpl());
     env.start();
   }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
  * their close by long-polling the instance records. Resumable: the state is the workflow's own, and
  * child move ids derive from the first run's id and the instance id, so a resumed run (worker
  * crash, replay, continue-as-new) asks for the same move again and the instance answers with it
- * instead of starting a second one. Continues as new only between moves (none outstanding). Every
+ * instead of starting a second one. Continues as new between polls, carrying running moves. Every
  * wait is bounded: each long poll by {@link EvacuationStubs#AWAIT_MOVES_MAX}, the run by its
  * deadline.
  */
@@ -34,6 +34,12 @@ abstract class HostMovesRun {
 
   /** After a failed long poll (conductor trouble), wait this long before the next. */
   static final Duration RETRY_PAUSE = Duration.ofSeconds(10);
+
+  /**
+   * Version 1: running moves are carried across continue-as-new, and the deadline is checked before
+   * anything starts.
+   */
+  static final String CARRY_RUNNING_MOVES = "host-moves-carry-running";
 
   private static final Logger log = Workflow.getLogger(HostMovesRun.class);
 
@@ -86,9 +92,12 @@ abstract class HostMovesRun {
       }
     }
     int limit = Math.max(1, in.concurrency());
+    boolean carriesRunningMoves =
+        Workflow.getVersion(CARRY_RUNNING_MOVES, Workflow.DEFAULT_VERSION, 1) >= 1;
     while (true) {
-      if (count(State.RUNNING) == 0 && count(State.PENDING) > 0 && Entities.historyTooLong()) {
-        // Between moves only: nothing outstanding is carried but the plan itself.
+      if (mayContinueAsNew(carriesRunningMoves) && Entities.historyTooLong()) {
+        // No poll is out here: the running moves are carried in the state by their ids (derived
+        // from the first run's id), and the next run polls them again.
         Workflow.continueAsNew(
             new HostMovesInput(
                 in.host(),
@@ -98,11 +107,16 @@ abstract class HostMovesRun {
                 in.timeoutSeconds(),
                 state));
       }
+      if (carriesRunningMoves && pastDeadline()) {
+        // before starting anything: a slot freed by a poll that answered late starts nothing
+        timeOut();
+        break;
+      }
       startWhatFits(limit);
       if (count(State.RUNNING) == 0 && count(State.PENDING) == 0) {
         break;
       }
-      if (Workflow.currentTimeMillis() >= state.deadlineMillis) {
+      if (pastDeadline()) {
         timeOut();
         break;
       }
@@ -113,6 +127,21 @@ abstract class HostMovesRun {
     }
     Workflow.setCurrentDetails(summary());
     return view();
+  }
+
+  /**
+   * Before version 1 a run continued as new only with no move running, which at a concurrency above
+   * 1 almost never happens (a freed slot is refilled first): a large host's history grew unbounded.
+   */
+  private boolean mayContinueAsNew(boolean carriesRunningMoves) {
+    if (carriesRunningMoves) {
+      return count(State.RUNNING) + count(State.PENDING) > 0;
+    }
+    return count(State.RUNNING) == 0 && count(State.PENDING) > 0;
+  }
+
+  private boolean pastDeadline() {
+    return Workflow.currentTimeMillis() >= state.deadlineMillis;
   }
 
   private void prepare() {

@@ -2,6 +2,7 @@ package dev.ferry.evacuate;
 
 import static dev.ferry.evacuate.EvacuationWorkflowTest.eventually;
 import static dev.ferry.evacuate.EvacuationWorkflowTest.tolerantJson;
+import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import com.google.protobuf.util.Timestamps;
+import dev.ferry.entities.Entities;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
@@ -26,6 +29,7 @@ import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
@@ -37,7 +41,9 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -262,6 +268,203 @@ class HostDrainAndEvacuationTest {
     assertEquals(2, closed.done());
   }
 
+  // ---- the long run and the deadline (HostMovesRun, shared by both kinds) --------------------
+
+  /**
+   * Enough instances at --concurrency 1 that the history passes {@link
+   * Entities#MAX_HISTORY_EVENTS}: the run continues as new between two moves, carries its plan and
+   * its move ids into the next run, and asks for no move twice.
+   */
+  @Test
+  void aLongRunContinuesAsNewBetweenMovesAndStartsEveryMoveOnce() {
+    int n = 40; // ~12 events a move at concurrency 1: two runs or more
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(startInstance(String.format("vm%02d", i), VmState.ACTIVE));
+    }
+    Run run = evacuateHost(1);
+
+    Set<String> queriedRuns = new LinkedHashSet<>();
+    for (int i = 1; i <= n; i++) {
+      eventually(() -> assertEquals(1, FakeMoves.RUNNING.size(), "moves in flight"));
+      String next = FakeMoves.RUNNING.iterator().next();
+      signalFinish(next, true);
+      int done = i;
+      eventually(
+          () -> {
+            HostMovesView p = run.progress(); // whichever run the id points at now
+            assertEquals(done, p.done(), "done after " + done + " finished");
+            assertEquals(n, p.items().size());
+            assertEquals(n - done, p.pending() + p.running());
+            assertEquals(0, p.failed());
+          });
+      queriedRuns.add(run.currentRunId());
+    }
+
+    HostMovesView view = run.result();
+    assertEquals("done", view.status());
+    assertEquals(n, view.done());
+    assertEquals(0, view.pending() + view.running() + view.failed() + view.skipped());
+    assertEquals(n, view.items().size());
+    assertEquals(Set.copyOf(ids), view.items().stream().map(i -> i.instanceId).collect(toSet()));
+
+    List<String> runIds = run.runIds();
+    assertTrue(runIds.size() >= 2, "never continued as new: " + runIds);
+    assertEquals(run.firstRunId, runIds.get(0)); // the second run's start names the first
+    assertTrue(queriedRuns.size() >= 2, "progress answered in one run only: " + queriedRuns);
+    for (String runId : runIds.subList(0, runIds.size() - 1)) {
+      int events = client.fetchHistory(run.workflowId, runId).getEvents().size();
+      assertTrue(
+          events >= Entities.MAX_HISTORY_EVENTS && events < Entities.MAX_HISTORY_EVENTS + 30,
+          "run " + runId + " continued as new at " + events + " events");
+    }
+
+    // The move ids derive from the FIRST run's id in every run: the same move, never a second.
+    for (HostMoveItem item : view.items()) {
+      String expected =
+          UUID.nameUUIDFromBytes(
+                  (run.workflowId + "/" + run.firstRunId + "/" + item.instanceId).getBytes())
+              .toString();
+      assertEquals(expected, item.moveId, "move id of " + item.name);
+      assertEquals(State.DONE, item.state, item.name);
+      assertEquals("on h2", item.detail, item.name);
+      InstanceRecord r = instance(item.instanceId).get();
+      assertEquals("h2", r.host);
+      assertEquals(List.of(expected), r.moves.stream().map(m -> m.moveId()).toList());
+    }
+    assertEveryMoveStartedOnce(ids);
+    assertEquals(n, hostMoves.calls.stream().filter(c -> c.startsWith("startMove")).count());
+    assertEquals(1, hostMoves.calls.stream().filter(c -> c.startsWith("instancesOn")).count());
+
+    // A continued run still answers the query, with the plan as it handed it on.
+    HostMovesView handedOn =
+        client
+            .newUntypedWorkflowStub(run.workflowId, Optional.of(run.firstRunId), Optional.empty())
+            .query("progress", HostMovesView.class);
+    assertEquals("running", handedOn.status());
+    assertEquals(0, handedOn.running());
+    assertTrue(handedOn.pending() > 0 && handedOn.done() > 0, handedOn.toString());
+    assertEquals(n, handedOn.pending() + handedOn.done());
+    for (String runId : runIds) {
+      assertReplays(run.workflowId, runId, HostEvacuationWorkflowImpl.class);
+    }
+  }
+
+  /**
+   * A move that never finishes: at the run's deadline the run stops awaiting it (it goes on), fails
+   * what was not started without starting it, and returns.
+   */
+  @Test
+  void atTheDeadlineTheRunStopsAwaitingAndStartsNothingMore() {
+    upHosts.add(H1);
+    String a = startInstance("a", VmState.ACTIVE);
+    String b = startInstance("b", VmState.ACTIVE);
+    String c = startInstance("c", VmState.PAUSED);
+    long timeoutSeconds = 4; // real seconds: the long poll in flight holds the test clock
+    Run run = drainHost(new HostMovesInput(H1, 1, "alice", null, timeoutSeconds, null));
+    eventually(() -> assertEquals(1, FakeMoves.RUNNING.size()));
+    String aMove = FakeMoves.RUNNING.iterator().next();
+
+    HostMovesView view = run.result(); // must not wait for the move
+
+    assertEquals("timed-out", view.status());
+    assertEquals(0, view.running());
+    assertEquals(0, view.pending());
+    assertEquals(3, view.failed());
+    HostMoveItem first = item(view, a);
+    assertEquals(State.FAILED, first.state);
+    assertEquals(
+        "still " + first.moveStatus + " at the deadline: no longer awaited (it goes on)",
+        first.detail);
+    assertTrue(first.moveStatus != null && !first.moveStatus.isBlank(), first.detail);
+    long runStarted =
+        Timestamps.toMillis(client.fetchHistory(run.workflowId).getEvents().get(0).getEventTime());
+    long deadline = runStarted + timeoutSeconds * 1000; // at the earliest (the run's first task)
+    assertTrue(
+        first.endedAtMillis >= deadline && first.endedAtMillis < deadline + 5_000,
+        "given up " + (first.endedAtMillis - runStarted) + " ms after the run started");
+    for (String id : List.of(b, c)) {
+      HostMoveItem item = item(view, id);
+      assertEquals(State.FAILED, item.state);
+      assertEquals("not started before the deadline", item.detail);
+      assertEquals(0, item.startedAtMillis);
+      assertEquals(first.endedAtMillis, item.endedAtMillis);
+      assertFalse(instance(id).get().isBusy(), "instance " + item.name + " is busy");
+      assertEquals("h1", instance(id).get().host);
+    }
+    // Nothing was asked of b or c: a's move is the only one ever started, and it goes on.
+    assertEquals(
+        List.of("startMove " + a + " LIVE_MIGRATION"),
+        hostMoves.calls.stream().filter(s -> s.startsWith("startMove")).toList());
+    assertEquals(Set.of(aMove), FakeMoves.STARTS.keySet());
+    assertEquals(Set.of(aMove), FakeMoves.RUNNING);
+    assertTrue(instance(a).get().isBusy());
+    assertEquals("timed-out", run.progress().status());
+    assertReplays(run.workflowId, HostDrainWorkflowImpl.class);
+  }
+
+  /**
+   * The poll that is out when the deadline passes answers with a closed move AFTER the deadline
+   * (made certain here by killing the conductor across it). The freed slot must not start the next
+   * pending instance: the deadline says it was not started before it.
+   */
+  @Test
+  void aSlotFreedAfterTheDeadlineStartsNothing() throws Exception {
+    String a = startInstance("a", VmState.ACTIVE);
+    String b = startInstance("b", VmState.ACTIVE);
+    long timeoutSeconds = 3;
+    Run run =
+        evacuateHost(
+            new HostMovesInput(H1, 1, "alice", FenceMethods.CONFIRMED_OFF, timeoutSeconds, null));
+    eventually(() -> assertEquals(1, FakeMoves.RUNNING.size()));
+    String aMove = FakeMoves.RUNNING.iterator().next();
+    Thread.sleep(300); // the parent is in its long poll now
+
+    killConductor();
+    Thread.sleep((timeoutSeconds + 1) * 1000); // the deadline passes, the poll still out
+    signalFinish(aMove, true); // a's move closes after the deadline
+    startConductor();
+
+    HostMovesView view = run.result();
+    assertEquals("timed-out", view.status());
+    assertEquals(State.DONE, item(view, a).state);
+    HostMoveItem second = item(view, b);
+    assertEquals("not started before the deadline", second.detail);
+    assertEquals(0, second.startedAtMillis);
+    assertEquals(Set.of(aMove), FakeMoves.STARTS.keySet());
+    assertFalse(instance(b).get().isBusy());
+    assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
+  }
+
+  /**
+   * At --concurrency 2 with moves that close one at a time a slot is refilled before the loop comes
+   * round, so some move is always running: the run continues as new with its running moves carried
+   * (their ids derive from the first run's), and no run's history grows past the bound.
+   */
+  @Test
+  void atConcurrencyTwoTheRunContinuesAsNewCarryingItsRunningMoves() {
+    int n = 40;
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(startInstance(String.format("vm%02d", i), VmState.ACTIVE));
+    }
+    Run run = evacuateHost(2);
+    finishAll(run, n, 2);
+
+    HostMovesView view = run.result();
+    assertEquals("done", view.status());
+    assertEquals(n, view.done());
+    assertEveryMoveStartedOnce(ids);
+    List<String> runs = run.runIds();
+    assertTrue(runs.size() >= 2, "continued as new: " + runs);
+    for (String runId : runs) {
+      int events = client.fetchHistory(run.workflowId, runId).getEvents().size();
+      assertTrue(
+          events <= Entities.MAX_HISTORY_EVENTS + 30, "run " + runId + ": " + events + " events");
+      assertReplays(run.workflowId, runId, HostEvacuationWorkflowImpl.class);
+    }
+  }
+
   // ---- host drain ----------------------------------------------------------------------------
 
   @Test
@@ -325,8 +528,34 @@ class HostDrainAndEvacuationTest {
   private final class Run {
     final String workflowId;
 
-    Run(String workflowId) {
+    /** The run the client started (a later one follows it after a continue-as-new). */
+    final String firstRunId;
+
+    Run(String workflowId, String firstRunId) {
       this.workflowId = workflowId;
+      this.firstRunId = firstRunId;
+    }
+
+    /** The run the workflow id points at now. */
+    String currentRunId() {
+      return client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+    }
+
+    /**
+     * Every run of this workflow id so far, first to last: back from the current run through each
+     * run's start event, which names the run it continues. (Not forward through each run's last
+     * event: the test server's continue-as-new is not atomic, sdk-java#1538, and a continued run's
+     * own history sometimes lacks its closing WorkflowTaskCompleted + ContinuedAsNew events.)
+     */
+    List<String> runIds() {
+      List<String> ids = new ArrayList<>();
+      String runId = currentRunId();
+      while (!runId.isEmpty()) {
+        ids.add(0, runId);
+        HistoryEvent start = client.fetchHistory(workflowId, runId).getEvents().get(0);
+        runId = start.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+      }
+      return ids;
     }
 
     HostMovesView result() {
@@ -339,6 +568,10 @@ class HostDrainAndEvacuationTest {
   }
 
   private Run evacuateHost(int concurrency) {
+    return evacuateHost(new HostMovesInput(H1, concurrency, "alice", FenceMethods.CONFIRMED_OFF));
+  }
+
+  private Run evacuateHost(HostMovesInput input) {
     String id = HostMoves.evacuationWorkflowId(H1);
     HostEvacuationWorkflow stub =
         client.newWorkflowStub(
@@ -347,12 +580,14 @@ class HostDrainAndEvacuationTest {
                 .setWorkflowId(id)
                 .setTaskQueue(Names.CONDUCTOR_QUEUE)
                 .build());
-    WorkflowClient.start(
-        stub::run, new HostMovesInput(H1, concurrency, "alice", FenceMethods.CONFIRMED_OFF));
-    return new Run(id);
+    return new Run(id, WorkflowClient.start(stub::run, input).getRunId());
   }
 
   private Run drainHost(int concurrency) {
+    return drainHost(new HostMovesInput(H1, concurrency, "alice", null));
+  }
+
+  private Run drainHost(HostMovesInput input) {
     String id = HostMoves.drainWorkflowId(H1);
     HostDrainWorkflow stub =
         client.newWorkflowStub(
@@ -361,8 +596,7 @@ class HostDrainAndEvacuationTest {
                 .setWorkflowId(id)
                 .setTaskQueue(Names.CONDUCTOR_QUEUE)
                 .build());
-    WorkflowClient.start(stub::run, new HostMovesInput(H1, concurrency, "alice", null));
-    return new Run(id);
+    return new Run(id, WorkflowClient.start(stub::run, input).getRunId());
   }
 
   /**
@@ -389,6 +623,13 @@ class HostDrainAndEvacuationTest {
   private void assertEveryMoveStartedOnce(List<String> instanceIds) {
     assertEquals(instanceIds.size(), FakeMoves.STARTS.size(), FakeMoves.STARTS.toString());
     FakeMoves.STARTS.forEach((id, n) -> assertEquals(1, n.get(), id + " started " + n + " times"));
+  }
+
+  private static HostMoveItem item(HostMovesView view, String instanceId) {
+    return view.items().stream()
+        .filter(i -> i.instanceId.equals(instanceId))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no item for " + instanceId));
   }
 
   private String startInstance(String name, VmState vm) {
@@ -433,6 +674,11 @@ class HostDrainAndEvacuationTest {
   }
 
   private void assertReplays(String workflowId, Class<?> impl) {
+    assertReplays(workflowId, null, impl);
+  }
+
+  /** Replays one run of {@code workflowId} ({@code runId}; null = the latest). */
+  private void assertReplays(String workflowId, String runId, Class<?> impl) {
     TestWorkflowEnvironment replayEnv =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
@@ -440,9 +686,10 @@ class HostDrainAndEvacuationTest {
                     WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
                 .build());
     try {
-      WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(workflowId), replayEnv, impl);
+      WorkflowReplayer.replayWorkflowExecution(
+          client.fetchHistory(workflowId, runId), replayEnv, impl);
     } catch (Exception e) {
-      throw new AssertionError("replay of " + workflowId + " failed", e);
+      throw new AssertionError("replay of " + workflowId + " run " + runId + " failed", e);
     } finally {
       replayEnv.close();
     }

@@ -699,6 +699,139 @@ class RealTestbedIT {
     TIMINGS.stop(info.getDisplayName());
   }
 
+  /**
+   * Issue 6: fencing by libvirt-destroy. Only the host's agent dies (SIGKILL): its libvirtd and the
+   * guest live on, so the host goes DOWN (lease lost) while the guest still runs there, and only a
+   * fence can stop it. {@code evacuate --fence libvirt-destroy} has the conductor destroy the guest
+   * through the failed host's own libvirtd (the unix-socket URI scripts/cluster.sh configures as
+   * {@code ferry.fencing.libvirt-uris.<host>} on the bed) before it rebuilds on the target: the
+   * domain there ends {@code shut off (destroyed)}, the move's history and its status log name the
+   * method, and the shared console shows the old guest's heartbeat going on until the fence, then
+   * exactly one new boot counting from 1 (two QEMUs at once would interleave their counters). The
+   * agent comes back: the stale copy is gone before it serves, the host UP again.
+   */
+  @Test
+  @Order(16)
+  void evacuationFencesByLibvirtDestroyThroughTheFailedHostsStillRunningLibvirtd(TestInfo info) {
+    requireFeature("evacuate", "evacuation (dev.ferry.evacuate)");
+    TIMINGS.start(info.getDisplayName());
+    String failed = freeHost();
+    String target = otherThan(failed, hostOf("cold1"));
+    String id =
+        TIMINGS
+            .time(
+                "create fd1 (t1.nano, 32M shared disk) on " + failed,
+                () -> createServer("fd1", failed, "32M", true))
+            .get("id")
+            .asText();
+    String domain = bed.virsh(failed, "domname", id).expectOk().stdout().trim();
+    int mark = bed.consoleLines(id).size();
+
+    TIMINGS.time(
+        "SIGKILL " + failed + "'s agent (libvirtd and the guest live on)",
+        () -> ferry.kill("agent-" + failed));
+    TIMINGS.time(
+        "until " + failed + " is DOWN (lease lost)",
+        () -> awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
+    assertTrue(bed.virsh(failed, "uri").ok(), failed + "'s libvirtd still answers");
+    assertEquals("running", bed.domState(failed, id), "the guest outlives its host's agent");
+    bed.awaitConsole(id, bed.consoleLines(id).size(), "^HEARTBEAT ", Duration.ofSeconds(30));
+
+    JsonNode view =
+        TIMINGS.time(
+            "evacuate fd1 to " + target + " (--fence libvirt-destroy --wait)",
+            () ->
+                ferry.json(
+                    "evacuate", "fd1", "--host", target, "--fence", "libvirt-destroy", "--wait"));
+    String moveId = view.path("moveId").asText();
+    assertEquals("done", view.path("status").asText(), view::toString);
+
+    // the fence destroyed the guest on the failed host through that host's libvirtd; the
+    // definition stays there for the agent to remove when it returns
+    assertEquals(
+        "shut off (destroyed)",
+        bed.virsh(failed, "domstate", "--reason", id).expectOk().stdout().trim(),
+        "the guest on " + failed + " after the fence");
+    List<JsonNode> fenced = fenceResults(moveId);
+    assertEquals(1, fenced.size(), "one fencing: " + fenced);
+    assertEquals("libvirt-destroy", fenced.get(0).path("method").asText(), fenced::toString);
+    assertEquals(failed, fenced.get(0).path("host").asText(), fenced::toString);
+    assertEquals(
+        "destroyed domain " + domain + " on host " + failed + " through " + bed.uri(failed),
+        fenced.get(0).path("summary").asText());
+    JsonNode move = ferry.json("migration", "show", moveId);
+    assertTrue(
+        java.util.stream.StreamSupport.stream(move.path("log").spliterator(), false)
+            .anyMatch(
+                c ->
+                    c.path("event").asText().equals("FENCED")
+                        && c.path("actor").asText().endsWith(" via libvirt-destroy")),
+        "the move's status log names the fence method: " + move.path("log"));
+    assertTrue(
+        ferry
+            .logText("conductor")
+            .contains("fencing host " + failed + " for instance " + id + " by libvirt-destroy"),
+        "the conductor's audit record of the fencing");
+
+    JsonNode s = ferry.server("fd1");
+    assertEquals(target, s.get("host").asText(), s::toString);
+    assertEquals("ACTIVE", s.get("vmState").asText(), s::toString);
+    assertEquals("running", bed.domState(target, id));
+    assertEquals("absent", bed.domState(otherThan(failed, target), id));
+    // The console is shared by every QEMU of the guest: the old one's heartbeat went on without a
+    // gap after the agent died, up to the fence; then exactly one boot, counting from 1. A guest
+    // running on both hosts at once would interleave two counters there.
+    healthAfterMove(id, mark, 1);
+    int boot = bed.awaitConsoleLine(id, mark, "^FERRY-GUEST boot ", Duration.ofMinutes(1)).index();
+    assertTrue(
+        bed.consoleLines(id).subList(mark, boot).stream().anyMatch(l -> l.startsWith("HEARTBEAT ")),
+        "the old guest ran on after its host's agent died");
+    assertEquals(
+        "ok",
+        bed.awaitConsole(id, boot, "^FERRY-GUEST disk (\\S+)", Duration.ofMinutes(1)).group(1));
+
+    // the agent returns: the stale copy goes before it serves
+    TIMINGS.time("restart " + failed + "'s agent", () -> ferry.startAgent(failed));
+    assertEquals("absent", bed.domState(failed, id), "the stale copy is gone");
+    awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
+    assertEquals("running", bed.domState(target, id));
+    healthAfterMove(id, mark, 1); // still the one rebuild: the guest never ran twice
+    assertEquals(
+        List.of("shared:" + id + ".qcow2"),
+        bed.storageFiles().stream().filter(f -> f.contains(id)).toList(),
+        "one disk, shared, nothing else");
+    ferry.ferry("server", "delete", "fd1").expectOk();
+    TIMINGS.stop(info.getDisplayName());
+  }
+
+  /** The results of the fencing activities a move ran ({@code FencingFence}), from its history. */
+  private static List<JsonNode> fenceResults(String moveId) {
+    JsonNode events = history("move:" + moveId);
+    java.util.Set<String> fences = new java.util.HashSet<>();
+    List<JsonNode> results = new java.util.ArrayList<>();
+    for (JsonNode e : events) {
+      String kind = eventType(e);
+      if (kind.equalsIgnoreCase("ActivityTaskScheduled")
+          && "FencingFence".equals(activityType(e))) {
+        fences.add(e.path("eventId").asText());
+      } else if (kind.equalsIgnoreCase("ActivityTaskCompleted")) {
+        JsonNode a = e.path("activityTaskCompletedEventAttributes");
+        if (fences.contains(a.path("scheduledEventId").asText())) {
+          for (JsonNode p : a.path("result").path("payloads")) {
+            try {
+              results.add(
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(java.util.Base64.getDecoder().decode(p.path("data").asText())));
+            } catch (IOException ex) {
+              throw new AssertionError("not a fence result: " + p, ex);
+            }
+          }
+        }
+      }
+    }
+    return results;
+  }
+
   // ---- helpers of the scenarios above -------------------------------------------------------
 
   /** A host with no domain at all, preferring the last: no other scenario's guest is disturbed. */

@@ -2,7 +2,9 @@ package dev.ferry.cli.move;
 
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
+import dev.ferry.cli.TableWriter;
 import dev.ferry.cli.Views;
+import dev.ferry.cli.evacuate.EvacuationViews;
 import dev.ferry.cli.live.LiveViews;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.MoveType;
@@ -10,7 +12,11 @@ import dev.ferry.move.MoveView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code ferry migration show <server|move-id>}: a move and every status change. */
+/**
+ * {@code ferry migration show <server|move-id>}: a move and every status change; for a live
+ * migration its options and progress, for an evacuation its fencing and disk. {@code --output json}
+ * emits the move's common view only.
+ */
 @Command(
     name = "show",
     description =
@@ -27,7 +33,11 @@ public final class MigrationShowCommand extends ClientCommand {
     out.emit(
         view,
         () -> {
-          out.print(Views.moveDetails(view));
+          TableWriter details = Views.moveDetails(view);
+          if (view.type() == MoveType.EVACUATION) {
+            EvacuationViews.addDetails(details, client.evacuation(), client.servers(), view);
+          }
+          out.print(details);
           if (view.type() == MoveType.LIVE_MIGRATION) {
             LiveViews.print(client.live(), out, view.moveId());
           }

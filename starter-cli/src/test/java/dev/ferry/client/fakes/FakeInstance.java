@@ -1,5 +1,6 @@
 package dev.ferry.client.fakes;
 
+import dev.ferry.evacuate.EvacuationWorkflow;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.FerryRejection.Reason;
@@ -25,7 +26,7 @@ import java.time.Duration;
 /**
  * TEST ONLY: an instance record. A BUILDING record becomes ACTIVE after 300 ms, or ERROR when its
  * name starts with {@code fail}. Moves start ResizeWorkflow children; live migrations
- * LiveMigrationWorkflow ones.
+ * LiveMigrationWorkflow ones, evacuations EvacuationWorkflow ones.
  */
 public class FakeInstance implements InstanceWorkflow {
   public static final String BUILD_ERROR = "spawn failed: no disk image";
@@ -87,6 +88,14 @@ public class FakeInstance implements InstanceWorkflow {
           Workflow.newChildWorkflowStub(LiveMigrationWorkflow.class, options);
       Async.function(live::run, new MoveInput(request, record));
       Workflow.getWorkflowExecution(live).get();
+      return workflowId;
+    }
+    if (request.type() == MoveType.EVACUATION) {
+      record.currentMoveStatus = "accepted";
+      EvacuationWorkflow evacuation =
+          Workflow.newChildWorkflowStub(EvacuationWorkflow.class, options);
+      Async.function(evacuation::run, new MoveInput(request, record));
+      Workflow.getWorkflowExecution(evacuation).get();
       return workflowId;
     }
     ResizeWorkflow child = Workflow.newChildWorkflowStub(ResizeWorkflow.class, options);

@@ -1,0 +1,106 @@
+package dev.ferry.cli.evacuate;
+
+import dev.ferry.cli.TableWriter;
+import dev.ferry.client.EvacuationClient;
+import dev.ferry.client.ServersClient;
+import dev.ferry.evacuate.EvacuationDetails;
+import dev.ferry.evacuate.EvacuationStatus;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.move.MoveView;
+
+/** How an evacuation's own details (fencing, disk, lost data, notes) are shown. */
+public final class EvacuationViews {
+  static final String REBUILT = "rebuilt-from-base-image";
+
+  private EvacuationViews() {}
+
+  /**
+   * The evacuation part of {@code ferry migration show}: its rows, added to the move's details so
+   * the columns line up. Nothing is added when the move answers no details.
+   */
+  public static void addDetails(
+      TableWriter t, EvacuationClient evacuation, ServersClient servers, MoveView move) {
+    EvacuationDetails d = evacuation.details(move.moveId());
+    if (d == null) {
+      return;
+    }
+    details(t, move, d, REBUILT.equals(d.disk()) ? baseImage(servers, move.instanceId()) : null);
+  }
+
+  /**
+   * {@code Fencing:} method and what it did ({@code not yet} while running unfenced), {@code
+   * Disk:}, {@code Local data:} only when lost, then one {@code Notes:} line per note.
+   *
+   * @param image the base image a host-local disk was rebuilt from; null when unknown
+   */
+  public static TableWriter details(
+      TableWriter t, MoveView move, EvacuationDetails d, String image) {
+    boolean fenced = d.fenceMethod() != null || d.fencing() != null;
+    if (fenced) {
+      t.row("Fencing:", fencing(d));
+    } else {
+      t.row("Fencing:", move.finished() ? "none (ended before fencing)" : "not yet");
+    }
+    String disk = disk(move, d, image);
+    if (disk != null) {
+      t.row("Disk:", disk);
+    }
+    if (d.localDataLost()) {
+      t.row(
+          "Local data:",
+          "lost on "
+              + (move.sourceHost() == null ? "the failed host" : move.sourceHost())
+              + " (the host-local disk stayed there)");
+    }
+    if (d.notes() != null) {
+      String key = "Notes:";
+      for (String note : d.notes()) {
+        t.row(key, note);
+        key = " "; // one key for all notes; a blank key would print as "-"
+      }
+    }
+    return t;
+  }
+
+  private static String fencing(EvacuationDetails d) {
+    if (d.fenceMethod() == null) {
+      return d.fencing();
+    }
+    return d.fencing() == null ? d.fenceMethod() : d.fenceMethod() + ": " + d.fencing();
+  }
+
+  /**
+   * What became of the disk; null while that is not known yet (the move reports {@code none} until
+   * it rebuilds on the destination).
+   */
+  private static String disk(MoveView move, EvacuationDetails d, String image) {
+    if (d.disk() == null) {
+      return null;
+    }
+    return switch (d.disk()) {
+      case "shared" -> "shared (reused on the destination)";
+      case REBUILT -> "rebuilt from base image" + (image == null ? "" : " " + image);
+      case "none" -> isDone(move) ? "none" : null;
+      default -> d.disk();
+    };
+  }
+
+  private static boolean isDone(MoveView move) {
+    return EvacuationStatus.DONE.novaName().equals(move.status())
+        || "completed".equals(move.status());
+  }
+
+  /** The server's recorded base image; null when the record is gone or names none. */
+  private static String baseImage(ServersClient servers, String instanceId) {
+    if (instanceId == null) {
+      return null;
+    }
+    try {
+      InstanceRecord record = servers.get(instanceId);
+      return record.baseImage == null || record.baseImage.isBlank() ? null : record.baseImage;
+    } catch (FerryRejection e) {
+      return null;
+    }
+  }
+}

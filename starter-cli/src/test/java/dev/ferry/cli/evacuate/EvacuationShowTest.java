@@ -1,0 +1,243 @@
+package dev.ferry.cli.evacuate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.FerryCommand;
+import dev.ferry.cli.TableWriter;
+import dev.ferry.client.FakeFerry;
+import dev.ferry.client.FerryClient;
+import dev.ferry.client.fakes.FakeEvacuation;
+import dev.ferry.client.fakes.FakeInstance;
+import dev.ferry.evacuate.EvacuationDetails;
+import dev.ferry.model.Flavors;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveType;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveView;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * {@code ferry migration show} of an evacuation, against fake entities and a fake evacuation
+ * ({@link FakeEvacuation}): the fencing, disk, lost-data and notes rows. Host c is DOWN.
+ */
+@Timeout(60)
+class EvacuationShowTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Result(int exit, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  private FakeFerry ferry;
+  private FerryClient client;
+
+  @BeforeEach
+  void setUp() {
+    ferry = new FakeFerry().standardCluster();
+    client = ferry.client();
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+    ferry.close();
+  }
+
+  private Result ferry(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = FerryCommand.commandLine(new FerryCommand(o -> ferry.client(), false));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  /** A server on DOWN host c with a host-local disk (shared: false) or a shared one. */
+  private InstanceRecord serverWithDisk(String name, boolean shared) {
+    InstanceRecord r = new InstanceRecord();
+    r.id = UUID.randomUUID().toString();
+    r.name = name;
+    r.flavor = Flavors.require("m1.small");
+    r.host = "c";
+    r.vmState = VmState.ACTIVE;
+    r.powerState = PowerState.RUNNING;
+    r.createdAtMillis = 1_700_000_000_000L;
+    r.baseImage = FakeInstance.IMAGE;
+    r.diskPath = "/var/lib/ferry/disks/" + r.id + ".qcow2";
+    r.sharedStorage = shared;
+    return ferry.seed(r);
+  }
+
+  private String evacuateToDone(String server, String fence) {
+    String moveId = client.evacuation().evacuate(server, "b", fence);
+    client.moves().await(moveId, Set.of("done"), Duration.ofSeconds(20));
+    return moveId;
+  }
+
+  /** The value of the {@code key} row, or null when there is none. */
+  private static String row(Result r, String key) {
+    return r.out()
+        .lines()
+        .filter(l -> l.startsWith(key))
+        .map(l -> l.substring(key.length()).strip())
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void aRebuiltEvacuationShowsItsFencingDiskLostDataAndNotes() {
+    InstanceRecord vm = serverWithDisk("vm1", false);
+    String moveId = evacuateToDone("vm1", null);
+
+    Result r = ferry("migration", "show", "vm1");
+
+    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals("", r.err(), r.toString());
+    assertEquals(
+        "libvirt-destroy: destroyed domain vm1 on host c through " + FakeEvacuation.LIBVIRT_URI,
+        row(r, "Fencing:"),
+        r.toString());
+    assertEquals("rebuilt from base image " + FakeInstance.IMAGE, row(r, "Disk:"), r.toString());
+    assertEquals(
+        "lost on c (the host-local disk stayed there)", row(r, "Local data:"), r.toString());
+    assertEquals(
+        "the old disk " + vm.diskPath + " is left on c: delete it once the host is back",
+        row(r, "Notes:"),
+        r.toString());
+    // one table: the evacuation's rows line up with the move's
+    List<String> lines = r.out().lines().toList();
+    int column = lines.get(0).indexOf(moveId);
+    assertTrue(column > 0, r.toString());
+    assertEquals(
+        column,
+        lines.stream().filter(l -> l.startsWith("Disk:")).findFirst().get().indexOf("rebuilt"),
+        r.toString());
+    // the same move by id, and the log still follows
+    Result byId = ferry("migration", "show", moveId);
+    assertEquals(row(r, "Fencing:"), row(byId, "Fencing:"), byId.toString());
+    assertTrue(byId.out().lines().anyMatch(l -> l.startsWith("TIME")), byId.toString());
+  }
+
+  @Test
+  void aSharedDiskIsReusedAndNoDataIsLost() {
+    InstanceRecord vm = serverWithDisk("vm2", true);
+    evacuateToDone("vm2", "confirmed-off");
+
+    Result r = ferry("migration", "show", "vm2");
+
+    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    String fencing = row(r, "Fencing:");
+    assertNotNull(fencing, r.toString());
+    assertTrue(fencing.startsWith("confirmed-off: operator "), r.toString());
+    assertTrue(fencing.endsWith(" confirmed host c is powered off"), r.toString());
+    assertEquals("shared (reused on the destination)", row(r, "Disk:"), r.toString());
+    assertNull(row(r, "Local data:"), r.toString());
+    assertEquals("reused the shared disk " + vm.diskPath, row(r, "Notes:"), r.toString());
+  }
+
+  @Test
+  void aServerWithoutDiskShowsDiskNone() {
+    ferry.server("vm3", "m1.small", "c", VmState.ERROR);
+    evacuateToDone("vm3", null);
+
+    Result r = ferry("migration", "show", "vm3");
+
+    assertEquals("none", row(r, "Disk:"), r.toString());
+    assertNull(row(r, "Notes:"), r.toString());
+  }
+
+  @Test
+  void aNotYetFencedEvacuationSaysSoAndHasNoDiskRow() {
+    serverWithDisk("hold1", false);
+    String moveId = client.evacuation().evacuate("hold1", "b", null);
+
+    Result r = ferry("migration", "show", "hold1");
+
+    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals("not yet", row(r, "Fencing:"), r.toString());
+    assertNull(row(r, "Disk:"), r.toString());
+    assertNull(row(r, "Local data:"), r.toString());
+    EvacuationDetails d = client.evacuation().details("move:" + moveId);
+    assertNotNull(d);
+    assertNull(d.fenceMethod());
+  }
+
+  @Test
+  void everyNoteHasItsLineAndAnEvacuationRefusedBeforeFencingSaysSo() {
+    MoveView refused =
+        new MoveView(
+            "m1", MoveType.EVACUATION, "i1", "c", "b", "failed", true, List.of(), "HOST_IN_USE");
+    EvacuationDetails none = new EvacuationDetails(null, null, "none", false, 2, List.of());
+    assertEquals(
+        "Fencing:   none (ended before fencing)\n",
+        EvacuationViews.details(TableWriter.details(), refused, none, null).render());
+
+    MoveView done =
+        new MoveView("m2", MoveType.EVACUATION, "i2", "c", "b", "done", true, List.of(), null);
+    EvacuationDetails notes =
+        new EvacuationDetails(
+            "ipmi", "powered off host c", "shared", false, 2, List.of("first", "second"));
+    assertEquals(
+        "Fencing:   ipmi: powered off host c\n"
+            + "Disk:      shared (reused on the destination)\n"
+            + "Notes:     first\n"
+            + "           second\n",
+        EvacuationViews.details(TableWriter.details(), done, notes, null).render());
+  }
+
+  @Test
+  void jsonStaysTheMoveView() throws Exception {
+    serverWithDisk("vm4", false);
+    String moveId = evacuateToDone("vm4", null);
+
+    Result r = ferry("--output", "json", "migration", "show", "vm4");
+
+    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    JsonNode shown = JSON.readTree(r.out());
+    assertEquals(moveId, shown.get("moveId").asText());
+    assertEquals("EVACUATION", shown.get("type").asText());
+    assertFalse(shown.has("fencing"), r.toString());
+  }
+
+  @Test
+  void anUnknownMoveIsStillTheOneLineError() {
+    String id = UUID.randomUUID().toString();
+
+    Result r = ferry("migration", "show", id);
+
+    assertEquals(FerryCommand.FAILED, r.exit(), r.toString());
+    assertEquals(1, r.err().lines().count(), r.toString());
+    assertTrue(r.err().startsWith("ferry: error: no server or move '" + id + "'"), r.toString());
+    assertEquals("", r.out(), r.toString());
+  }
+
+  @Test
+  void detailsAreNullForAnUnknownMoveAndForOtherMoves() {
+    assertNull(client.evacuation().details(UUID.randomUUID().toString()));
+    ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
+    String resize = client.resizes().migrate("web1", "b", null);
+
+    assertNull(client.evacuation().details(resize));
+  }
+}
