@@ -10,7 +10,7 @@
 #                  and N (default 3)
 #     --disk SIZE  root disk of every server (default 64M; the guest writes 16 MiB to it)
 #
-# Takes about 8-10 minutes on 2 cores with the defaults. Uses its own test bed
+# Takes about 5 minutes on an otherwise idle 2-core machine with the defaults. Uses its own test bed
 # (/var/tmp/ferry-bench-testbed, namespaces ferrybench-*) and tears it down.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
