@@ -3,13 +3,13 @@ package dev.ferry.live;
 import dev.ferry.hypervisor.libvirt.DomainXml;
 import dev.ferry.hypervisor.libvirt.FerryTag;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.hypervisor.libvirt.LibvirtHypervisorActivities;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Names;
-import dev.ferry.model.PowerState;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -32,7 +32,6 @@ import java.util.function.Function;
 import org.libvirt.CPUCompareResult;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.DomainInfo.DomainState;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.libvirt.Network;
@@ -129,7 +128,7 @@ public class LiveHostActivitiesImpl implements LiveMigrationHostActivities {
                       c.getVersion(),
                       c.getLibVersion(),
                       d.getName(),
-                      powerState(d.getInfo().state),
+                      LibvirtHypervisorActivities.powerState(d.getInfo().state),
                       epoch,
                       guest.domainType(),
                       guest.arch(),
@@ -583,23 +582,12 @@ public class LiveHostActivitiesImpl implements LiveMigrationHostActivities {
         true,
         d.getUUIDString(),
         d.getName(),
-        powerState(d.getInfo().state),
+        LibvirtHypervisorActivities.powerState(d.getInfo().state),
         parsed.vcpus(),
         parsed.memoryMb(),
         tag.map(FerryTag::instanceId).orElse(null),
         tag.map(FerryTag::epoch).orElse(-1L),
         parsed.toXml());
-  }
-
-  static PowerState powerState(DomainState state) {
-    return switch (state) {
-      case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> PowerState.RUNNING;
-      case VIR_DOMAIN_PAUSED -> PowerState.PAUSED;
-      case VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTOFF -> PowerState.SHUTDOWN;
-      case VIR_DOMAIN_CRASHED -> PowerState.CRASHED;
-      case VIR_DOMAIN_PMSUSPENDED -> PowerState.SUSPENDED;
-      default -> PowerState.NOSTATE;
-    };
   }
 
   private static Domain find(Connect c, String uuid) throws LibvirtException {

@@ -504,7 +504,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
   }
 
   /** Nova's mapping: blocked is running (waiting on I/O), shutdown (in progress) is shut down. */
-  static PowerState powerState(DomainState state) {
+  public static PowerState powerState(DomainState state) {
     return switch (state) {
       case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> PowerState.RUNNING;
       case VIR_DOMAIN_PAUSED -> PowerState.PAUSED;
