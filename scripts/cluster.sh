@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs Ferry's processes on this machine, each a separate JVM with its own log and pid file:
-# the engine (Temporal's Java test server on $FERRY_PORT), the conductor, and one host agent per
+# Runs Ferry's processes on this machine, each with its own log and pid file: the engine (a real
+# Temporal server: the Temporal CLI's dev server on $FERRY_PORT, its Web UI on localhost:$FERRY_PORT+1000,
+# its SQLite database under the state dir; scripts/engine.sh), the conductor, and one host agent per
 # host. Hosts are libvirt test:/// hosts, or with FERRY_TESTBED=1 the real libvirt daemons of
 # testbed/ (hosts-up.sh first): each agent then runs inside its host's mount and UTS namespaces
 # (testbed/host-exec.sh) with the arguments testbed/agent-args.sh prints.
@@ -9,11 +10,15 @@
 #   cluster.sh start engine|conductor|agent HOST
 #   cluster.sh kill conductor|agent-HOST|engine     SIGKILL (a crash)
 #   cluster.sh stop conductor|agent-HOST|engine     SIGTERM (graceful)
-#   cluster.sh status | down
+#   cluster.sh ui                  where the Temporal Web UI shows Ferry's moves
+#   cluster.sh status | down     down also deletes the engine's database with the hosts it describes
+# FERRY_ENGINE=java-test-server runs Temporal's Java test server instead (in memory, no visibility,
+# no Web UI; sticky caching off against it).
 set -euo pipefail
 FERRY_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${FERRY_STATE_DIR:-$FERRY_HOME/.ferry}
 PORT=${FERRY_PORT:-7233}
+ENGINE=${FERRY_ENGINE:-temporal}
 JAR=$FERRY_HOME/worker/target/ferry-worker-exec.jar
 JAVA_OPTS=${FERRY_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 mkdir -p "$STATE/logs" "$STATE/pids" "$STATE/hosts"
@@ -38,7 +43,8 @@ launch() { # name args...
   alive "$name" && { echo "$name already running (pid $(cat "$STATE/pids/$name.pid"))"; return 0; }
   : > "$STATE/logs/$name.log"
   # shellcheck disable=SC2086
-  setsid ${LAUNCH_PREFIX:-} java $JAVA_OPTS -jar "$JAR" --ferry.temporal.target=localhost:$PORT "$@" \
+  setsid ${LAUNCH_PREFIX:-} java $JAVA_OPTS -jar "$JAR" --ferry.temporal.target=localhost:$PORT \
+    "${STICKY[@]}" "$@" \
     >> "$STATE/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$name.pid"
 }
@@ -68,11 +74,35 @@ node_xml() { # host -> a test:/// node definition: its own CPUs, memory, image a
   echo "$f"
 }
 
+# Sticky workflow caching is the production setting; the Java test server strands a killed worker's
+# sticky queue forever, so it is off against that one.
+STICKY=()
+[ "$ENGINE" = java-test-server ] && STICKY=(--ferry.temporal.sticky=false)
+
+# The hosts the engine's database describes: a generation id made with them and deleted with them
+# (test:/// hosts: their node definitions here; the test bed: its hosts directory).
+hosts_generation_file() {
+  if [ "${FERRY_TESTBED:-0}" = 1 ]; then echo "${FERRY_TB:-/var/tmp/ferry-testbed}/hosts/generation"
+  else echo "$STATE/hosts/generation"; fi
+}
+
 start() {
   case $1 in
     engine)
-      launch engine --ferry.role=engine --ferry.engine.port="$PORT"
-      wait_for_log engine "listening on localhost:$PORT" 60 ;;
+      case $ENGINE in
+        temporal)
+          local gen; gen=$(hosts_generation_file)
+          mkdir -p "$(dirname "$gen")"
+          [ -s "$gen" ] || cat /proc/sys/kernel/random/uuid > "$gen"
+          alive engine && { echo "engine already running (pid $(cat "$STATE/pids/engine.pid"))"; return 0; }
+          : > "$STATE/logs/engine.log"
+          FERRY_ENGINE_DIR=$STATE/engine FERRY_HOSTS_GENERATION=$(cat "$gen") \
+            "$FERRY_HOME/scripts/engine.sh" "$PORT" "$STATE/pids/engine.pid" "$STATE/logs/engine.log" ;;
+        java-test-server)
+          launch engine --ferry.role=engine --ferry.engine.port="$PORT"
+          wait_for_log engine "listening on localhost:$PORT" 60 ;;
+        *) die "unknown FERRY_ENGINE '$ENGINE' (temporal or java-test-server)" ;;
+      esac ;;
     conductor)
       local fencing=() d
       if [ "${FERRY_TESTBED:-0}" = 1 ]; then
@@ -118,8 +148,17 @@ case ${1:-} in
     shift; hosts=("$@"); [ ${#hosts[@]} -gt 0 ] || hosts=(h1 h2)
     start engine; start conductor
     for h in "${hosts[@]}"; do start agent "$h"; done
-    echo "Ferry is up: engine localhost:$PORT, conductor, agents ${hosts[*]} (logs: $STATE/logs)" ;;
+    echo "Ferry is up: engine localhost:$PORT, conductor, agents ${hosts[*]} (logs: $STATE/logs)"
+    [ "$ENGINE" = temporal ] && echo "Temporal Web UI: http://localhost:${FERRY_UI_PORT:-$((PORT + 1000))}"
+    true ;;
   start) shift; start "$@" ;;
+  ui)
+    [ "$ENGINE" = temporal ] || die "the Java test server has no Web UI"
+    ui=http://localhost:${FERRY_UI_PORT:-$((PORT + 1000))}/namespaces/${FERRY_NAMESPACE:-default}
+    echo "Temporal Web UI (localhost only: it can cancel moves): $ui/workflows"
+    echo "  Ferry's moves:   $ui/workflows?query=$(printf %s 'MigrationType IS NOT NULL' | sed 's/ /%20/g')"
+    echo "  one move:        ./ferry migration show SERVER prints its id; open $ui/workflows/move:<id>"
+    echo "  or search:       InstanceId='<server id>', SourceHost='<host>', MigrationStatus='finished'" ;;
   kill) signal KILL "$2" ;;
   stop) signal TERM "$2" ;;
   status)
@@ -131,6 +170,7 @@ case ${1:-} in
     for f in "$STATE"/pids/agent-*.pid "$STATE"/pids/conductor.pid "$STATE"/pids/engine.pid; do
       [ -e "$f" ] && signal TERM "$(basename "$f" .pid)"
     done
-    rm -rf "$STATE/hosts"; echo "Ferry is down" ;;
+    # the database describes these hosts: it goes with them (a test bed's hosts go with hosts-down.sh)
+    rm -rf "$STATE/hosts" "$STATE/engine"; echo "Ferry is down" ;;
   *) sed -n '2,10p' "$0"; exit 2 ;;
 esac

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Ferry needs on a fresh Debian machine: libvirt's client library (libvirt-java
 # loads libvirt.so.0 through JNA; test:/// hosts need nothing else), plus Java 17 and Maven when
-# missing. Idempotent and quiet when everything is there.
+# missing; then the Temporal CLI that runs the embedded Temporal server (scripts/temporal-cli.sh:
+# built once from the Go module proxy, about 8 min, cached by version). Idempotent and quiet when
+# everything is there.
 set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q 'libvirt.so.0' || need+=(libvirt0)
@@ -15,4 +17,8 @@ if [ ${#need[@]} -gt 0 ]; then
   # waits for the dpkg lock when another apt-get runs on this machine (e.g. the test bed's install)
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# unless only Temporal's Java test server will be used (FERRY_ENGINE=java-test-server)
+if [ "${FERRY_ENGINE:-temporal}" = temporal ]; then
+  "$(dirname "${BASH_SOURCE[0]}")/temporal-cli.sh" > /dev/null
 fi

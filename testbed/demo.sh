@@ -27,7 +27,8 @@ cat <<EOF
    Maven; it downloads the Debian cloud kernel .deb (27 MB, extracted under $FERRY_TB/cache, not
    installed) and builds a busybox guest. It creates: ${HOSTS[*]}, each a libvirtd in network
    namespace $FERRY_TB_NS-<host> (bridge in $FERRY_TB_NS-fabric, addresses 198.51.100.0/24 that
-   exist only there), state in $FERRY_TB; Ferry's engine (localhost:7233), conductor and one agent
+   exist only there), state in $FERRY_TB; Ferry's engine (a Temporal server on localhost:7233, Web UI
+   on localhost:8233; the Temporal CLI is built once when missing, about 8 min), conductor and one agent
    per host (logs in .ferry/logs); one guest 'web1'. Everything stays up: ./demo down removes it.
 EOF
 scripts/install-deps.sh
@@ -38,7 +39,7 @@ testbed/guest-build.sh
 say "Test bed: ${HOSTS[*]} (a libvirtd each, own namespaces and host UUID)"
 testbed/hosts-up.sh "${HOSTS[@]}" | sed 's/ uri=.*//'
 mkdir -p .ferry && echo testbed > .ferry/demo-mode
-say "Starting the engine (localhost:7233), the conductor and one agent per host, each agent inside its host"
+say "Starting the engine (Temporal server on localhost:7233), the conductor and one agent per host, each agent inside its host"
 FERRY_TESTBED=1 FERRY_TB_DISKFILL=16 scripts/cluster.sh up "${HOSTS[@]}"
 
 say "Hosts"
@@ -78,4 +79,6 @@ say "Bad input is refused with a reason and changes nothing"
 run ./ferry resize-confirm web1 || true
 run ./ferry server create --name web2 --flavor t1.nano --host nowhere || true
 
+say "Every move is in the Temporal Web UI"
+FERRY_TESTBED=1 scripts/cluster.sh ui
 say "Done. Ferry and the test bed keep running: try ./ferry --help, virsh -c '$(tb_uri host-b)' list; stop with ./demo down"

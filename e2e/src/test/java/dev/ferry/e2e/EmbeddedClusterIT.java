@@ -5,9 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.client.FerryClient;
+import dev.ferry.client.FerryClientOptions;
+import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.VmState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -243,5 +251,53 @@ class EmbeddedClusterIT {
     assertEquals("ACTIVE", done.get("vmState").asText());
     assertEquals(2, cluster.json("host", "list").size());
     assertTrue(serverNames().containsAll(List.of("crash1", "mig1", "rev1", "legacy-vm")));
+  }
+
+  /**
+   * A real server allows 10 in-flight Updates per workflow: 20 creations at once all go through the
+   * one placement workflow's admission. None may fail; the server's pushbacks are retried with
+   * backoff and counted (printed, not asserted: how many depends on timing).
+   */
+  @Test
+  @Order(11)
+  void twentyServersCreatedAtOnceAllSucceed() throws Exception {
+    int n = 20;
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      names.add("burst" + i);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try (FerryClient ferry =
+        FerryClient.connect(
+            FerryClientOptions.defaults().withTarget("localhost:" + cluster.port()))) {
+      List<Future<InstanceRecord>> created = new ArrayList<>();
+      for (String name : names) {
+        created.add(
+            pool.submit(
+                () -> ferry.servers().create(name, "m1.tiny", null, Duration.ofMinutes(3))));
+      }
+      for (Future<InstanceRecord> f : created) {
+        assertEquals(VmState.ACTIVE, f.get(4, TimeUnit.MINUTES).vmState);
+      }
+      assertTrue(serverNames().containsAll(names), () -> serverNames().toString());
+
+      List<Future<InstanceRecord>> deleted = new ArrayList<>();
+      for (String name : names) {
+        deleted.add(pool.submit(() -> ferry.servers().delete(name)));
+      }
+      for (Future<InstanceRecord> f : deleted) {
+        f.get(4, TimeUnit.MINUTES);
+      }
+      List<String> left = serverNames();
+      assertTrue(names.stream().noneMatch(left::contains), left::toString);
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.println(
+        "[e2e] 20 servers at once: the server pushed back "
+            + FerryClient.pushbacks()
+            + " client call(s) and "
+            + cluster.logLines("conductor", "Temporal pushed back")
+            + " conductor call(s); all retried, zero errors");
   }
 }

@@ -108,6 +108,15 @@ final class FerryCluster implements AutoCloseable {
     throw new AssertionError("server " + name + " never reached the expected state: " + last);
   }
 
+  /** How many lines of a process's log contain {@code text}. */
+  long logLines(String process, String text) {
+    try (var lines = Files.lines(stateDir.resolve("logs/" + process + ".log"))) {
+      return lines.filter(l -> l.contains(text)).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static void expectOk(Processes.Result result) {
     assertEquals(0, result.exitCode(), () -> "expected success, got:\n" + result.all());
   }

@@ -2,6 +2,7 @@ package dev.ferry.client;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.temporal.PushbackCounter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
@@ -11,6 +12,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,6 +36,12 @@ import java.util.function.Supplier;
  * caller.
  */
 public final class FerryClient implements AutoCloseable {
+
+  /**
+   * Calls of this process that the server pushed back (RESOURCE_EXHAUSTED, e.g. too many in-flight
+   * Updates on one workflow); the SDK retried each with backoff.
+   */
+  private static final PushbackCounter PUSHBACKS = new PushbackCounter(message -> {});
 
   private final ClientContext ctx;
   private final WorkflowServiceStubs ownedStubs;
@@ -64,6 +72,11 @@ public final class FerryClient implements AutoCloseable {
     this.history = new HistoryClient(ctx);
   }
 
+  /** How many calls of this process the Temporal server has pushed back (and the SDK retried). */
+  public static long pushbacks() {
+    return PUSHBACKS.pushbacks();
+  }
+
   /**
    * Connects to Temporal and checks within {@code options.connectTimeout()} that it answers.
    *
@@ -75,7 +88,10 @@ public final class FerryClient implements AutoCloseable {
     try {
       stubs =
           WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder().setTarget(o.target()).build());
+              WorkflowServiceStubsOptions.newBuilder()
+                  .setTarget(o.target())
+                  .setGrpcClientInterceptors(List.of(PUSHBACKS))
+                  .build());
     } catch (RuntimeException e) {
       throw Failures.unreachable(o.target(), Failures.rootMessage(e));
     }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +55,7 @@ class RealTestbedIT {
   private static final Timings TIMINGS = new Timings();
   private static Testbed bed;
   private static TestbedFerry ferry;
+  private static BedChecks checks;
 
   /** The instance the cold-move scenarios carry from host to host, and what its disk holds. */
   private static String coldId;
@@ -65,14 +65,15 @@ class RealTestbedIT {
   @BeforeAll
   @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
   static void setUp() {
-    requireRootOrSkip();
+    BedChecks.requireRootOrSkip();
     TIMINGS.start("total");
     bed =
         new Testbed(
-            Path.of(env("FERRY_E2E_TB", "/var/tmp/ferry-e2e-testbed")),
-            env("FERRY_E2E_TB_NS", "ferrye2e"),
+            Path.of(BedChecks.env("FERRY_E2E_TB", "/var/tmp/ferry-e2e-testbed")),
+            BedChecks.env("FERRY_E2E_TB_NS", "ferrye2e"),
             HOSTS);
-    log("test bed in " + bed.dir() + " (namespaces " + bed.env().get("FERRY_TB_NS") + "-*)");
+    BedChecks.log(
+        "test bed in " + bed.dir() + " (namespaces " + bed.env().get("FERRY_TB_NS") + "-*)");
     TIMINGS.time("setup: install.sh", () -> bed.script(Duration.ofMinutes(10), "install.sh"));
     TIMINGS.time(
         "setup: guest-build.sh", () -> bed.script(Duration.ofMinutes(5), "guest-build.sh"));
@@ -83,6 +84,7 @@ class RealTestbedIT {
             Map.of(
                 "FERRY_TB_COPY_MIBPS", Integer.toString(COPY_MIB_PER_SECOND),
                 "FERRY_TB_DISKFILL", Integer.toString(DISK_FILL_MIB)));
+    checks = new BedChecks(bed, ferry);
     TIMINGS.time("setup: cluster.sh up (engine, conductor, 3 agents)", ferry::up);
   }
 
@@ -93,7 +95,8 @@ class RealTestbedIT {
     }
     boolean keep = "1".equals(System.getenv("FERRY_TESTBED_KEEP"));
     if (keep) {
-      log("FERRY_TESTBED_KEEP=1: leaving the cluster (port " + ferry.port() + ") and hosts up");
+      BedChecks.log(
+          "FERRY_TESTBED_KEEP=1: leaving the cluster (port " + ferry.port() + ") and hosts up");
     } else {
       TIMINGS.time(
           "teardown: cluster.sh down + hosts-down.sh",
@@ -249,7 +252,7 @@ class RealTestbedIT {
     TIMINGS.time("SIGKILL host-b's agent", () -> ferry.kill("agent-host-b"));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "agent dead");
     assertTrue(bed.virsh("host-b", "uri").ok(), "host-b's libvirtd is untouched");
-    log(
+    BedChecks.log(
         "killed host-b's agent (pid "
             + pid
             + ") with "
@@ -318,7 +321,7 @@ class RealTestbedIT {
         ferry.logText("conductor").contains("is on storage shared by host-c and host-b"),
         "the probe found the storage shared");
     assertEquals(before, size(shared));
-    healthAfterMove(id, mark, 1);
+    checks.healthAfterMove(id, mark, 1);
     assertEquals(
         "ok",
         bed.awaitConsole(id, mark, "^FERRY-GUEST disk (\\S+)", Duration.ofMinutes(1)).group(1));
@@ -362,7 +365,7 @@ class RealTestbedIT {
     assertEquals("running", bed.domState("host-b", liveId));
     assertEquals("absent", bed.domState("host-a", liveId));
     bed.awaitConsole(liveId, mark + 3, "^HEARTBEAT ", Duration.ofSeconds(30));
-    healthAfterMove(liveId, mark, -1); // one guest all along: the heartbeat never restarted
+    checks.healthAfterMove(liveId, mark, -1); // one guest all along: the heartbeat never restarted
     TIMINGS.stop(info.getDisplayName());
   }
 
@@ -373,7 +376,8 @@ class RealTestbedIT {
     Assumptions.assumeTrue(liveId != null, "live1 was not live-migrated (scenario 6)");
     TIMINGS.start(info.getDisplayName());
     // 1 MiB/s: the copy of the guest's memory takes tens of seconds, time enough to abort it
-    LiveRun run = startLiveMigration("live1", liveId, otherThan(host("live1"), "host-a"), 1);
+    BedChecks.LiveRun run =
+        checks.startLiveMigration("live1", liveId, otherThan(checks.host("live1"), "host-a"), 1);
     String source = run.source();
     String dest = run.dest();
     int mark = run.mark();
@@ -390,7 +394,7 @@ class RealTestbedIT {
     assertEquals("running", bed.domState(source, liveId));
     assertEquals("absent", bed.domState(dest, liveId)); // nothing left on the destination
     bed.awaitConsole(liveId, mark + 3, "^HEARTBEAT ", Duration.ofSeconds(30));
-    healthAfterMove(liveId, mark, -1);
+    checks.healthAfterMove(liveId, mark, -1);
     TIMINGS.stop(info.getDisplayName());
   }
 
@@ -400,7 +404,8 @@ class RealTestbedIT {
     requireFeature("live-migration", "live-migration force-complete (dev.ferry.live)");
     Assumptions.assumeTrue(liveId != null, "live1 was not live-migrated (scenario 6)");
     TIMINGS.start(info.getDisplayName());
-    LiveRun run = startLiveMigration("live1", liveId, otherThan(host("live1"), "host-a"), 2);
+    BedChecks.LiveRun run =
+        checks.startLiveMigration("live1", liveId, otherThan(checks.host("live1"), "host-a"), 2);
     String source = run.source();
     String dest = run.dest();
     int mark = run.mark();
@@ -417,7 +422,7 @@ class RealTestbedIT {
     assertEquals("absent", bed.domState(source, liveId));
     bed.awaitConsole(liveId, mark + 3, "^HEARTBEAT ", Duration.ofSeconds(30));
     // paused while the rest is copied: continuous, with a gap of the switch-over's length
-    log("force-complete: " + bed.health(liveId, mark, -1, 3, 120));
+    BedChecks.log("force-complete: " + bed.health(liveId, mark, -1, 3, 120));
     TIMINGS.stop(info.getDisplayName());
   }
 
@@ -427,8 +432,8 @@ class RealTestbedIT {
     requireFeature("live-migrate", "block migration (dev.ferry.live)");
     requireColdInstance();
     TIMINGS.start(info.getDisplayName());
-    String source = host("cold1");
-    String dest = otherThan(source, host("live1"));
+    String source = checks.host("cold1");
+    String dest = otherThan(source, checks.host("live1"));
     String diskPath = ferry.server("cold1").get("diskPath").asText();
     Path onSource = bed.hostPath(source, diskPath);
     Path onDest = bed.hostPath(dest, diskPath);
@@ -452,7 +457,7 @@ class RealTestbedIT {
         bed.storageFiles().stream().filter(f -> f.contains(coldId)).toList(),
         "one disk, on " + dest + ", nothing else left by the move");
     bed.awaitConsole(coldId, mark + 3, "^HEARTBEAT ", Duration.ofSeconds(30));
-    healthAfterMove(coldId, mark, -1);
+    checks.healthAfterMove(coldId, mark, -1);
     TIMINGS.stop(info.getDisplayName());
   }
 
@@ -462,15 +467,15 @@ class RealTestbedIT {
     requireFeature("evacuate", "evacuation (dev.ferry.evacuate)");
     Assumptions.assumeTrue(liveId != null, "live1 was not created (live migration scenario)");
     TIMINGS.start(info.getDisplayName());
-    String failed = host("live1");
-    String target = otherThan(failed, host("cold1"));
+    String failed = checks.host("live1");
+    String target = otherThan(failed, checks.host("cold1"));
     int mark = bed.consoleLines(liveId).size();
     // power loss of the host: its libvirtd, the guest's QEMU and the agent die together
     TIMINGS.time(
         "host-kill.sh " + failed, () -> bed.script(Duration.ofMinutes(1), "host-kill.sh", failed));
     TIMINGS.time(
         "until " + failed + " is DOWN (lease lost)",
-        () -> awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
+        () -> checks.awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
     TIMINGS.time(
         "evacuate live1 to " + target + " (--fence confirmed-off --wait)",
         () ->
@@ -484,7 +489,7 @@ class RealTestbedIT {
             Duration.ofMinutes(2));
     assertEquals("ACTIVE", evacuated.get("vmState").asText(), evacuated::toString);
     assertEquals("running", bed.domState(target, liveId));
-    healthAfterMove(liveId, mark, 1); // rebuilt: exactly one new boot, from the shared disk
+    checks.healthAfterMove(liveId, mark, 1); // rebuilt: exactly one new boot, from the shared disk
     assertEquals(
         "ok",
         bed.awaitConsole(liveId, mark, "^FERRY-GUEST disk (\\S+)", Duration.ofMinutes(1)).group(1));
@@ -497,8 +502,8 @@ class RealTestbedIT {
     assertEquals("shut off", bed.domState(failed, liveId), "the stale copy at revival");
     TIMINGS.time("restart " + failed + "'s agent", () -> ferry.startAgent(failed));
     assertEquals(List.of(), bed.domains(failed), "the stale copy is gone");
-    awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
-    healthAfterMove(liveId, mark, 1); // still the one rebuild: the guest never ran twice
+    checks.awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
+    checks.healthAfterMove(liveId, mark, 1); // still the one rebuild: the guest never ran twice
     ferry.ferry("server", "delete", "live1").expectOk();
     TIMINGS.stop(info.getDisplayName());
   }
@@ -523,7 +528,8 @@ class RealTestbedIT {
 
     // 1. the SOURCE agent dies while the libvirt job runs: the job is libvirtd's and goes on; the
     // retried job activity on the restarted agent finds its started marker and only watches it
-    LiveRun run = startLiveMigration("lk1", id, to, 2); // 128 MiB at 2 MiB/s: about a minute
+    BedChecks.LiveRun run =
+        checks.startLiveMigration("lk1", id, to, 2); // 128 MiB at 2 MiB/s: about a minute
     assertTrue(bed.jobActive(from, id), "the migration job runs on " + from);
     TIMINGS.time("SIGKILL " + from + "'s agent (the source)", () -> ferry.kill("agent-" + from));
     assertTrue(bed.virsh(from, "uri").ok(), from + "'s libvirtd is untouched");
@@ -534,28 +540,29 @@ class RealTestbedIT {
         "the job still runs when the restarted agent serves: its retried attempt re-attaches");
     TIMINGS.time(
         "from the restart until the move has ended",
-        () -> awaitMoveEnded("lk1", Duration.ofMinutes(5)));
-    assertLiveMigrated("lk1", id, run);
-    List<Integer> attempts = activityAttempts(run.moveId(), "LiveMigrate");
+        () -> checks.awaitMoveEnded("lk1", Duration.ofMinutes(5)));
+    checks.assertLiveMigrated("lk1", id, run);
+    List<Integer> attempts = checks.activityAttempts(run.moveId(), "LiveMigrate");
     assertEquals(1, attempts.size(), "one job activity, never a second one: " + attempts);
     assertTrue(attempts.get(0) >= 2, "the job activity was retried: attempt " + attempts.get(0));
 
     // 2. the DESTINATION agent is dead when the job switches over, and comes back while the post
     // steps wait for it (post_live_migration_at_destination is queued on its host)
-    LiveRun back = startLiveMigration("lk1", id, from, 4);
+    BedChecks.LiveRun back = checks.startLiveMigration("lk1", id, from, 4);
     TIMINGS.time(
         "SIGKILL " + from + "'s agent (the destination)", () -> ferry.kill("agent-" + from));
     TIMINGS.time(
         "until the job has switched over (no agent at the destination)",
-        () -> awaitMoveStatus("lk1", "post-migrating", Duration.ofMinutes(5)));
+        () -> checks.awaitMoveStatus("lk1", "post-migrating", Duration.ofMinutes(5)));
     assertEquals("running", bed.domState(from, id), "switched over by libvirt alone");
     TIMINGS.time(
         "restart " + from + "'s agent during the post steps", () -> ferry.startAgent(from));
     TIMINGS.time(
         "from the restart until the move has ended",
-        () -> awaitMoveEnded("lk1", Duration.ofMinutes(3)));
-    assertLiveMigrated("lk1", id, back);
-    assertEquals(List.of(1), activityAttempts(back.moveId(), "LiveMigrate"), "one job, one try");
+        () -> checks.awaitMoveEnded("lk1", Duration.ofMinutes(3)));
+    checks.assertLiveMigrated("lk1", id, back);
+    assertEquals(
+        List.of(1), checks.activityAttempts(back.moveId(), "LiveMigrate"), "one job, one try");
 
     ferry.ferry("server", "delete", "lk1").expectOk();
     TIMINGS.stop(info.getDisplayName());
@@ -579,7 +586,7 @@ class RealTestbedIT {
     bed.script(Duration.ofMinutes(1), "host-kill.sh", failed);
     TIMINGS.time(
         "until " + failed + " is DOWN",
-        () -> awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
+        () -> checks.awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
     ferry.ferry("evacuate", "ek1", "--host", target, "--fence", "confirmed-off").expectOk();
     // the rebuild's first step on the target is the define: kill the target's agent right after
     String seen =
@@ -598,20 +605,20 @@ class RealTestbedIT {
             });
     TIMINGS.time("SIGKILL " + target + "'s agent", () -> ferry.kill("agent-" + target));
     JsonNode mid = ferry.server("ek1");
-    log("killed " + target + "'s agent with ek1 " + seen + " there; the move: " + mid);
+    BedChecks.log("killed " + target + "'s agent with ek1 " + seen + " there; the move: " + mid);
     assertFalse(mid.path("currentMoveId").isNull(), "killed in the middle of the evacuation");
     TIMINGS.time("restart " + target + "'s agent", () -> ferry.startAgent(target));
     JsonNode done =
         TIMINGS.time(
             "from the restart until the evacuation has ended",
-            () -> awaitMoveEnded("ek1", Duration.ofMinutes(5)));
+            () -> checks.awaitMoveEnded("ek1", Duration.ofMinutes(5)));
     String moveId = mid.path("currentMoveId").asText();
     JsonNode move = ferry.json("migration", "show", moveId);
     assertEquals("done", move.path("status").asText(), move::toString);
     assertEquals(target, done.get("host").asText(), done::toString);
     assertEquals("ACTIVE", done.get("vmState").asText(), done::toString);
     assertEquals("running", bed.domState(target, id));
-    healthAfterMove(id, mark, 1); // rebuilt: exactly one new boot, and it runs on
+    checks.healthAfterMove(id, mark, 1); // rebuilt: exactly one new boot, and it runs on
     assertEquals(
         "ok",
         bed.awaitConsole(id, mark, "^FERRY-GUEST disk (\\S+)", Duration.ofMinutes(1)).group(1));
@@ -625,7 +632,7 @@ class RealTestbedIT {
     bed.script(Duration.ofMinutes(2), "host-revive.sh", failed);
     TIMINGS.time("restart " + failed + "'s agent", () -> ferry.startAgent(failed));
     assertEquals("absent", bed.domState(failed, id), "the stale copy is gone");
-    awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
+    checks.awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
     assertEquals("running", bed.domState(target, id));
     assertEquals(
         List.of("shared:" + id + ".qcow2"),
@@ -679,11 +686,11 @@ class RealTestbedIT {
               ferry.json("migration", "show", name).path("type").asText(),
               name + " was live-migrated");
           bed.awaitConsole(id, marks.get(name) + 3, "^HEARTBEAT ", Duration.ofSeconds(30));
-          healthAfterMove(id, marks.get(name), -1); // never stopped: one heartbeat all along
+          checks.healthAfterMove(id, marks.get(name), -1); // never stopped: one heartbeat all along
         });
     // disabled for placement first: the drain's history disables the host before any move
     List<String> steps =
-        activities(history("host-drain:" + drained)).stream()
+        checks.activities(checks.history("host-drain:" + drained)).stream()
             .filter(t -> t.equals("HostMovesDisableHost") || t.equals("HostMovesStartMove"))
             .toList();
     assertEquals(
@@ -732,7 +739,7 @@ class RealTestbedIT {
         () -> ferry.kill("agent-" + failed));
     TIMINGS.time(
         "until " + failed + " is DOWN (lease lost)",
-        () -> awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
+        () -> checks.awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
     assertTrue(bed.virsh(failed, "uri").ok(), failed + "'s libvirtd still answers");
     assertEquals("running", bed.domState(failed, id), "the guest outlives its host's agent");
     bed.awaitConsole(id, bed.consoleLines(id).size(), "^HEARTBEAT ", Duration.ofSeconds(30));
@@ -781,7 +788,7 @@ class RealTestbedIT {
     // The console is shared by every QEMU of the guest: the old one's heartbeat went on without a
     // gap after the agent died, up to the fence; then exactly one boot, counting from 1. A guest
     // running on both hosts at once would interleave two counters there.
-    healthAfterMove(id, mark, 1);
+    checks.healthAfterMove(id, mark, 1);
     int boot = bed.awaitConsoleLine(id, mark, "^FERRY-GUEST boot ", Duration.ofMinutes(1)).index();
     assertTrue(
         bed.consoleLines(id).subList(mark, boot).stream().anyMatch(l -> l.startsWith("HEARTBEAT ")),
@@ -793,9 +800,9 @@ class RealTestbedIT {
     // the agent returns: the stale copy goes before it serves
     TIMINGS.time("restart " + failed + "'s agent", () -> ferry.startAgent(failed));
     assertEquals("absent", bed.domState(failed, id), "the stale copy is gone");
-    awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
+    checks.awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
     assertEquals("running", bed.domState(target, id));
-    healthAfterMove(id, mark, 1); // still the one rebuild: the guest never ran twice
+    checks.healthAfterMove(id, mark, 1); // still the one rebuild: the guest never ran twice
     assertEquals(
         List.of("shared:" + id + ".qcow2"),
         bed.storageFiles().stream().filter(f -> f.contains(id)).toList(),
@@ -806,13 +813,13 @@ class RealTestbedIT {
 
   /** The results of the fencing activities a move ran ({@code FencingFence}), from its history. */
   private static List<JsonNode> fenceResults(String moveId) {
-    JsonNode events = history("move:" + moveId);
+    JsonNode events = checks.history("move:" + moveId);
     java.util.Set<String> fences = new java.util.HashSet<>();
     List<JsonNode> results = new java.util.ArrayList<>();
     for (JsonNode e : events) {
-      String kind = eventType(e);
+      String kind = BedChecks.eventType(e);
       if (kind.equalsIgnoreCase("ActivityTaskScheduled")
-          && "FencingFence".equals(activityType(e))) {
+          && "FencingFence".equals(BedChecks.activityType(e))) {
         fences.add(e.path("eventId").asText());
       } else if (kind.equalsIgnoreCase("ActivityTaskCompleted")) {
         JsonNode a = e.path("activityTaskCompletedEventAttributes");
@@ -847,96 +854,7 @@ class RealTestbedIT {
   /** The host of a server, or "" when there is no such server. */
   private static String hostOf(String server) {
     Cmd.Result shown = ferry.ferry("--output", "json", "server", "show", server);
-    return shown.ok() ? host(server) : "";
-  }
-
-  private static JsonNode awaitMoveEnded(String server, Duration timeout) {
-    return ferry.awaitServer(server, s -> s.path("currentMoveId").isNull(), timeout);
-  }
-
-  /**
-   * After a live migration: completed, the guest on the destination only (nothing paused or shut
-   * off left on the source), exactly one incoming QEMU on the destination (one libvirt job), the
-   * source's outbound slot released, and the guest's heartbeat continuous throughout.
-   */
-  private static void assertLiveMigrated(String server, String id, LiveRun run) {
-    JsonNode move = ferry.json("migration", "show", run.moveId());
-    assertEquals("completed", move.path("status").asText(), move::toString);
-    JsonNode s = ferry.server(server);
-    assertEquals(run.dest(), s.get("host").asText(), s::toString);
-    assertEquals("ACTIVE", s.get("vmState").asText(), s::toString);
-    assertEquals("running", bed.domState(run.dest(), id));
-    assertEquals("absent", bed.domState(run.source(), id), "nothing left on " + run.source());
-    for (String h : HOSTS) {
-      if (!h.equals(run.dest())) {
-        assertEquals("absent", bed.domState(h, id), h);
-      }
-    }
-    String name = s.get("name").asText();
-    assertEquals(
-        run.incomingBefore() + 1,
-        bed.incomingMigrations(run.dest(), name),
-        "one libvirt migration job: one incoming QEMU on " + run.dest());
-    JsonNode source = ferry.json("host", "show", run.source());
-    source = source.has("record") ? source.get("record") : source;
-    assertFalse(source.path("slotHolders").toString().contains(run.moveId()), source::toString);
-    assertFalse(source.path("slotQueue").toString().contains(run.moveId()), source::toString);
-    bed.awaitConsole(id, run.mark() + 3, "^HEARTBEAT ", Duration.ofSeconds(30));
-    healthAfterMove(id, run.mark(), -1); // one guest all along: the heartbeat never restarted
-  }
-
-  /**
-   * The attempt number that ran last of each activity of {@code type} the move scheduled, from its
-   * history ({@code ferry history export move:<id>}).
-   */
-  private static List<Integer> activityAttempts(String moveId, String type) {
-    Map<String, Integer> attemptBySchedule = new java.util.LinkedHashMap<>();
-    for (JsonNode e : history("move:" + moveId)) {
-      String kind = eventType(e);
-      if (kind.equalsIgnoreCase("ActivityTaskScheduled") && type.equals(activityType(e))) {
-        attemptBySchedule.put(e.path("eventId").asText(), 0);
-      } else if (kind.equalsIgnoreCase("ActivityTaskStarted")) {
-        JsonNode a = e.path("activityTaskStartedEventAttributes");
-        String scheduled = a.path("scheduledEventId").asText();
-        if (attemptBySchedule.containsKey(scheduled)) {
-          attemptBySchedule.put(scheduled, a.path("attempt").asInt());
-        }
-      }
-    }
-    return List.copyOf(attemptBySchedule.values());
-  }
-
-  /** A workflow's history events ({@code ferry history export WORKFLOW-ID}). */
-  private static JsonNode history(String workflowId) {
-    String json = ferry.ferry("history", "export", workflowId).expectOk().stdout();
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("events");
-    } catch (IOException e) {
-      throw new AssertionError("not a history:\n" + json, e);
-    }
-  }
-
-  /** The types of the activities a history scheduled, in order. */
-  private static List<String> activities(JsonNode events) {
-    List<String> types = new java.util.ArrayList<>();
-    for (JsonNode e : events) {
-      if (eventType(e).equalsIgnoreCase("ActivityTaskScheduled")) {
-        types.add(activityType(e));
-      }
-    }
-    return types;
-  }
-
-  private static String eventType(JsonNode event) {
-    return event.path("eventType").asText().replace("EVENT_TYPE_", "").replace("_", "");
-  }
-
-  private static String activityType(JsonNode scheduled) {
-    return scheduled
-        .path("activityTaskScheduledEventAttributes")
-        .path("activityType")
-        .path("name")
-        .asText();
+    return shown.ok() ? checks.host(server) : "";
   }
 
   /**
@@ -951,8 +869,8 @@ class RealTestbedIT {
     requireFeature("evacuate", "evacuation (dev.ferry.evacuate)");
     TIMINGS.start(info.getDisplayName());
     String image = "ferry-tiny"; // hosts-up.sh puts a copy in every host's image store
-    String failed = otherThan(coldId != null ? host("cold1") : "");
-    String target = otherThan(coldId != null ? host("cold1") : "", failed);
+    String failed = otherThan(coldId != null ? checks.host("cold1") : "");
+    String target = otherThan(coldId != null ? checks.host("cold1") : "", failed);
     // The guest writes sector 0 and MiB 1..1+fill at its first boot on a disk; beyond that, a disk
     // made from the image must read exactly as the image (its last 16 MiB hold a known pattern).
     long untouched = (1L + DISK_FILL_MIB) << 20;
@@ -1011,7 +929,7 @@ class RealTestbedIT {
         "host-kill.sh " + failed, () -> bed.script(Duration.ofMinutes(1), "host-kill.sh", failed));
     TIMINGS.time(
         "until " + failed + " is DOWN (lease lost)",
-        () -> awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
+        () -> checks.awaitHostStatus(failed, "DOWN", Duration.ofMinutes(2)));
     TIMINGS.time(
         "evacuate img1 to " + target + ": a new disk from image " + image,
         () ->
@@ -1031,7 +949,7 @@ class RealTestbedIT {
 
     // One new boot, from a disk without the data written after creation: no marker, so the guest
     // fills it anew (a new id); beyond what it writes, the disk reads exactly as the image.
-    healthAfterMove(id, mark, 1);
+    checks.healthAfterMove(id, mark, 1);
     Matcher disk =
         bed.awaitConsole(id, mark, "^FERRY-GUEST disk (\\S+) id=(\\S+)", Duration.ofMinutes(2));
     assertEquals("wrote", disk.group(1), "the guest found no data on its new disk");
@@ -1046,7 +964,7 @@ class RealTestbedIT {
         () -> bed.script(Duration.ofMinutes(2), "host-revive.sh", failed));
     TIMINGS.time("restart " + failed + "'s agent", () -> ferry.startAgent(failed));
     assertEquals(List.of(), bed.domains(failed), "the stale copy is gone");
-    awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
+    checks.awaitHostStatus(failed, "UP", Duration.ofMinutes(2));
     ferry.ferry("server", "delete", "img1").expectOk();
     assertFalse(Files.exists(newDisk), "delete removes the disk Ferry made from the image");
     try {
@@ -1070,7 +988,7 @@ class RealTestbedIT {
       assertEquals(List.of(), bed.domains(host), host);
     }
     assertEquals(List.of(), bed.storageFiles());
-    healthAfterMove(coldId, 0, -2); // the whole console: no oops, no corrupt disk, ever
+    checks.healthAfterMove(coldId, 0, -2); // the whole console: no oops, no corrupt disk, ever
     TIMINGS.stop(info.getDisplayName());
   }
 
@@ -1133,12 +1051,12 @@ class RealTestbedIT {
         bed.awaitConsole(coldId, mark, "^FERRY-GUEST disk (\\S+) id=(\\S+)", Duration.ofMinutes(2));
     assertEquals("ok", disk.group(1), "the guest's check of its copied disk");
     assertEquals(diskMarker, disk.group(2), "the disk written at first boot, not a new one");
-    healthAfterMove(coldId, mark, 1);
+    checks.healthAfterMove(coldId, mark, 1);
     long mem = Long.parseLong(boot.group(1));
     if (maxMemKib > 0) {
       assertTrue(mem < maxMemKib, "mem_kib=" + mem);
     }
-    log(
+    BedChecks.log(
         "cold1 on "
             + host
             + ": "
@@ -1151,55 +1069,7 @@ class RealTestbedIT {
   /** A confirm must not touch the running guest: the heartbeat goes on without a gap. */
   private static void assertGuestUndisturbed(int mark) {
     bed.awaitConsole(coldId, mark + 2, "^HEARTBEAT ", Duration.ofSeconds(30));
-    healthAfterMove(coldId, mark, -1);
-  }
-
-  /**
-   * guest-health.sh after a move: {@code expectBoots} new boots (-1: continuous heartbeat; -2: the
-   * whole console, only no oops / corrupt disk). Waits for 3 heartbeats after the boots first.
-   */
-  private static void healthAfterMove(String id, int mark, int expectBoots) {
-    if (expectBoots == -2) {
-      List<String> bad =
-          bed.consoleLines(id).stream()
-              .filter(
-                  l ->
-                      l.matches(
-                          ".*(Oops|BUG:|Kernel panic|Call Trace|general protection fault|disk CORRUPT).*"))
-              .collect(Collectors.toList());
-      assertEquals(List.of(), bad, "kernel errors on the console of " + id);
-      return;
-    }
-    if (expectBoots > 0) {
-      // judge the new boot once it has run a little: 3 heartbeats after its banner
-      int boot =
-          bed.awaitConsoleLine(id, mark, "^FERRY-GUEST boot ", Duration.ofMinutes(2)).index();
-      bed.awaitConsole(id, boot, "^HEARTBEAT 3 ", Duration.ofMinutes(2));
-    }
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (true) {
-      try {
-        String ok = bed.health(id, mark, expectBoots, 3);
-        log("health of " + id + " since line " + mark + ": " + ok);
-        return;
-      } catch (AssertionError e) {
-        // too few heartbeats yet is the only thing worth waiting for; an oops is final
-        boolean tooEarly =
-            e.getMessage().contains("only ")
-                && e.getMessage().contains("heartbeats after line")
-                && !e.getMessage().contains("kernel error")
-                && !e.getMessage().contains("CORRUPT");
-        if (!tooEarly || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Cmd.sleep(Duration.ofSeconds(1));
-      }
-    }
-  }
-
-  /** The host the server's record names. */
-  private static String host(String server) {
-    return ferry.server(server).get("host").asText();
+    checks.healthAfterMove(coldId, mark, -1);
   }
 
   /** The first test-bed host that is none of {@code busy}. */
@@ -1210,67 +1080,11 @@ class RealTestbedIT {
         .orElseThrow(() -> new AssertionError("no free host besides " + List.of(busy)));
   }
 
-  private static void awaitMoveStatus(String server, String status, Duration timeout) {
-    ferry.awaitServer(
-        server,
-        s -> {
-          String now = s.path("currentMoveStatus").asText();
-          if (s.path("currentMoveId").isNull() && !now.equals(status)) {
-            throw new AssertionError(server + "'s move ended before it was " + status + ": " + s);
-          }
-          return now.equals(status);
-        },
-        timeout);
-  }
-
-  /**
-   * A live migration started and seen running: its source and destination, its move id, the guest's
-   * console line count before it, and the destination's QEMU starts with an incoming migration
-   * before it.
-   */
-  private record LiveRun(String source, String dest, String moveId, int mark, int incomingBefore) {}
-
-  /**
-   * Starts {@code ferry live-migrate SERVER --host DEST --bandwidth MIBPS} (no --wait) and waits
-   * until the move is {@code running} (the libvirt job has started). A small cap keeps the job
-   * running for tens of seconds: time for an abort, a force-complete or an agent's death.
-   */
-  private static LiveRun startLiveMigration(String server, String id, String dest, int mibps) {
-    String source = host(server);
-    String name = ferry.server(server).get("name").asText();
-    int mark = bed.consoleLines(id).size();
-    int incoming = bed.incomingMigrations(dest, name);
-    ferry
-        .ferry("live-migrate", server, "--host", dest, "--bandwidth", Integer.toString(mibps))
-        .expectOk();
-    awaitMoveStatus(server, "running", Duration.ofMinutes(2));
-    String moveId = ferry.server(server).path("currentMoveId").asText();
-    return new LiveRun(source, dest, moveId, mark, incoming);
-  }
-
   /** Skips (PENDING) until the CLI has {@code command}: the feature has not landed yet. */
   private static void requireFeature(String command, String feature) {
     Assumptions.assumeTrue(
         ferry.ferry(command, "--help").ok(),
         "PENDING " + feature + ": `ferry " + command + "` does not exist yet");
-  }
-
-  private static void awaitHostStatus(String host, String status, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String now = null;
-    while (System.nanoTime() < deadline) {
-      for (JsonNode h : ferry.json("host", "list")) {
-        JsonNode r = h.has("record") ? h.get("record") : h;
-        if (host.equals(r.path("name").asText())) {
-          now = r.path("status").asText();
-        }
-      }
-      if (status.equals(now)) {
-        return;
-      }
-      Cmd.sleep(Duration.ofSeconds(1));
-    }
-    throw new AssertionError(host + " is " + now + ", not " + status + ", after " + timeout);
   }
 
   private static void requireColdInstance() {
@@ -1295,28 +1109,5 @@ class RealTestbedIT {
       Cmd.sleep(Duration.ofMillis(100));
     }
     throw new AssertionError(p + " never reached " + atLeast + " bytes (now " + size(p) + ")");
-  }
-
-  private static void requireRootOrSkip() {
-    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-    if ("1".equals(System.getenv("FERRY_TESTBED_SKIP"))) {
-      Assumptions.abort("FERRY_TESTBED_SKIP=1: the real test bed suite is skipped");
-    }
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if (!root) {
-      if (ci) {
-        throw new AssertionError("CI=true but not root: the real test bed needs root");
-      }
-      Assumptions.abort("not root: the real test bed (namespaces, libvirtd) is skipped");
-    }
-  }
-
-  private static String env(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : v;
-  }
-
-  static void log(String message) {
-    System.out.println("[testbed-e2e] " + message);
   }
 }

@@ -84,6 +84,11 @@ final class TestbedFerry implements AutoCloseable {
     cluster(Duration.ofSeconds(30), "kill", process).expectOk();
   }
 
+  /** Starts the engine again (after {@link #kill}): the same database, the same port. */
+  void startEngine() {
+    cluster(Duration.ofMinutes(2), "start", "engine").expectOk();
+  }
+
   void startAgent(String host) {
     cluster(Duration.ofMinutes(3), "start", "agent", host).expectOk();
   }

@@ -44,10 +44,10 @@ final class Timings {
     }
   }
 
-  private synchronized void record(String name, long nanos) {
+  synchronized void record(String name, long nanos) {
     String line = String.format(Locale.ROOT, "%8.1f s  %s", nanos / 1e9, name);
     lines.add(line);
-    RealTestbedIT.log("took " + line.trim());
+    BedChecks.log("took " + line.trim());
   }
 
   synchronized void report(Path file) {
@@ -58,7 +58,7 @@ final class Timings {
       Files.createDirectories(file.getParent());
       Files.writeString(file, out.toString());
     } catch (IOException e) {
-      RealTestbedIT.log("cannot write " + file + ": " + e.getMessage());
+      BedChecks.log("cannot write " + file + ": " + e.getMessage());
     }
   }
 }

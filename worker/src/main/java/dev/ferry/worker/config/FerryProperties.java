@@ -27,14 +27,16 @@ public record FerryProperties(
     @DefaultValue Host host,
     @DefaultValue Fencing fencing) {
 
-  /** Where the Temporal frontend is. Sticky caching must stay off against the Java test server. */
+  /**
+   * Where the Temporal frontend is. Sticky caching (on) must be off against the Java test server.
+   */
   public record Temporal(
       @DefaultValue("localhost:7233") String target,
       @DefaultValue("default") String namespace,
-      @DefaultValue("false") boolean sticky,
+      @DefaultValue("true") boolean sticky,
       @DefaultValue("10s") Duration connectTimeout) {}
 
-  /** The embedded default engine: Temporal's Java test server on a local port. */
+  /** The Java test server engine (role `engine`): for when the Temporal CLI cannot be built. */
   public record Engine(@DefaultValue("7233") int port) {}
 
   /** Cluster-wide settings, pushed to placement when the conductor starts. */
