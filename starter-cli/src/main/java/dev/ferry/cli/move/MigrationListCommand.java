@@ -62,7 +62,8 @@ public final class MigrationListCommand extends ClientCommand {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "" + MigrationQuery.DEFAULT_LIMIT,
-      description = "At most N moves, 1 to " + MigrationQuery.MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "At most N moves, 1 to " + MigrationQuery.MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
