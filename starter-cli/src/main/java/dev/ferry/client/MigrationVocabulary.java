@@ -106,13 +106,13 @@ public final class MigrationVocabulary {
    * Refuses a status the type never reports (e.g. {@code confirmed} for a live migration): that
    * filter could only ever match nothing.
    */
-  static void requireReportedBy(MoveType type, String status) {
+  public static void requireReportedBy(MoveType type, String status) {
     if (type != null && status != null && !statuses(type).contains(status)) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
-          "a "
+          "type "
               + typeName(type)
-              + " is never '"
+              + " never reports status '"
               + status
               + "': its statuses are "
               + String.join(", ", statuses(type)));

@@ -4,6 +4,8 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.MigrationQuery;
+import dev.ferry.client.MigrationVocabulary;
+import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +74,11 @@ public final class MigrationListCommand extends ClientCommand {
       throw new ParameterException(
           spec.commandLine(),
           "--limit must be 1 to " + MigrationQuery.MAX_LIMIT + ", not " + limit);
+    }
+    try {
+      MigrationVocabulary.requireReportedBy(type, status);
+    } catch (FerryRejection r) {
+      throw new ParameterException(spec.commandLine(), r.getMessage());
     }
   }
 
