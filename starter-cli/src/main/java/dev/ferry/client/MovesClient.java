@@ -181,6 +181,21 @@ public final class MovesClient {
                       + " README), or follow one move with 'ferry migration show'",
                   e);
             }
+            String reason = e.getStatus().getDescription();
+            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+                && reason != null
+                && reason.contains("search attribute")) {
+              throw new FerryFailure(
+                  "migration list: Temporal at "
+                      + ctx.target
+                      + " refused the query ("
+                      + reason
+                      + "): Ferry's search attributes are missing on namespace "
+                      + ctx.namespace()
+                      + "; the conductor refuses to start without them and prints the commands"
+                      + " that create them",
+                  e);
+            }
             throw e;
           }
         },

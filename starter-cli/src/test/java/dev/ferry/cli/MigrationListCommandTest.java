@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.client.FakeFerry;
 import dev.ferry.client.fakes.FakeVisibility;
 import dev.ferry.model.MoveType;
+import io.grpc.Status;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import java.time.Instant;
 import java.util.List;
@@ -126,6 +127,24 @@ class MigrationListCommandTest {
       assertEquals(
           "ferry: error: unknown server 'no-such-server': see 'ferry server list'\n",
           unknown.err());
+    }
+  }
+
+  @Test
+  void aQueryOverAnUnregisteredSearchAttributeSaysWhatIsMissingAndWhereToLook() {
+    try (FakeVisibility visibility =
+        twoMoves()
+            .refuseWith(
+                Status.INVALID_ARGUMENT.withDescription(
+                    "invalid query: invalid expression: column name 'DestHost' is not a valid"
+                        + " search attribute"))) {
+      Cli.Result r = Cli.run(o -> visibility.client(), "migration", "list", "--host", "h1");
+      assertEquals(FerryCommand.FAILED, r.exit(), r.toString());
+      assertEquals(1, r.err().lines().count(), r.toString());
+      assertTrue(r.err().contains("'DestHost' is not a valid search attribute"), r.toString());
+      assertTrue(
+          r.err().contains("Ferry's search attributes are missing on namespace ferry-ns"),
+          r.toString());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveSearchAttributes;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -42,6 +43,7 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
     implements AutoCloseable {
   public final List<ListWorkflowExecutionsRequest> requests = new CopyOnWriteArrayList<>();
   private final List<WorkflowExecutionInfo> rows = new ArrayList<>();
+  private volatile Status refusal;
   private final Server server;
   private final ManagedChannel channel;
   private final WorkflowServiceStubs stubs;
@@ -66,6 +68,12 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
         WorkflowClient.newInstance(
             stubs, WorkflowClientOptions.newBuilder().setNamespace("ferry-ns").build());
     return FerryClient.of(client, Duration.ofSeconds(5));
+  }
+
+  /** Every listing from now on fails with this status. */
+  public FakeVisibility refuseWith(Status status) {
+    refusal = status;
+    return this;
   }
 
   /** Adds a row as a move workflow {@code move:<moveId>}; {@code closed} null: still running. */
@@ -129,6 +137,10 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
       ListWorkflowExecutionsRequest request,
       StreamObserver<ListWorkflowExecutionsResponse> response) {
     requests.add(request);
+    if (refusal != null) {
+      response.onError(refusal.asRuntimeException());
+      return;
+    }
     int from =
         request.getNextPageToken().isEmpty()
             ? 0
