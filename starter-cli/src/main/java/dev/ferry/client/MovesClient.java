@@ -172,34 +172,38 @@ public final class MovesClient {
                 .blockingStub()
                 .listWorkflowExecutions(request);
           } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-              throw new FerryFailure(
-                  "migration list needs a real Temporal server (visibility); Temporal at "
-                      + ctx.target
-                      + " does not implement ListWorkflowExecutions (Temporal's Java test"
-                      + " server?): run a Temporal server with Ferry's search attributes (see"
-                      + " README), or follow one move with 'ferry migration show'",
-                  e);
-            }
-            String reason = e.getStatus().getDescription();
-            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
-                && reason != null
-                && reason.contains("search attribute")) {
-              throw new FerryFailure(
-                  "migration list: Temporal at "
-                      + ctx.target
-                      + " refused the query ("
-                      + reason
-                      + "): Ferry's search attributes are missing on namespace "
-                      + ctx.namespace()
-                      + "; the conductor refuses to start without them and prints the commands"
-                      + " that create them",
-                  e);
-            }
-            throw e;
+            throw listingRefused(e);
           }
         },
         null);
+  }
+
+  /** What the engine's refusal of a listing means for Ferry; any other failure as it is. */
+  private RuntimeException listingRefused(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    String reason = e.getStatus().getDescription();
+    if (code == Status.Code.UNIMPLEMENTED) {
+      return new FerryFailure(
+          "migration list needs a real Temporal server (visibility); Temporal at "
+              + ctx.target
+              + " does not implement ListWorkflowExecutions (Temporal's Java test server?):"
+              + " run a Temporal server with Ferry's search attributes (see README), or follow"
+              + " one move with 'ferry migration show'",
+          e);
+    }
+    if (code == Status.Code.INVALID_ARGUMENT && reason != null && reason.contains("search attr")) {
+      return new FerryFailure(
+          "migration list: Temporal at "
+              + ctx.target
+              + " refused the query ("
+              + reason
+              + "): Ferry's search attributes are missing on namespace "
+              + ctx.namespace()
+              + "; the conductor refuses to start without them and prints the commands that"
+              + " create them",
+          e);
+    }
+    return e;
   }
 
   /** {@code pre-migrating}, {@code PRE_MIGRATING} and {@code Pre_Migrating} are one status. */
