@@ -300,4 +300,41 @@ class EmbeddedClusterIT {
             + cluster.logLines("conductor", "Temporal pushed back")
             + " conductor call(s); all retried, zero errors");
   }
+
+  @Test
+  @Order(90)
+  void migrationListFindsAColdMigrationByServerTypeAndHost() {
+    cluster.json("server", "create", "--name", "list1", "--flavor", "m1.tiny", "--host", "h1");
+    String moveId =
+        cluster.json("migrate", "list1", "--host", "h2", "--wait").get("moveId").asText();
+
+    // The visibility store takes each status upsert a moment after the workflow makes it.
+    JsonNode rows = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      rows = cluster.json("migration", "list", "--server", "list1", "--type", "migration");
+      if (rows.size() == 1 && rows.get(0).get("status").asText().equals("finished")) {
+        break;
+      }
+      FerryCluster.sleep(Duration.ofMillis(500));
+    }
+    assertEquals(1, rows.size(), rows::toString);
+    JsonNode row = rows.get(0);
+    assertEquals(moveId, row.get("id").asText(), row::toString);
+    assertEquals("list1", row.get("server").asText(), row::toString);
+    assertEquals("h1", row.get("sourceHost").asText(), row::toString);
+    assertEquals("h2", row.get("destHost").asText(), row::toString);
+    assertEquals("migration", row.get("type").asText(), row::toString);
+    assertEquals("finished", row.get("status").asText(), row::toString);
+
+    JsonNode live =
+        cluster.json("migration", "list", "--server", "list1", "--type", "live-migration");
+    assertEquals(0, live.size(), live::toString);
+    List<String> intoH2 = new ArrayList<>();
+    cluster
+        .json("migration", "list", "--host", "h2", "--type", "migration")
+        .forEach(m -> intoH2.add(m.get("id").asText()));
+    assertTrue(intoH2.contains(moveId), intoH2::toString);
+    cluster.json("resize-confirm", "list1");
+  }
 }

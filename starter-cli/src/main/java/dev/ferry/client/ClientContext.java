@@ -58,6 +58,11 @@ final class ClientContext implements AutoCloseable {
             });
   }
 
+  /** The Temporal namespace the client works in. */
+  String namespace() {
+    return client.getOptions().getNamespace();
+  }
+
   /** A new instance or move id. */
   String newId() {
     return ids.get();

@@ -65,7 +65,7 @@ public final class FerryClient implements AutoCloseable {
             client, target, System.getProperty("user.name", "unknown"), callTimeout, ids);
     this.hosts = new HostsClient(ctx);
     this.servers = new ServersClient(ctx, hosts);
-    this.moves = new MovesClient(ctx, servers);
+    this.moves = new MovesClient(ctx, hosts, servers);
     this.resizes = new ResizeClient(ctx, hosts, servers, moves);
     this.live = new LiveMigrationClient(ctx, hosts, servers);
     this.evacuation = new EvacuationClient(ctx, hosts, servers);
@@ -184,7 +184,7 @@ public final class FerryClient implements AutoCloseable {
     return evacuation;
   }
 
-  /** Any move's status view, and waiting for a status. */
+  /** Any move's status view, waiting for a status, and listing moves. */
   public MovesClient moves() {
     return moves;
   }

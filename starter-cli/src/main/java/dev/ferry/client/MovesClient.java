@@ -1,6 +1,7 @@
 package dev.ferry.client;
 
 import static dev.ferry.client.ClientContext.seconds;
+import static dev.ferry.client.Inputs.nullToEmpty;
 import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
 
@@ -9,22 +10,53 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Any move's status view, by server or move id, and waiting for a status ({@code ferry migration
- * show}, {@code --wait}). Obtained from {@link FerryClient#moves()}.
+ * show}, {@code --wait}); moves listed from Temporal's visibility store ({@code ferry migration
+ * list}). Obtained from {@link FerryClient#moves()}.
  */
 public final class MovesClient {
   private final ClientContext ctx;
+  private final HostsClient hosts;
   private final ServersClient servers;
 
-  MovesClient(ClientContext ctx, ServersClient servers) {
+  MovesClient(ClientContext ctx, HostsClient hosts, ServersClient servers) {
     this.ctx = ctx;
+    this.hosts = hosts;
     this.servers = servers;
+  }
+
+  /**
+   * Moves from Temporal's visibility store (its {@code ListWorkflowExecutions}, filtered on Ferry's
+   * search attributes), in {@link MigrationSearch#VISIBILITY_ORDER}: running moves first, newest
+   * started first; then ended ones, most recently ended first. Server names come from one query to
+   * placement; when placement does not answer, rows name servers by instance id.
+   *
+   * @throws FerryRejection INVALID_ARGUMENT for a bad filter, UNKNOWN_INSTANCE for an unknown
+   *     server name
+   * @throws FerryFailure when the engine has no visibility store (Temporal's Java test server)
+   */
+  public List<MigrationListing> list(MigrationQuery query) {
+    MigrationQuery q = checked(query == null ? MigrationQuery.all() : query);
+    Map<String, String> names = serverNames(q.server());
+    String instanceId =
+        q.server() == null ? null : ServersClient.resolveInstanceId(names, q.server());
+    String visibilityQuery = MigrationSearch.visibilityQuery(q, instanceId);
+    return MigrationSearch.listings(
+        MigrationSearch.fetch(this::listPage, ctx.namespace(), visibilityQuery, q.limit()),
+        names,
+        ctx.client.getOptions().getDataConverter());
   }
 
   /**
@@ -96,6 +128,82 @@ public final class MovesClient {
       }
       ClientContext.sleep(ClientContext.POLL);
     }
+  }
+
+  private static MigrationQuery checked(MigrationQuery q) {
+    if (q.limit() < 1 || q.limit() > MigrationQuery.MAX_LIMIT) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "the limit must be 1 to " + MigrationQuery.MAX_LIMIT + ", not " + q.limit());
+    }
+    if (q.server() != null && q.server().isBlank()) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server name or id is required");
+    }
+    if (q.host() != null) {
+      Names.requireValidName("host", q.host());
+    }
+    String status = q.status() == null ? null : MigrationVocabulary.parseStatus(q.status());
+    MigrationVocabulary.requireReportedBy(q.type(), status);
+    return q.withStatus(status);
+  }
+
+  /**
+   * Placement's index (instance id to name). Without it rows show instance ids, which is fine
+   * unless the caller named a server: that name cannot be resolved.
+   */
+  private Map<String, String> serverNames(String server) {
+    try {
+      return nullToEmpty(hosts.placement().instances());
+    } catch (FerryRejection | FerryFailure e) {
+      if (server != null && !Names.isUuid(server)) {
+        throw e;
+      }
+      return Map.of();
+    }
+  }
+
+  private ListWorkflowExecutionsResponse listPage(ListWorkflowExecutionsRequest request) {
+    return ctx.call(
+        "list moves",
+        () -> {
+          try {
+            return ctx.client
+                .getWorkflowServiceStubs()
+                .blockingStub()
+                .listWorkflowExecutions(request);
+          } catch (StatusRuntimeException e) {
+            throw listingRefused(e);
+          }
+        },
+        null);
+  }
+
+  /** What the engine's refusal of a listing means for Ferry; any other failure as it is. */
+  private RuntimeException listingRefused(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    String reason = e.getStatus().getDescription();
+    if (code == Status.Code.UNIMPLEMENTED) {
+      return new FerryFailure(
+          "migration list needs a real Temporal server (visibility); Temporal at "
+              + ctx.target
+              + " does not implement ListWorkflowExecutions (Temporal's Java test server?):"
+              + " run a Temporal server with Ferry's search attributes (see README), or follow"
+              + " one move with 'ferry migration show'",
+          e);
+    }
+    if (code == Status.Code.INVALID_ARGUMENT && reason != null && reason.contains("search attr")) {
+      return new FerryFailure(
+          "migration list: Temporal at "
+              + ctx.target
+              + " refused the query ("
+              + reason
+              + "): Ferry's search attributes are missing on namespace "
+              + ctx.namespace()
+              + "; the conductor refuses to start without them and prints the commands that"
+              + " create them",
+          e);
+    }
+    return e;
   }
 
   /** {@code pre-migrating}, {@code PRE_MIGRATING} and {@code Pre_Migrating} are one status. */

@@ -293,7 +293,11 @@ public final class ServersClient {
     if (nameOrId == null || nameOrId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server name or id is required");
     }
-    Map<String, String> index = nullToEmpty(hosts.placement().instances());
+    return resolveInstanceId(nullToEmpty(hosts.placement().instances()), nameOrId);
+  }
+
+  /** A server's instance id from placement's index (id to name) by its name or id. */
+  static String resolveInstanceId(Map<String, String> index, String nameOrId) {
     if (index.containsKey(nameOrId)) {
       return nameOrId;
     }

@@ -6,7 +6,11 @@ import picocli.CommandLine.Command;
 /** {@code ferry migration ...}: moves. */
 @Command(
     name = "migration",
-    description = "Inspect and cancel moves (migrations, resizes).",
+    description = "List, inspect and cancel moves (migrations, resizes).",
     mixinStandardHelpOptions = true,
-    subcommands = {MigrationShowCommand.class, MigrationCancelCommand.class})
+    subcommands = {
+      MigrationListCommand.class,
+      MigrationShowCommand.class,
+      MigrationCancelCommand.class
+    })
 public final class MigrationCommand extends GroupCommand {}

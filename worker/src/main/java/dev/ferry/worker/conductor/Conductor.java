@@ -16,6 +16,7 @@ import dev.ferry.model.Names;
 import dev.ferry.placement.PlacementWorkflowImpl;
 import dev.ferry.resize.ResizeWorkflowImpl;
 import dev.ferry.worker.config.FerryProperties;
+import dev.ferry.worker.config.SearchAttributeCheck;
 import dev.ferry.worker.config.TemporalConnection;
 import dev.ferry.worker.config.Workers;
 import io.temporal.client.WorkflowClient;
@@ -30,7 +31,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The conductor: every workflow on {@code ferry-conductor}, and the off-host activities (calls into
- * the entities). Stateless: kill it, start it again, and the workflows resume.
+ * the entities). Stateless: kill it, start it again, and the workflows resume. It refuses to start
+ * when Ferry's search attributes are missing on its namespace ({@link SearchAttributeCheck}).
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "conductor")
@@ -47,6 +49,7 @@ public class Conductor implements SmartLifecycle {
   @Override
   public void start() {
     WorkflowClient client = TemporalConnection.connect(properties.temporal());
+    SearchAttributeCheck.require(client.getWorkflowServiceStubs(), properties.temporal());
     factory = WorkerFactory.newInstance(client);
     Worker worker =
         factory.newWorker(Names.CONDUCTOR_QUEUE, Workers.options(properties.temporal()));

@@ -1,0 +1,164 @@
+package dev.ferry.client.fakes;
+
+import com.google.protobuf.ByteString;
+import dev.ferry.client.FerryClient;
+import dev.ferry.model.MoveType;
+import dev.ferry.move.MoveSearchAttributes;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.SearchAttributes;
+import io.temporal.internal.common.ProtobufTimeUtils;
+import io.temporal.internal.common.SearchAttributesUtil;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * TEST ONLY: a Temporal frontend (in-process gRPC) that implements ListWorkflowExecutions alone,
+ * over rows given in the order a visibility store returns them, with page tokens; it records every
+ * request. Every other call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server
+ * names, are missing).
+ */
+public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImplBase
+    implements AutoCloseable {
+  public final List<ListWorkflowExecutionsRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<WorkflowExecutionInfo> rows = new ArrayList<>();
+  private volatile Status refusal;
+  private final Server server;
+  private final ManagedChannel channel;
+  private final WorkflowServiceStubs stubs;
+
+  public FakeVisibility() {
+    String name = InProcessServerBuilder.generateName();
+    try {
+      server = InProcessServerBuilder.forName(name).directExecutor().addService(this).build();
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setChannel(channel).build());
+  }
+
+  /** A client over this frontend, namespace {@code ferry-ns}. */
+  public FerryClient client() {
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            stubs, WorkflowClientOptions.newBuilder().setNamespace("ferry-ns").build());
+    return FerryClient.of(client, Duration.ofSeconds(5));
+  }
+
+  /** Every listing from now on fails with this status. */
+  public FakeVisibility refuseWith(Status status) {
+    refusal = status;
+    return this;
+  }
+
+  /** Adds a row as a move workflow {@code move:<moveId>}; {@code closed} null: still running. */
+  public FakeVisibility move(
+      String moveId,
+      String instanceId,
+      MoveType type,
+      String status,
+      String source,
+      String dest,
+      Instant started,
+      Instant closed) {
+    rows.add(row(moveId, instanceId, type, status, source, dest, started, closed));
+    return this;
+  }
+
+  public static WorkflowExecutionInfo row(
+      String moveId,
+      String instanceId,
+      MoveType type,
+      String status,
+      String source,
+      String dest,
+      Instant started,
+      Instant closed) {
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(MoveSearchAttributes.INSTANCE_ID, instanceId)
+            .set(MoveSearchAttributes.SOURCE_HOST, source)
+            .set(MoveSearchAttributes.MIGRATION_TYPE, type.name())
+            .set(MoveSearchAttributes.MIGRATION_STATUS, status);
+    if (dest != null) {
+      attributes.set(MoveSearchAttributes.DEST_HOST, dest);
+    }
+    WorkflowExecutionInfo.Builder info =
+        WorkflowExecutionInfo.newBuilder()
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId("move:" + moveId))
+            .setStartTime(ProtobufTimeUtils.toProtoTimestamp(started))
+            .setStatus(
+                closed == null
+                    ? WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+                    : WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
+            .setSearchAttributes(SearchAttributesUtil.encodeTyped(attributes.build()));
+    if (closed != null) {
+      info.setCloseTime(ProtobufTimeUtils.toProtoTimestamp(closed));
+    }
+    return info.build();
+  }
+
+  /** The SDK asks for the server's capabilities before its first call: none. */
+  @Override
+  public void getSystemInfo(
+      GetSystemInfoRequest request, StreamObserver<GetSystemInfoResponse> response) {
+    response.onNext(GetSystemInfoResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  /** Pages of the request's size; the token is the next row's index. */
+  @Override
+  public void listWorkflowExecutions(
+      ListWorkflowExecutionsRequest request,
+      StreamObserver<ListWorkflowExecutionsResponse> response) {
+    requests.add(request);
+    if (refusal != null) {
+      response.onError(refusal.asRuntimeException());
+      return;
+    }
+    int from =
+        request.getNextPageToken().isEmpty()
+            ? 0
+            : Integer.parseInt(request.getNextPageToken().toStringUtf8());
+    int to = Math.min(rows.size(), from + request.getPageSize());
+    ListWorkflowExecutionsResponse.Builder page =
+        ListWorkflowExecutionsResponse.newBuilder().addAllExecutions(rows.subList(from, to));
+    if (to < rows.size()) {
+      page.setNextPageToken(ByteString.copyFromUtf8(Integer.toString(to)));
+    }
+    response.onNext(page.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void close() {
+    stubs.shutdownNow();
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+}
