@@ -33,10 +33,20 @@ import org.slf4j.LoggerFactory;
 public final class LeaseRecovery {
   private static final Logger log = LoggerFactory.getLogger(LeaseRecovery.class);
 
-  /** While the lease is suspect, the HostWorkflow is read after 1 s, 2 s, 4 s ... at most 30 s. */
+  /**
+   * While the lease is suspect but the host UP, its HostWorkflow is read again after 1 s, 2 s, 4 s
+   * ... at most 30 s: each read replays the workflow on the conductor.
+   */
   static final Duration CONFIRM_FIRST = Duration.ofSeconds(1);
 
   static final Duration CONFIRM_MAX = Duration.ofSeconds(30);
+
+  /**
+   * A read or a comeback that failed (the server or the conductor away) is tried again after this,
+   * without a growing backoff: the host must be UP within seconds of the server being back, and a
+   * failing call costs the server nothing.
+   */
+  static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
 
   /** What the recovery acts on: the agent, a fake in tests. */
   public interface Agent {
@@ -181,13 +191,17 @@ public final class LeaseRecovery {
     if (!due) {
       return;
     }
+    if (!agent.canServe()) {
+      lookAgainIn(RETRY_AFTER_FAILURE); // libvirt is lost: the host stays DOWN until it is back
+      return;
+    }
     String incarnation = watch.incarnation();
     HostRecord record;
     try {
       record = agent.hostRecord();
     } catch (RuntimeException e) {
       log.debug("lease of {} suspect; its record cannot be read yet: {}", hostName, e.toString());
-      lookAgainLater();
+      lookAgainIn(RETRY_AFTER_FAILURE);
       return;
     }
     switch (judge(record, incarnation)) {
@@ -205,10 +219,6 @@ public final class LeaseRecovery {
         lookAgainLater();
       }
       case LOST -> {
-        if (!agent.canServe()) {
-          lookAgainLater(); // libvirt is lost: the host stays DOWN until it is back
-          return;
-        }
         comingBackAs = newIncarnation.get();
         lostAtNanos = nanoTime.getAsLong();
         log.info(
@@ -237,8 +247,8 @@ public final class LeaseRecovery {
             "host {} not registered again yet ({}); retrying in {} s",
             hostName,
             e.toString(),
-            confirmEvery.toSeconds());
-        lookAgainLater();
+            RETRY_AFTER_FAILURE.toSeconds());
+        lookAgainIn(RETRY_AFTER_FAILURE);
       }
       return;
     }
@@ -256,6 +266,11 @@ public final class LeaseRecovery {
     confirmEvery = CONFIRM_FIRST;
   }
 
+  private void lookAgainIn(Duration wait) {
+    nextLookNanos = nanoTime.getAsLong() + wait.toNanos();
+  }
+
+  /** Backs off: the next read after the current interval, which doubles up to its maximum. */
   private void lookAgainLater() {
     nextLookNanos = nanoTime.getAsLong() + confirmEvery.toNanos();
     Duration doubled = confirmEvery.multipliedBy(2);
