@@ -17,11 +17,11 @@ import java.util.function.LongSupplier;
  *   <li><b>refused</b>: a heartbeat of the running lease failed because the activity is gone (it
  *       timed out, or its workflow run closed, e.g. continued as new, which grants a new lease).
  *       This is the fast path: seen within a second of the agent running again.
- *   <li><b>quiet</b>: no lease of this incarnation has run here for longer than {@code quietLimit}
- *       (the lease's pickup timeout plus a margin). A lease is always either running or, between
- *       renewals, waiting at most the pickup timeout to be picked up, so a longer quiet means it
- *       was lost where no heartbeat could fail (between renewals, before this process picked it
- *       up), or that the conductor is away and has not granted the next one yet.
+ *   <li><b>quiet</b>: no lease of this incarnation has run here for longer than {@code quietLimit}.
+ *       While the conductor runs, a lease is followed by the next at once, and the HostWorkflow
+ *       grants none to an incarnation that lost one; so a long quiet means the lease was lost where
+ *       no heartbeat could fail (its end went unreported while the server was away, or it was never
+ *       picked up), or that the conductor is away and has not granted the next one yet.
  * </ul>
  */
 public final class LeaseWatch {

@@ -37,7 +37,7 @@ class HostLeaseActivitiesImplTest {
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final AtomicBoolean libvirtHealthy = new AtomicBoolean(true);
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-  private final LeaseWatch watch = new LeaseWatch(ME, Duration.ofSeconds(35));
+  private final LeaseWatch watch = new LeaseWatch(ME, Duration.ofSeconds(15));
   private TestActivityEnvironment env;
 
   @BeforeEach

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** When the agent suspects its lease is lost (it then asks its HostWorkflow). */
 class LeaseWatchTest {
-  private static final Duration QUIET_LIMIT = Duration.ofSeconds(35);
+  private static final Duration QUIET_LIMIT = Duration.ofSeconds(15);
 
   private long now = 1_000_000_000L;
   private final LeaseWatch watch = new LeaseWatch("inc-1", QUIET_LIMIT, () -> now);
@@ -42,7 +42,7 @@ class LeaseWatchTest {
     assertFalse(watch.suspect());
     advance(Duration.ofSeconds(1));
     assertTrue(watch.suspect());
-    assertEquals("no lease for 36 s", watch.suspicion());
+    assertEquals("no lease for 16 s", watch.suspicion());
 
     watch.started("inc-1"); // it came after all (the conductor was away)
     assertFalse(watch.suspect());
