@@ -42,12 +42,12 @@ public class HostAgent implements SmartLifecycle {
    * No lease of its incarnation for longer than this, the agent suspects it lost its lease. While
    * the conductor runs, a lease is followed by the next within a second, and the first one waits in
    * the queue only until the agent polls. A longer quiet means the last lease ended while the
-   * server or the conductor was away (its end unreported: the server times it out, the host goes
-   * DOWN), or that the conductor has not granted the next one yet: the HostWorkflow tells which.
-   * Shorter than the pickup timeout, so that the host is UP again soon after the server is back.
+   * server or the conductor was away (its end unreported: the server times it out as the heartbeat
+   * timeout passed, the host goes DOWN), or that the conductor has not granted the next one yet:
+   * the HostWorkflow tells which. As long as the heartbeat timeout, so that the host is UP again
+   * within about that long after the server is back.
    */
-  static final Duration LEASE_QUIET_LIMIT =
-      HostWorkflowImpl.LEASE_HEARTBEAT_TIMEOUT.plus(Duration.ofSeconds(5));
+  static final Duration LEASE_QUIET_LIMIT = HostWorkflowImpl.LEASE_HEARTBEAT_TIMEOUT;
 
   /** How often the agent looks at its lease (in memory; its HostWorkflow only when suspect). */
   static final Duration LEASE_CHECK_EVERY = Duration.ofSeconds(1);
