@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the agent went on serving.
  *
  * <p>The mechanism: the {@link LeaseWatch} makes the lease suspect (a heartbeat refused, or no
- * lease here for longer than the pickup timeout plus a margin). A suspicion alone proves nothing (a
+ * lease here for longer than the heartbeat timeout). A suspicion alone proves nothing (a
  * continue-as-new also ends the running lease; the conductor may be away between renewals), so the
  * agent then reads its HostWorkflow: only a host DOWN (or a HostWorkflow the server no longer has)
  * is a lost lease. Then, unless the agent is stopping or its libvirt is lost: it stops taking new
@@ -44,7 +44,7 @@ public final class LeaseRecovery {
   /**
    * A read or a comeback that failed (the server or the conductor away) is tried again after this,
    * without a growing backoff: the host must be UP within seconds of the server being back, and a
-   * failing call costs the server nothing.
+   * call that fails costs little.
    */
   static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
 
@@ -76,7 +76,7 @@ public final class LeaseRecovery {
     HELD,
     /** DOWN, or no HostWorkflow: register again. */
     LOST,
-    /** UP under an incarnation this process never had: another agent serves the host. */
+    /** UP under another incarnation than this process's: another agent process serves the host. */
     SERVED_BY_ANOTHER
   }
 
@@ -192,7 +192,7 @@ public final class LeaseRecovery {
       return;
     }
     if (!agent.canServe()) {
-      lookAgainIn(RETRY_AFTER_FAILURE); // libvirt is lost: the host stays DOWN until it is back
+      lookAgainIn(RETRY_AFTER_FAILURE); // libvirt is lost: no coming back before it is back
       return;
     }
     String incarnation = watch.incarnation();
