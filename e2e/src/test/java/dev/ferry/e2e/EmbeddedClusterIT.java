@@ -337,4 +337,55 @@ class EmbeddedClusterIT {
     assertTrue(intoH2.contains(moveId), intoH2::toString);
     cluster.json("resize-confirm", "list1");
   }
+
+  /**
+   * Issue 11: an agent frozen past its lease's heartbeat timeout (as when the Temporal server is
+   * away that long) used to leave its host DOWN for good while it went on running. Now it notices,
+   * comes back the way it starts under a new incarnation, and serves.
+   */
+  @Test
+  @Order(95)
+  void anAgentFrozenPastItsLeaseComesBackUpUnderANewIncarnationAndServes() {
+    JsonNode before = cluster.json("host", "show", "h2").get("record");
+    assertEquals("UP", before.get("status").asText(), before::toString);
+    String incarnation = before.get("incarnation").asText();
+
+    long stoppedAt = System.nanoTime();
+    cluster.signal("agent-h2", "STOP");
+    try {
+      JsonNode down =
+          cluster.awaitHostRecord(
+              "h2", r -> r.get("status").asText().equals("DOWN"), Duration.ofSeconds(30));
+      assertTrue(down.get("downReason").asText().startsWith("agent lease lost"), down::toString);
+      // Frozen ~15 s in all: past the heartbeat timeout (10 s) and the SDK's local one (+5 s).
+      Duration frozen = Duration.ofNanos(System.nanoTime() - stoppedAt);
+      if (frozen.compareTo(Duration.ofSeconds(15)) < 0) {
+        FerryCluster.sleep(Duration.ofSeconds(15).minus(frozen));
+      }
+    } finally {
+      cluster.signal("agent-h2", "CONT");
+    }
+    long continuedAt = System.nanoTime();
+
+    JsonNode back =
+        cluster.awaitHostRecord(
+            "h2",
+            r ->
+                r.get("status").asText().equals("UP")
+                    && !r.get("incarnation").asText().equals(incarnation),
+            Duration.ofSeconds(15));
+    System.out.printf(
+        "h2 UP again under incarnation %s %d ms after SIGCONT (was %s)%n",
+        back.get("incarnation").asText(),
+        Duration.ofNanos(System.nanoTime() - continuedAt).toMillis(),
+        incarnation);
+
+    cluster.json("server", "create", "--name", "back1", "--flavor", "m1.tiny", "--host", "h1");
+    cluster.json("migrate", "back1", "--host", "h2", "--wait");
+    cluster.json("resize-confirm", "back1");
+    JsonNode moved = cluster.json("server", "show", "back1");
+    assertEquals("h2", moved.get("host").asText(), moved::toString);
+    assertEquals("ACTIVE", moved.get("vmState").asText(), moved::toString);
+    assertEquals("UP", cluster.json("host", "show", "h2").get("record").get("status").asText());
+  }
 }

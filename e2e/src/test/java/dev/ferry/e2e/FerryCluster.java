@@ -58,6 +58,18 @@ final class FerryCluster implements AutoCloseable {
     expectOk(cluster(command, Duration.ofMinutes(2)));
   }
 
+  /**
+   * Sends {@code sig} (e.g. STOP, CONT) to a process scripts/cluster.sh started (agent-h2, ...).
+   */
+  void signal(String process, String sig) {
+    try {
+      String pid = Files.readString(stateDir.resolve("pids/" + process + ".pid")).trim();
+      expectOk(Processes.run(List.of("kill", "-" + sig, pid), Map.of(), Duration.ofSeconds(10)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Processes.Result cluster(List<String> command, Duration timeout) {
     return Processes.run(
         command,
@@ -115,6 +127,20 @@ final class FerryCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Polls `host show NAME` until its record satisfies {@code done}; returns that record. */
+  JsonNode awaitHostRecord(String name, Predicate<JsonNode> done, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = json("host", "show", name).get("record");
+      if (done.test(last)) {
+        return last;
+      }
+      sleep(Duration.ofMillis(250));
+    }
+    throw new AssertionError("host " + name + " never reached the expected state: " + last);
   }
 
   static void expectOk(Processes.Result result) {

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.cli.FerryCommand.OutputFormat;
 import java.io.PrintWriter;
 
@@ -60,9 +61,15 @@ public final class Output {
     }
   }
 
-  /** Built on first use only: Jackson costs start-up time a table does not need. */
+  /**
+   * Built on first use only: Jackson costs start-up time a table does not need. Durations (a host's
+   * lease period) print as ISO-8601, e.g. {@code "PT10M"}.
+   */
   private static final class Json {
     static final ObjectMapper MAPPER =
-        new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   }
 }

@@ -32,12 +32,19 @@ import java.util.Set;
  */
 public class HostWorkflowImpl implements HostWorkflow {
 
-  /** A lease is renewed after this long, costing a handful of events per period. */
+  /**
+   * A lease is renewed after this long, costing a handful of events per period: the period of
+   * agents that do not announce theirs (registrations from before {@code
+   * AgentRegistration.leasePeriod}).
+   */
   public static final Duration LEASE_PERIOD = Duration.ofMinutes(10);
 
+  /** A lease's StartToClose is its incarnation's period plus this: it ends RENEW well before. */
+  public static final Duration LEASE_END_MARGIN = Duration.ofMinutes(1);
+
   /**
-   * The agent heartbeats every second; the SDK sends at most every 0.8 x this. A dead agent is
-   * noticed within about this long.
+   * The agent heartbeats every second, and its worker sends one at least every second (it caps the
+   * SDK's throttle, by default 0.8 x this). A dead agent is noticed within about this long.
    */
   public static final Duration LEASE_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -48,7 +55,6 @@ public class HostWorkflowImpl implements HostWorkflow {
   private static final Duration PLACEMENT_RETRY = Duration.ofSeconds(5);
 
   private final HostRecord host;
-  private final HostLeaseActivities lease;
   private final Set<String> leasesRunning = new HashSet<>();
   private boolean placementStale = true;
   private final MigrationSlots slots;
@@ -58,17 +64,25 @@ public class HostWorkflowImpl implements HostWorkflow {
   public HostWorkflowImpl(HostRecord initial) {
     this.host = initial;
     this.slots = new MigrationSlots(initial);
+  }
+
+  /**
+   * The lease stub for an incarnation that announced {@code period} (null: {@link #LEASE_PERIOD}).
+   * One source of truth: the agent's configured period sizes the StartToClose, so a longer period
+   * does not time its leases out. Timeouts are not checked on replay: the commands are unchanged.
+   */
+  private static HostLeaseActivities leaseStub(String hostName, Duration period) {
+    Duration leasePeriod = period != null ? period : LEASE_PERIOD;
     // One attempt: a failed lease IS the liveness verdict; the next registration grants a new one.
-    this.lease =
-        Workflow.newActivityStub(
-            HostLeaseActivities.class,
-            ActivityOptions.newBuilder()
-                .setTaskQueue(Names.hostQueue(initial.name))
-                .setScheduleToStartTimeout(LEASE_PICKUP_TIMEOUT)
-                .setStartToCloseTimeout(LEASE_PERIOD.plus(Duration.ofMinutes(1)))
-                .setHeartbeatTimeout(LEASE_HEARTBEAT_TIMEOUT)
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+    return Workflow.newActivityStub(
+        HostLeaseActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(Names.hostQueue(hostName))
+            .setScheduleToStartTimeout(LEASE_PICKUP_TIMEOUT)
+            .setStartToCloseTimeout(leasePeriod.plus(LEASE_END_MARGIN))
+            .setHeartbeatTimeout(LEASE_HEARTBEAT_TIMEOUT)
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
   }
 
   @Override
@@ -101,6 +115,7 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   private void grantLease(String incarnation) {
     leasesRunning.add(incarnation);
+    HostLeaseActivities lease = leaseStub(host.name, host.leasePeriod);
     Async.function(lease::hold, incarnation)
         .handle(
             (end, failure) -> {
@@ -157,6 +172,7 @@ public class HostWorkflowImpl implements HostWorkflow {
     host.migrationUri = registration.migrationUri();
     host.inventory = registration.inventory();
     host.maxConcurrentLiveMigrations = registration.maxConcurrentLiveMigrations();
+    host.leasePeriod = registration.leasePeriod();
     host.status = HostStatus.UP;
     host.downReason = null;
     host.statusChangedAtMillis = Workflow.currentTimeMillis();

@@ -1,6 +1,14 @@
 package dev.ferry.model;
 
-/** A host agent announcing itself at start-up. */
+import java.time.Duration;
+
+/**
+ * A host agent announcing itself (at start-up, and again after it lost its lease).
+ *
+ * @param leasePeriod how long each of this incarnation's leases lasts before the agent asks for the
+ *     next ({@code ferry.host.lease-period}); the HostWorkflow sizes the lease's StartToClose from
+ *     it. Null from agents (and recorded histories) older than the field.
+ */
 public record AgentRegistration(
     String incarnation,
     String hypervisorType,
@@ -8,4 +16,5 @@ public record AgentRegistration(
     String libvirtUri,
     String migrationUri,
     HostInventory inventory,
-    int maxConcurrentLiveMigrations) {}
+    int maxConcurrentLiveMigrations,
+    Duration leasePeriod) {}

@@ -1,6 +1,7 @@
 package dev.ferry.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,12 @@ public final class HostRecord {
 
   /** The agent process holding the lease; a stale lease of another incarnation is ignored. */
   public String incarnation;
+
+  /**
+   * The lease period the current incarnation announced; null for one registered before agents
+   * announced it (the HostWorkflow's default applies).
+   */
+  public Duration leasePeriod;
 
   public long statusChangedAtMillis;
   public String downReason;

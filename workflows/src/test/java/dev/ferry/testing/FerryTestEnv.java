@@ -5,6 +5,8 @@ import static org.mockito.Mockito.withSettings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
@@ -51,7 +53,11 @@ public final class FerryTestEnv implements AutoCloseable {
   public static final String H2 = "h2";
   public static final HostInventory INVENTORY = new HostInventory(8, 16384, 200, 1.0, 1.0, 1.0);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Durations as the workers' converter writes them (records carry some). */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
   public final TestWorkflowEnvironment env;
   public final WorkflowClient client;
@@ -158,8 +164,21 @@ public final class FerryTestEnv implements AutoCloseable {
   }
 
   public static AgentRegistration registration(String incarnation, HostInventory inventory) {
+    return registration(incarnation, inventory, HostWorkflowImpl.LEASE_PERIOD);
+  }
+
+  /** With the lease period the agent announces (null: an agent from before the field). */
+  public static AgentRegistration registration(
+      String incarnation, HostInventory inventory, Duration leasePeriod) {
     return new AgentRegistration(
-        incarnation, "QEMU", 8_002_000L, "qemu:///system", "qemu+tcp://h/system", inventory, 1);
+        incarnation,
+        "QEMU",
+        8_002_000L,
+        "qemu:///system",
+        "qemu+tcp://h/system",
+        inventory,
+        1,
+        leasePeriod);
   }
 
   // ---- observing workflows

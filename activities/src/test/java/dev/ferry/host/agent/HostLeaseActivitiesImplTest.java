@@ -37,6 +37,7 @@ class HostLeaseActivitiesImplTest {
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final AtomicBoolean libvirtHealthy = new AtomicBoolean(true);
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+  private final LeaseWatch watch = new LeaseWatch(ME, Duration.ofSeconds(15));
   private TestActivityEnvironment env;
 
   @BeforeEach
@@ -124,6 +125,7 @@ class HostLeaseActivitiesImplTest {
 
       assertThrows(TemporalFailure.class, () -> lease.hold(ME));
       assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5, "not RENEW at 10 s");
+      assertTrue(watch.suspect(), "the agent is told: it may have lost its lease");
     } finally {
       System.clearProperty(LOCAL_TIMEOUT_BUFFER);
     }
@@ -135,6 +137,41 @@ class HostLeaseActivitiesImplTest {
     HostLeaseActivities lease = lease(connection(), Duration.ofMinutes(5), Duration.ofSeconds(1));
 
     assertThrows(CanceledFailure.class, () -> lease.hold(ME));
+    assertTrue(watch.suspect(), "a refused heartbeat makes the lease suspect");
+  }
+
+  @Test
+  void aLeaseThatRunsOrEndsNormallyIsNotSuspect() {
+    HostLeaseActivities lease = lease(connection(), Duration.ofMillis(600), Duration.ofSeconds(10));
+    List<Boolean> suspectWhileHeld = new CopyOnWriteArrayList<>();
+    later.schedule(() -> suspectWhileHeld.add(watch.suspect()), 300, TimeUnit.MILLISECONDS);
+
+    assertEquals(LeaseEnd.RENEW, lease.hold(ME));
+    assertEquals(List.of(false), suspectWhileHeld);
+    assertFalse(watch.suspect());
+  }
+
+  // ---- the agent registered again under a new incarnation (after it lost its lease)
+
+  @Test
+  void afterTheAgentRegisteredAgainALeaseOfTheOldIncarnationIsStaleAndTheNewOneIsHeld() {
+    HostLeaseActivities lease = lease(connection(), Duration.ofMillis(300), Duration.ofSeconds(10));
+    watch.replace("incarnation-3");
+
+    assertEquals(LeaseEnd.STALE, lease.hold(ME));
+    assertEquals(LeaseEnd.RENEW, lease.hold("incarnation-3"));
+    assertTrue(heartbeats.stream().allMatch("incarnation-3"::equals), heartbeats.toString());
+  }
+
+  @Test
+  void aLeaseOfTheOldIncarnationStillRunningEndsStaleWhenTheAgentRegistersAgain() {
+    HostLeaseActivities lease = lease(connection(), Duration.ofMinutes(5), Duration.ofSeconds(10));
+    later.schedule(() -> watch.replace("incarnation-3"), 300, TimeUnit.MILLISECONDS);
+    long start = System.nanoTime();
+
+    assertEquals(LeaseEnd.STALE, lease.hold(ME));
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5);
+    assertFalse(watch.suspect(), "the old lease ending says nothing about the new incarnation's");
   }
 
   private LibvirtConnection connection() {
@@ -146,7 +183,7 @@ class HostLeaseActivitiesImplTest {
   private HostLeaseActivities lease(
       LibvirtConnection connection, Duration period, Duration heartbeatTimeout) {
     env.registerActivitiesImplementations(
-        new HostLeaseActivitiesImpl(ME, connection, period, shuttingDown::get, TICK));
+        new HostLeaseActivitiesImpl(watch, connection, period, shuttingDown::get, TICK));
     return env.newActivityStub(
         HostLeaseActivities.class,
         ActivityOptions.newBuilder()

@@ -1,29 +1,25 @@
 package dev.ferry.worker.agent;
 
-import dev.ferry.host.HostWorkflow;
+import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.host.agent.HostLeaseActivitiesImpl;
+import dev.ferry.host.agent.LeaseWatch;
 import dev.ferry.hypervisor.libvirt.GuestTemplate;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.hypervisor.libvirt.LibvirtDiskActivities;
 import dev.ferry.hypervisor.libvirt.LibvirtHypervisorActivities;
 import dev.ferry.live.LiveHostActivitiesImpl;
-import dev.ferry.model.AgentRegistration;
-import dev.ferry.model.HostFacts;
-import dev.ferry.model.HostRecord;
 import dev.ferry.model.Names;
 import dev.ferry.worker.config.FerryProperties;
 import dev.ferry.worker.config.TemporalConnection;
 import dev.ferry.worker.config.Workers;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -34,22 +30,33 @@ import org.springframework.stereotype.Component;
  * The host agent: one process per compute host, pinned to {@code ferry-host-<name>}. At start-up it
  * opens libvirt, runs its host's cleanup list (while an item fails it does not serve: {@link
  * CleanupGate}), registers with its HostWorkflow under a fresh incarnation, reconciles domains, and
- * only then polls work.
+ * only then polls work ({@link HostRegistrar}). When it finds its lease lost while it kept running,
+ * it comes back the same way under a new incarnation ({@link LeaseRecovery}).
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "agent")
 public class HostAgent implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
 
-  /** A failing cleanup item is tried again after 1 s, 2 s, 4 s, ... at most every minute. */
-  static final Duration CLEANUP_RETRY_FIRST = Duration.ofSeconds(1);
+  /**
+   * No lease of its incarnation for longer than this, the agent suspects it lost its lease. While
+   * the conductor runs, a lease is followed by the next within a second, and the first one waits in
+   * the queue only until the agent polls. A longer quiet means the last lease ended while the
+   * server or the conductor was away (its end unreported: the server times it out as the heartbeat
+   * timeout passed, the host goes DOWN), or that the conductor has not granted the next one yet:
+   * the HostWorkflow tells which. As long as the heartbeat timeout, so that the host is UP again
+   * within about that long after the server is back.
+   */
+  static final Duration LEASE_QUIET_LIMIT = HostWorkflowImpl.LEASE_HEARTBEAT_TIMEOUT;
 
-  static final Duration CLEANUP_RETRY_MAX = Duration.ofMinutes(1);
+  /** How often the agent looks at its lease (in memory; its HostWorkflow only when suspect). */
+  static final Duration LEASE_CHECK_EVERY = Duration.ofSeconds(1);
 
   private final FerryProperties properties;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private LibvirtConnection libvirt;
   private WorkerFactory factory;
+  private ScheduledExecutorService leaseChecks;
 
   public HostAgent(FerryProperties properties) {
     this.properties = properties;
@@ -64,22 +71,15 @@ public class HostAgent implements SmartLifecycle {
     }
     libvirt = LibvirtConnection.open(host.libvirtUri());
     WorkflowClient client = TemporalConnection.connect(properties.temporal());
-    String incarnation = UUID.randomUUID().toString();
+    String incarnation = newIncarnation();
     var hypervisor = new LibvirtHypervisorActivities(libvirt, guestTemplate(host.guest()));
+    HostRegistrar registrar = new HostRegistrar(name, host, client, hypervisor, shuttingDown::get);
+    joinBeforeServing(name, registrar, incarnation);
 
-    HostFacts facts = hypervisor.hostFacts();
-    startHostWorkflow(client, name);
-    AgentReconciler reconciler = new AgentReconciler(name, hypervisor, client);
-    HostWorkflow hostWorkflow =
-        client.newWorkflowStub(HostWorkflow.class, Names.hostWorkflowId(name));
-    // Issue 6: what the host owes is done before it registers; while an item fails, no serving.
-    cleanUpThenRegister(
-        name, reconciler, hostWorkflow, () -> register(client, name, incarnation, facts));
-    hostWorkflow.reportUnmanaged(reconciler.reconcileDomains());
-
+    LeaseWatch watch = new LeaseWatch(incarnation, LEASE_QUIET_LIMIT);
     factory = WorkerFactory.newInstance(client);
     Worker worker =
-        factory.newWorker(Names.hostQueue(name), Workers.options(properties.temporal()));
+        factory.newWorker(Names.hostQueue(name), Workers.agentOptions(properties.temporal()));
     worker.registerActivitiesImplementations(
         hypervisor,
         new LibvirtDiskActivities(
@@ -90,8 +90,9 @@ public class HostAgent implements SmartLifecycle {
                 host.disk().imagesDir(),
                 host.disk().copyMaxMibPerSecond() * 1024 * 1024)),
         new LiveHostActivitiesImpl(libvirt, client),
-        new HostLeaseActivitiesImpl(incarnation, libvirt, host.leasePeriod(), shuttingDown::get));
+        new HostLeaseActivitiesImpl(watch, libvirt, host.leasePeriod(), shuttingDown::get));
     factory.start();
+    watchLease(name, watch, registrar);
     log.info(
         "Ferry host agent {} (incarnation {}) serving {} on {}",
         name,
@@ -101,14 +102,10 @@ public class HostAgent implements SmartLifecycle {
   }
 
   /**
-   * Runs the host's cleanup list, then registers ({@link CleanupGate}); blocks, retrying with a
-   * backoff, while an item fails. A SIGTERM meanwhile ends the wait (and the start-up).
+   * The start-up join ({@link HostRegistrar#join}); blocks while a cleanup item fails. A SIGTERM
+   * meanwhile ends the wait (and the start-up).
    */
-  private void cleanUpThenRegister(
-      String name,
-      AgentReconciler reconciler,
-      HostWorkflow hostWorkflow,
-      Supplier<HostRecord> register) {
+  private void joinBeforeServing(String name, HostRegistrar registrar, String incarnation) {
     Thread starting = Thread.currentThread();
     Thread onSigterm =
         new Thread(
@@ -119,17 +116,7 @@ public class HostAgent implements SmartLifecycle {
             "ferry-agent-stop-before-serving");
     Runtime.getRuntime().addShutdownHook(onSigterm);
     try {
-      HostRecord registered =
-          new CleanupGate(
-                  name,
-                  reconciler,
-                  hostWorkflow,
-                  d -> Thread.sleep(d.toMillis()),
-                  shuttingDown::get,
-                  CLEANUP_RETRY_FIRST,
-                  CLEANUP_RETRY_MAX)
-              .open(register);
-      if (registered == null) {
+      if (!registrar.join(incarnation)) {
         throw new IllegalStateException(
             "host agent " + name + " stopped before it served: its cleanup list is not done");
       }
@@ -142,37 +129,23 @@ public class HostAgent implements SmartLifecycle {
     }
   }
 
-  private static void startHostWorkflow(WorkflowClient client, String name) {
-    HostRecord initial = new HostRecord();
-    initial.name = name;
-    HostWorkflow starter =
-        client.newWorkflowStub(
-            HostWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.hostWorkflowId(name))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    try {
-      WorkflowClient.start(starter::run, initial);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      // the host is known
-    }
+  /**
+   * Starts the thread that notices a lost lease and brings the agent back ({@link LeaseRecovery}).
+   */
+  private void watchLease(String name, LeaseWatch watch, HostRegistrar registrar) {
+    LeaseRecovery recovery =
+        new LeaseRecovery(
+            name,
+            watch,
+            LeaseRecovery.agent(registrar, factory, libvirt),
+            shuttingDown::get,
+            HostAgent::newIncarnation,
+            System::nanoTime);
+    leaseChecks = recovery.checkEvery(LEASE_CHECK_EVERY);
   }
 
-  private HostRecord register(
-      WorkflowClient client, String name, String incarnation, HostFacts facts) {
-    FerryProperties.Host host = properties.host();
-    return client
-        .newWorkflowStub(HostWorkflow.class, Names.hostWorkflowId(name))
-        .register(
-            new AgentRegistration(
-                incarnation,
-                facts.hypervisorType(),
-                facts.hypervisorVersion(),
-                host.libvirtUri(),
-                host.migrationUri(),
-                host.inventory(),
-                host.maxConcurrentLiveMigrations()));
+  private static String newIncarnation() {
+    return UUID.randomUUID().toString();
   }
 
   private static GuestTemplate guestTemplate(FerryProperties.Guest guest) {
@@ -184,6 +157,12 @@ public class HostAgent implements SmartLifecycle {
   @Override
   public void stop() {
     shuttingDown.set(true);
+    if (leaseChecks != null) {
+      // Not coming back while stopping: a join under way is interrupted (its gate returns).
+      leaseChecks.shutdownNow();
+      awaitQuietly(leaseChecks);
+      leaseChecks = null;
+    }
     if (factory != null) {
       // Let the lease return RELEASED (the host goes DOWN at once) before the worker stops.
       factory.shutdown();
@@ -193,6 +172,14 @@ public class HostAgent implements SmartLifecycle {
     if (libvirt != null) {
       libvirt.close();
       libvirt = null;
+    }
+  }
+
+  private static void awaitQuietly(ScheduledExecutorService executor) {
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
