@@ -155,7 +155,8 @@ build_home() {
   # older code; the test-bed scripts stay those of the code recorded from.
   CLUSTER_HOME=$RUN/cluster
   mkdir -p "$CLUSTER_HOME/scripts" "$CLUSTER_HOME/worker/target"
-  cp "$FERRY_HOME/scripts/cluster.sh" "$CLUSTER_HOME/scripts/"
+  # with the engine it starts: the Temporal server (engine.sh, and temporal-cli.sh that builds it)
+  cp "$FERRY_HOME"/scripts/{cluster,engine,temporal-cli}.sh "$CLUSTER_HOME/scripts/"
   ln -s "$home/worker/target/ferry-worker-exec.jar" "$CLUSTER_HOME/worker/target/"
   ln -s "$home/testbed" "$CLUSTER_HOME/testbed"
 }

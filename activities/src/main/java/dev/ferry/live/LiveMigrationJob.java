@@ -6,6 +6,7 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
+import io.temporal.failure.TimeoutFailure;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -266,7 +267,12 @@ final class LiveMigrationJob {
     try {
       ctx.heartbeat(progress);
     } catch (ActivityCanceledException e) {
-      if (postCopy) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        // The SDK's local heartbeat timeout (the server unreachable for a whole heartbeat timeout,
+        // e.g. while it restarts) is thrown as a cancel with a heartbeat TimeoutFailure cause.
+        // Nobody asked for an abort: keep watching; the next attempt re-attaches.
+        heartbeatsStopped(e);
+      } else if (postCopy) {
         log.info("cancel of {} ignored: post-copy has started", request.instanceId());
       } else {
         abort("aborted on request");
@@ -274,11 +280,17 @@ final class LiveMigrationJob {
     } catch (ActivityWorkerShutdownException e) {
       throw e; // leave the job running: the next attempt re-attaches
     } catch (ActivityCompletionException e) {
-      // Timed out or gone server-side, or a local heartbeat timeout: not an abort. Keep watching so
-      // the libvirt job is not left without its timeouts; this attempt's result is discarded.
-      log.warn("heartbeats of {} stopped ({}): not an abort", request.instanceId(), e.toString());
-      heartbeatsDead = true;
+      heartbeatsStopped(e); // timed out or gone server-side
     }
+  }
+
+  /**
+   * Not an abort: keep watching so the libvirt job is not left without its timeouts; this attempt's
+   * result is discarded.
+   */
+  private void heartbeatsStopped(ActivityCompletionException e) {
+    log.warn("heartbeats of {} stopped ({}): not an abort", request.instanceId(), e.toString());
+    heartbeatsDead = true;
   }
 
   private JobOutcome finish(Throwable failure, long startedAt) throws Exception {

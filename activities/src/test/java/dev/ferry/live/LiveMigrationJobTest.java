@@ -10,10 +10,16 @@ import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.FerryRejection;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +124,58 @@ class LiveMigrationJobTest {
     assertEquals(SourceState.RUNNING, out.source());
     assertEquals("aborted on request", out.message());
     assertEquals(1, driver.aborts.get());
+  }
+
+  /**
+   * The Temporal server away for longer than the heartbeat timeout (a restart): the SDK times the
+   * heartbeats out locally and throws a cancel whose cause is a heartbeat TimeoutFailure. That is
+   * no abort: the libvirt job runs on to completion, watched by this attempt.
+   */
+  @Test
+  void aLocalHeartbeatTimeoutIsNoAbortTheJobRunsOn() throws Exception {
+    driver.finishAfterPolls = 30;
+    AtomicInteger beats = new AtomicInteger();
+    ActivityExecutionContext serverAway =
+        (ActivityExecutionContext)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {ActivityExecutionContext.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "heartbeat" -> {
+                        if (beats.incrementAndGet() >= 3) {
+                          throw new ActivityCanceledException(
+                              null,
+                              new TimeoutFailure(null, null, TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+                        }
+                        yield null;
+                      }
+                      case "getHeartbeatDetails" -> Optional.empty();
+                      case "getInfo" -> info("move:m1");
+                      default -> null;
+                    });
+    LiveMigrationJob job =
+        new LiveMigrationJob(
+            driver,
+            serverAway,
+            (workflowId, name, arg) -> signals.add(name + ":" + arg),
+            POLL,
+            System::currentTimeMillis,
+            request(options(), 0));
+
+    JobOutcome out = job.run();
+
+    assertTrue(beats.get() >= 3, "the heartbeats timed out locally: " + beats.get());
+    assertEquals(0, driver.aborts.get(), "never aborted");
+    assertEquals(Result.COMPLETED, out.result(), out::toString);
+  }
+
+  private static ActivityInfo info(String workflowId) {
+    return (ActivityInfo)
+        Proxy.newProxyInstance(
+            LiveMigrationJobTest.class.getClassLoader(),
+            new Class<?>[] {ActivityInfo.class},
+            (proxy, method, args) -> method.getName().equals("getWorkflowId") ? workflowId : null);
   }
 
   @Test
