@@ -111,7 +111,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   /** For tests (a worker's implementation factory): a dead destination is found out faster. */
   EvacuationWorkflowImpl(Duration hostScheduleToStart) {
-    this.hosts = new AgentCalls(hostRecords, hostScheduleToStart);
+    this.hosts = new AgentCalls(hostScheduleToStart);
   }
 
   @Override
@@ -129,6 +129,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     request = input.request();
     record = input.instance();
     channel = new InstanceChannel(record.id);
+    hosts.forServer(record.name);
     source = record.host;
     newEpoch = record.epoch + 1;
     wasStopped = record.vmState == VmState.STOPPED;

@@ -59,6 +59,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   }
 
   private final LiveRun run = new LiveRun();
+  private final LiveHostCalls hosts;
   private final ClusterDefaults clusterDefaults;
   private final LiveReporting reporting;
   private final LivePreChecks preChecks;
@@ -76,7 +77,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   public LiveMigrationWorkflowImpl(Tuning tuning) {
     PlacementActivities placement = ConductorStubs.placement();
     HostRecordActivities hostRecords = ConductorStubs.hostRecords();
-    LiveHostCalls hosts = new LiveHostCalls(hostRecords, tuning.hostScheduleToStart());
+    hosts = new LiveHostCalls(tuning.hostScheduleToStart());
     clusterDefaults = new ClusterDefaults(placement);
     reporting = new LiveReporting(run);
     DestinationClaim claim = new DestinationClaim(run, placement);
@@ -121,6 +122,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
 
   private void begin(MoveInput input) {
     run.start(input);
+    hosts.forServer(run.record.name);
     reporting.begin();
     LiveMigrationOptions requested =
         run.request.liveOptions() == null ? LiveMigrationOptions.NONE : run.request.liveOptions();

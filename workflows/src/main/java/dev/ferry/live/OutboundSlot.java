@@ -1,7 +1,8 @@
 package dev.ferry.live;
 
 import dev.ferry.entities.HostRecordActivities;
-import io.temporal.workflow.Workflow;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import java.time.Duration;
 
 /**
@@ -30,9 +31,11 @@ final class OutboundSlot {
     if (!granted && !run.slotGranted) {
       run.queued = true;
       reporting.announce();
+      Duration queueTimeout = Duration.ofSeconds(run.options.queueTimeoutSeconds());
       boolean woke =
-          Workflow.await(
-              Duration.ofSeconds(run.options.queueTimeoutSeconds()),
+          Summarized.await(
+              queueTimeout,
+              WebUiTexts.slotWait(run.source, queueTimeout),
               () -> run.slotGranted || run.abortRequested());
       if (run.abortRequested()) {
         throw new AbortedException();

@@ -38,6 +38,8 @@ import dev.ferry.model.VmState;
 import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import dev.ferry.statemachine.StateMachine;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
@@ -134,7 +136,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   /** For tests (a worker's implementation factory): a dead host is found out faster. */
   ResizeWorkflowImpl(Duration hostScheduleToStart) {
-    this.hosts = new HostCalls(hostRecords, hostScheduleToStart);
+    this.hosts = new HostCalls(hostScheduleToStart);
   }
 
   @Override
@@ -165,6 +167,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     request = input.request();
     record = input.instance();
     channel = new InstanceChannel(record.id);
+    hosts.forServer(record.name);
     source = record.host;
     oldFlavor = record.flavor;
     newFlavor = record.flavor;
@@ -501,7 +504,10 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       // The one wait without a timer (DESIGN "Rules every move follows"): with a confirm window of
       // 0 the operator decides, however long that takes.
       Workflow.await(() -> decision != null);
-    } else if (!Workflow.await(Duration.ofSeconds(confirmWindowSeconds), () -> decision != null)) {
+    } else if (!Summarized.await(
+        Duration.ofSeconds(confirmWindowSeconds),
+        WebUiTexts.autoConfirm(Duration.ofSeconds(confirmWindowSeconds)),
+        () -> decision != null)) {
       decision = new Decision(CONFIRM, AUTO_CONFIRM);
     }
     fire(decision.event(), decision.actor());
