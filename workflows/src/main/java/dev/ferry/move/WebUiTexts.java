@@ -15,7 +15,7 @@ import java.util.List;
 public final class WebUiTexts {
 
   /** Where a move goes when its request names no host: placement decides in the move. */
-  static final String ANY_HOST = "scheduler's choice";
+  static final String ANY_HOST = "any host";
 
   private WebUiTexts() {}
 
