@@ -64,6 +64,11 @@ public final class WebUiTexts {
     return "is " + host + " alive? (its record)";
   }
 
+  /** An evacuation's fencing of its failed source: "fence h1 (libvirt-destroy)". */
+  public static String fence(String host, String method) {
+    return "fence " + host + " (" + (method == null ? "the conductor's default" : method) + ")";
+  }
+
   /** The VERIFY_RESIZE timer: "auto-confirm after 1h". */
   public static String autoConfirm(Duration window) {
     return "auto-confirm after " + duration(window);

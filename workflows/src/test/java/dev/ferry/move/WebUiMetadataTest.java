@@ -4,6 +4,7 @@ import static dev.ferry.testing.WebUiMetadata.activitySummaries;
 import static dev.ferry.testing.WebUiMetadata.currentDetails;
 import static dev.ferry.testing.WebUiMetadata.timerSummaries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -134,6 +135,8 @@ class WebUiMetadataTest {
         activities.contains("copy the disk " + DISK + " to h2 (web1 on h1)"), activities::toString);
     assertTrue(activities.contains("define (web1 on h2)"), activities::toString);
     assertTrue(activities.contains("power on (web1 on h2)"), activities::toString);
+    assertTrue(activities.contains("claim m1.small for move:m-1"), activities::toString);
+    assertFalse(activities.contains(""), () -> "an activity without a summary: " + activities);
     assertEquals(
         List.of("auto-confirm after 1h"),
         timerSummaries(client.fetchHistory(moveWorkflowId).getEvents()));
@@ -161,6 +164,8 @@ class WebUiMetadataTest {
                 currentDetails(client, instanceWorkflowId)));
     List<String> afterConfirm = activitySummaries(client.fetchHistory(moveWorkflowId).getEvents());
     assertTrue(afterConfirm.contains("remove the old copy (web1 on h1)"), afterConfirm::toString);
+    assertTrue(afterConfirm.contains("swap the claim"), afterConfirm::toString);
+    assertFalse(afterConfirm.contains(""), () -> "an activity without a summary: " + afterConfirm);
   }
 
   private static InstanceRecord instance() {
