@@ -68,7 +68,8 @@ class WebUiBrowserIT {
             "HypervisorPowerOff • power off (web1 on h1)",
             "HypervisorDefine • define (web1 on h2)",
             "HypervisorPowerOn • power on (web1 on h2)",
-            "HypervisorRemove • remove the old copy (web1 on h1)"),
+            "HypervisorRemove • remove the old copy (web1 on h1)",
+            "PlacementSwap • swap the claim"),
         "confirmed: web1 h1 → h2",
         "cold-migration");
   }
