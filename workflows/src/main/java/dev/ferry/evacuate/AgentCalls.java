@@ -1,7 +1,6 @@
 package dev.ferry.evacuate;
 
 import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
@@ -109,8 +108,8 @@ final class AgentCalls {
 
   private boolean isAlive(String host) {
     try {
-      return Summarized.stub(
-              HostRecordActivities.class, ConductorStubs.ENTITY_CALL, WebUiTexts.hostAlive(host))
+      return ConductorStubs.summarized(WebUiTexts.hostAlive(host))
+          .hostRecords()
           .get(host)
           .isAlive();
     } catch (ActivityFailure f) {

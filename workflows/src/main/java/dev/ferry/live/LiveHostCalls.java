@@ -1,7 +1,6 @@
 package dev.ferry.live;
 
 import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.FerryRejection;
@@ -137,12 +136,7 @@ final class LiveHostCalls {
     boolean alive;
     try {
       alive =
-          Summarized.stub(
-                  HostRecordActivities.class,
-                  ConductorStubs.ENTITY_CALL,
-                  WebUiTexts.hostAlive(host))
-              .get(host)
-              .isAlive();
+          ConductorStubs.summarized(WebUiTexts.hostAlive(host)).hostRecords().get(host).isAlive();
     } catch (ActivityFailure f) {
       alive = false;
     }

@@ -1,7 +1,6 @@
 package dev.ferry.resize;
 
 import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
@@ -177,18 +176,16 @@ final class HostCalls {
 
   private boolean isAlive(String host) {
     try {
-      return hostRecord(host).get(host).isAlive();
+      return ConductorStubs.summarized(WebUiTexts.hostAlive(host))
+          .hostRecords()
+          .get(host)
+          .isAlive();
     } catch (ActivityFailure f) {
       if (CancellationScope.current().isCancelRequested()) {
         throw new MoveStepException("looking up host " + host + " cancelled");
       }
       return false; // no record (UNKNOWN_HOST) or no answer: nothing says it is alive
     }
-  }
-
-  private HostRecordActivities hostRecord(String host) {
-    return Summarized.stub(
-        HostRecordActivities.class, ConductorStubs.ENTITY_CALL, WebUiTexts.hostAlive(host));
   }
 
   /**
