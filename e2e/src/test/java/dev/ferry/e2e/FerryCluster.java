@@ -26,12 +26,15 @@ final class FerryCluster implements AutoCloseable {
 
   private final Path stateDir;
   private final int port;
+  private final int uiPort;
 
   FerryCluster() {
     try {
       stateDir = Files.createTempDirectory("ferry-e2e");
-      try (ServerSocket socket = new ServerSocket(0)) {
+      try (ServerSocket socket = new ServerSocket(0);
+          ServerSocket ui = new ServerSocket(0)) {
         port = socket.getLocalPort();
+        uiPort = ui.getLocalPort();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -40,6 +43,11 @@ final class FerryCluster implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The engine's Temporal Web UI (localhost only). */
+  String webUi() {
+    return "http://localhost:" + uiPort;
   }
 
   void up(String... hosts) {
@@ -73,7 +81,13 @@ final class FerryCluster implements AutoCloseable {
   private Processes.Result cluster(List<String> command, Duration timeout) {
     return Processes.run(
         command,
-        Map.of("FERRY_STATE_DIR", stateDir.toString(), "FERRY_PORT", Integer.toString(port)),
+        Map.of(
+            "FERRY_STATE_DIR",
+            stateDir.toString(),
+            "FERRY_PORT",
+            Integer.toString(port),
+            "FERRY_UI_PORT",
+            Integer.toString(uiPort)),
         timeout);
   }
 

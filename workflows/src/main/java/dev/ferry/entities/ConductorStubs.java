@@ -2,6 +2,7 @@ package dev.ferry.entities;
 
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.Names;
+import dev.ferry.move.Summarized;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -28,6 +29,16 @@ public final class ConductorStubs {
           .build();
 
   private ConductorStubs() {}
+
+  /** The entity stubs a move calls, for one call: its activity shows {@code summary}. */
+  public record EntityCalls(PlacementActivities placement, HostRecordActivities hostRecords) {}
+
+  /** Stubs for one call whose summary (the Web UI's line for it) is {@code summary}. */
+  public static EntityCalls summarized(String summary) {
+    return new EntityCalls(
+        Summarized.stub(PlacementActivities.class, ENTITY_CALL, summary),
+        Summarized.stub(HostRecordActivities.class, ENTITY_CALL, summary));
+  }
 
   public static PlacementActivities placement() {
     return Workflow.newActivityStub(PlacementActivities.class, ENTITY_CALL);

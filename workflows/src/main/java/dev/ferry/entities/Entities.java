@@ -3,6 +3,7 @@ package dev.ferry.entities;
 import dev.ferry.model.FerryRejection;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** What the long-lived entity workflows share: how they keep their histories small. */
 public final class Entities {
@@ -36,6 +37,22 @@ public final class Entities {
       rejection.initCause(rejection.toFailure());
     }
     return rejection;
+  }
+
+  /**
+   * {@code Workflow.await(timeout, condition)} that keeps the entity's current details (the Web
+   * UI's "current details") in step with its state: the condition is evaluated after every signal,
+   * update and activity result, so the details never lag behind a handler. Setting details is no
+   * command; the await issues exactly the commands it did before.
+   */
+  public static boolean awaitShowing(
+      Duration timeout, Supplier<String> details, Supplier<Boolean> condition) {
+    return Workflow.await(
+        timeout,
+        () -> {
+          Workflow.setCurrentDetails(details.get());
+          return condition.get();
+        });
   }
 
   /** Waits for in-flight update and signal handlers, then continues as new with {@code state}. */

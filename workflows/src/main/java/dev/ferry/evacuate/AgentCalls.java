@@ -1,20 +1,20 @@
 package dev.ferry.evacuate;
 
-import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.Names;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * An evacuation's calls to the DESTINATION host's agent (the source is dead: it is never called). A
  * ScheduleToStart timeout is a hint: the host's record decides whether the host died meanwhile;
- * once it has, later calls to it fail at once.
+ * once it has, later calls to it fail at once. Each call carries a summary, what the Web UI shows:
+ * "define (web1 on h2)".
  */
 final class AgentCalls {
 
@@ -50,24 +51,26 @@ final class AgentCalls {
     }
   }
 
-  private final HostRecordActivities hostRecords;
   private final Duration scheduleToStart;
-  private final Map<String, HypervisorActivities> stubs = new HashMap<>();
-  private final Map<String, DiskActivities> disks = new HashMap<>();
   private final Set<String> unreachable = new HashSet<>();
+  private String server;
 
-  AgentCalls(HostRecordActivities hostRecords, Duration scheduleToStart) {
-    this.hostRecords = hostRecords;
+  AgentCalls(Duration scheduleToStart) {
     this.scheduleToStart = scheduleToStart;
   }
 
+  /** Names the evacuated server in every call's summary; call once the instance is known. */
+  void forServer(String name) {
+    this.server = name;
+  }
+
   <T> T call(String host, String what, Function<HypervisorActivities, T> call) {
-    return invoke(host, what, () -> call.apply(stub(host)));
+    return invoke(host, what, () -> call.apply(stub(host, what)));
   }
 
   /** As {@link #call}, for the host's disk activities. */
   <T> T disk(String host, String what, Function<DiskActivities, T> call) {
-    return invoke(host, what, () -> call.apply(diskStub(host)));
+    return invoke(host, what, () -> call.apply(diskStub(host, what)));
   }
 
   private <T> T invoke(String host, String what, Supplier<T> call) {
@@ -105,60 +108,59 @@ final class AgentCalls {
 
   private boolean isAlive(String host) {
     try {
-      return hostRecords.get(host).isAlive();
+      return ConductorStubs.summarized(WebUiTexts.hostAlive(host))
+          .hostRecords()
+          .get(host)
+          .isAlive();
     } catch (ActivityFailure f) {
       return false;
     }
   }
 
-  private HypervisorActivities stub(String host) {
-    return stubs.computeIfAbsent(
-        host,
-        h ->
-            Workflow.newActivityStub(
-                HypervisorActivities.class,
-                ActivityOptions.newBuilder()
-                    .setTaskQueue(Names.hostQueue(h))
-                    .setScheduleToStartTimeout(scheduleToStart)
-                    .setStartToCloseTimeout(DEFINE)
-                    // an agent killed mid-call is noticed after this, not after the whole
-                    // StartToClose (power-on: 2 min); as HypervisorStubs, whose calls are the same
-                    .setHeartbeatTimeout(HypervisorStubs.HEARTBEAT_TIMEOUT)
-                    .setRetryOptions(
-                        RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofSeconds(1))
-                            .setBackoffCoefficient(2.0)
-                            .setMaximumInterval(Duration.ofSeconds(20))
-                            .setMaximumAttempts(5)
-                            .setDoNotRetry(HypervisorStubs.rejectionTypes())
-                            .build())
-                    .build(),
-                Map.of(
-                    "HypervisorInspect", startToClose(INSPECT),
-                    "HypervisorDefine", startToClose(DEFINE),
-                    "HypervisorPowerOn", startToClose(POWER_ON),
-                    "HypervisorRemove", startToClose(REMOVE))));
+  private HypervisorActivities stub(String host, String what) {
+    return Summarized.stub(
+        HypervisorActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(Names.hostQueue(host))
+            .setScheduleToStartTimeout(scheduleToStart)
+            .setStartToCloseTimeout(DEFINE)
+            // an agent killed mid-call is noticed after this, not after the whole
+            // StartToClose (power-on: 2 min); as HypervisorStubs, whose calls are the same
+            .setHeartbeatTimeout(HypervisorStubs.HEARTBEAT_TIMEOUT)
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setBackoffCoefficient(2.0)
+                    .setMaximumInterval(Duration.ofSeconds(20))
+                    .setMaximumAttempts(5)
+                    .setDoNotRetry(HypervisorStubs.rejectionTypes())
+                    .build())
+            .build(),
+        Map.of(
+            "HypervisorInspect", startToClose(INSPECT),
+            "HypervisorDefine", startToClose(DEFINE),
+            "HypervisorPowerOn", startToClose(POWER_ON),
+            "HypervisorRemove", startToClose(REMOVE)),
+        WebUiTexts.hostCall(what, server, host));
   }
 
-  private DiskActivities diskStub(String host) {
-    return disks.computeIfAbsent(
-        host,
-        h ->
-            Workflow.newActivityStub(
-                DiskActivities.class,
-                ActivityOptions.newBuilder()
-                    .setTaskQueue(Names.hostQueue(h))
-                    .setScheduleToStartTimeout(scheduleToStart)
-                    .setStartToCloseTimeout(DiskStubs.VOLUME_CALL)
-                    .setRetryOptions(
-                        RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofSeconds(1))
-                            .setMaximumInterval(Duration.ofSeconds(10))
-                            .setMaximumAttempts(5)
-                            .setDoNotRetry(HypervisorStubs.rejectionTypes())
-                            .build())
-                    .build(),
-                DiskStubs.perMethod()));
+  private DiskActivities diskStub(String host, String what) {
+    return Summarized.stub(
+        DiskActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(Names.hostQueue(host))
+            .setScheduleToStartTimeout(scheduleToStart)
+            .setStartToCloseTimeout(DiskStubs.VOLUME_CALL)
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setMaximumInterval(Duration.ofSeconds(10))
+                    .setMaximumAttempts(5)
+                    .setDoNotRetry(HypervisorStubs.rejectionTypes())
+                    .build())
+            .build(),
+        DiskStubs.perMethod(),
+        WebUiTexts.hostCall(what, server, host));
   }
 
   private static ActivityOptions startToClose(Duration timeout) {

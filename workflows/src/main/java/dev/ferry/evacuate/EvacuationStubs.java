@@ -2,6 +2,7 @@ package dev.ferry.evacuate;
 
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.Names;
+import dev.ferry.move.Summarized;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -53,8 +54,9 @@ public final class EvacuationStubs {
 
   private EvacuationStubs() {}
 
-  public static FencingActivities fencing() {
-    return Workflow.newActivityStub(FencingActivities.class, FENCING);
+  /** A stub for one fencing call, shown as {@code summary} in the Web UI. */
+  public static FencingActivities fencing(String summary) {
+    return Summarized.stub(FencingActivities.class, FENCING, summary);
   }
 
   public static HostMovesActivities hostMoves() {

@@ -6,8 +6,7 @@ import static dev.ferry.evacuate.EvacuationEvent.REBUILT;
 import static dev.ferry.evacuate.EvacuationEvent.REFUSED;
 
 import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.HostRecordActivities;
-import dev.ferry.entities.PlacementActivities;
+import dev.ferry.entities.ConductorStubs.EntityCalls;
 import dev.ferry.evacuate.AgentCalls.StepException;
 import dev.ferry.evacuate.AgentCalls.UnreachableException;
 import dev.ferry.hypervisor.HypervisorStubs;
@@ -32,6 +31,7 @@ import dev.ferry.model.VmState;
 import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
+import dev.ferry.move.WebUiTexts;
 import dev.ferry.statemachine.StateMachine;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
@@ -39,7 +39,8 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An evacuation, Nova's way: the instance's host failed; {@code accepted → pre-migrating → done},
@@ -70,9 +71,6 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private static final String SYSTEM = "ferry";
 
-  private final PlacementActivities placement = ConductorStubs.placement();
-  private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
-  private final FencingActivities fencing = EvacuationStubs.fencing();
   private final AgentCalls hosts;
   private final StateMachine<EvacuationStatus, EvacuationEvent> machine =
       new StateMachine<>(EvacuationStateTable.TABLE, Workflow::currentTimeMillis);
@@ -111,7 +109,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   /** For tests (a worker's implementation factory): a dead destination is found out faster. */
   EvacuationWorkflowImpl(Duration hostScheduleToStart) {
-    this.hosts = new AgentCalls(hostRecords, hostScheduleToStart);
+    this.hosts = new AgentCalls(hostScheduleToStart);
   }
 
   @Override
@@ -129,6 +127,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     request = input.request();
     record = input.instance();
     channel = new InstanceChannel(record.id);
+    hosts.forServer(record.name);
     source = record.host;
     newEpoch = record.epoch + 1;
     wasStopped = record.vmState == VmState.STOPPED;
@@ -243,7 +242,9 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private HostRecord sourceRecord() {
     try {
-      return hostRecords.get(source);
+      return ConductorStubs.summarized("read host " + source + "'s record")
+          .hostRecords()
+          .get(source);
     } catch (ActivityFailure f) {
       throw FerryRejection.from(f)
           .orElseGet(
@@ -258,7 +259,8 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private FenceResult fence(HostRecord host) {
     String method = request.fenceMethod();
     try {
-      return fencing.fence(new FenceRequest(source, record.id, method, actor(), host.libvirtUri));
+      return EvacuationStubs.fencing(WebUiTexts.fence(source, method))
+          .fence(new FenceRequest(source, record.id, method, actor(), host.libvirtUri));
     } catch (ActivityFailure f) {
       throw new FerryRejection(
           Reason.UNREACHABLE,
@@ -306,13 +308,14 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     Claim claim =
         conductor(
             "claim " + record.flavor.name() + " for " + moveConsumer(),
-            () ->
-                placement.claim(
-                    new ClaimRequest(
-                        moveConsumer(),
-                        record.flavor.resources(),
-                        request.destHost(),
-                        List.of(source))));
+            c ->
+                c.placement()
+                    .claim(
+                        new ClaimRequest(
+                            moveConsumer(),
+                            record.flavor.resources(),
+                            request.destHost(),
+                            List.of(source))));
     dest = claim.host();
     if (source.equals(dest)) {
       throw new StepException("placement chose the failed host " + source + " for " + what());
@@ -428,7 +431,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             "stale copy of " + record.name + " evacuated to " + dest + " by " + what(),
             request.moveId());
     try {
-      conductorDo("add cleanup on " + source, () -> hostRecords.addCleanup(source, stale));
+      conductorDo("add cleanup on " + source, c -> c.hostRecords().addCleanup(source, stale));
       notes.add(
           "stale copy (epoch <= "
               + record.epoch
@@ -439,7 +442,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
       noteError(e.getMessage());
     }
     try {
-      conductorDo("swap the claim", () -> placement.swap(moveConsumer(), instanceConsumer()));
+      conductorDo("swap the claim", c -> c.placement().swap(moveConsumer(), instanceConsumer()));
     } catch (StepException e) {
       noteError(e.getMessage());
     }
@@ -496,7 +499,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private void releaseClaimQuietly() {
     try {
-      conductorDo("release the claim", () -> placement.release(moveConsumer()));
+      conductorDo("release the claim", c -> c.placement().release(moveConsumer()));
     } catch (StepException e) {
       noteError(e.getMessage());
     }
@@ -512,7 +515,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             null,
             reason);
     try {
-      conductorDo("add cleanup on " + host, () -> hostRecords.addCleanup(host, item));
+      conductorDo("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
     } catch (StepException e) {
       noteError(e.getMessage());
     }
@@ -623,19 +626,20 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     return record.diskPath != null && !record.diskPath.isBlank() && !record.sharedStorage;
   }
 
-  private <T> T conductor(String what, Supplier<T> call) {
+  /** A call to the conductor's entities; {@code what} is its summary in the Web UI. */
+  private <T> T conductor(String what, Function<EntityCalls, T> call) {
     try {
-      return call.get();
+      return call.apply(ConductorStubs.summarized(what));
     } catch (ActivityFailure f) {
       throw new StepException(what + " failed: " + AgentCalls.message(f));
     }
   }
 
-  private void conductorDo(String what, Runnable call) {
+  private void conductorDo(String what, Consumer<EntityCalls> call) {
     conductor(
         what,
-        () -> {
-          call.run();
+        c -> {
+          call.accept(c);
           return null;
         });
   }

@@ -9,6 +9,7 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
+import dev.ferry.move.Summarized;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
@@ -226,7 +227,7 @@ abstract class HostMovesRun {
       states = moves.awaitMoves(refs, waitSeconds);
     } catch (ActivityFailure f) {
       log.warn("awaiting moves failed: {}", AgentCalls.message(f));
-      Workflow.sleep(RETRY_PAUSE);
+      Summarized.sleep(RETRY_PAUSE, "pause before asking about the moves again");
       return;
     }
     for (MoveState s : states) {

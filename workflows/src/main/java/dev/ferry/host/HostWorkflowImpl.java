@@ -2,6 +2,7 @@ package dev.ferry.host;
 
 import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
+import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.host.HostLeaseActivities.LeaseEnd;
 import dev.ferry.model.AgentRegistration;
@@ -96,8 +97,9 @@ public class HostWorkflowImpl implements HostWorkflow {
       // it would retry at once, a workflow task per attempt, until continue-as-new, forever.
       Duration idle = slots.inUse() ? Entities.RECONCILE_EVERY : Duration.ofDays(1);
       boolean timedOut =
-          !Workflow.await(
+          !Entities.awaitShowing(
               told ? idle : PLACEMENT_RETRY,
+              () -> EntityDetails.host(host),
               () -> (told && placementStale) || needsLease() || Entities.historyTooLong());
       if (Entities.historyTooLong()) {
         Entities.continueAsNew(host);

@@ -56,6 +56,9 @@ public class AdoptionWorkflowImpl implements AdoptionWorkflow {
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                // its first run only (lost at continue-as-new): current details say the rest
+                .setStaticSummary(
+                    "server " + record.name + " (" + flavor.name() + "), adopted on " + host)
                 .build());
     Async.procedure(instance::run, record);
     Workflow.getWorkflowExecution(instance).get();

@@ -2,6 +2,7 @@ package dev.ferry.instance;
 
 import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
+import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
@@ -25,6 +26,7 @@ import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
+import dev.ferry.move.WebUiTexts;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -53,7 +55,10 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       spawn();
     }
     while (true) {
-      Workflow.await(Entities.RECONCILE_EVERY, () -> deleted || Entities.historyTooLong());
+      Entities.awaitShowing(
+          Entities.RECONCILE_EVERY,
+          () -> EntityDetails.instance(record),
+          () -> deleted || Entities.historyTooLong());
       if (deleted) {
         Workflow.await(Workflow::isEveryHandlerFinished);
         return;
@@ -204,6 +209,8 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
                 .setTaskQueue(Names.CONDUCTOR_QUEUE)
                 // The move outlives this run (continue-as-new) and tells us when it closes.
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .setStaticSummary(WebUiTexts.moveSummary(request, record))
+                .setStaticDetails(WebUiTexts.moveDetails(request, record))
                 .build());
     child.executeAsync(MoveView.class, new MoveInput(request, record));
     try {

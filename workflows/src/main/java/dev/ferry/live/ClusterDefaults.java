@@ -1,6 +1,6 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.PlacementActivities;
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.model.Settings;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
@@ -17,12 +17,9 @@ final class ClusterDefaults {
   /** Forever: never rename or reuse. */
   static final String CHANGE_ID = "live-defaults-from-settings";
 
-  private final PlacementActivities placement;
   private boolean fromSettings;
 
-  ClusterDefaults(PlacementActivities placement) {
-    this.placement = placement;
-  }
+  ClusterDefaults() {}
 
   /**
    * Called once at the start of the run, before its first command. Returns the resolved options for
@@ -51,7 +48,7 @@ final class ClusterDefaults {
     }
     Settings settings;
     try {
-      settings = placement.settings();
+      settings = ConductorStubs.summarized("read the cluster settings").placement().settings();
     } catch (ActivityFailure f) {
       throw new LiveStepException("read the cluster settings failed: " + LiveFailures.message(f));
     }

@@ -1,6 +1,6 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.PlacementActivities;
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.FerryRejection;
@@ -16,12 +16,10 @@ import java.util.List;
 final class DestinationClaim {
 
   private final LiveRun run;
-  private final PlacementActivities placement;
   private boolean held;
 
-  DestinationClaim(LiveRun run, PlacementActivities placement) {
+  DestinationClaim(LiveRun run) {
     this.run = run;
-    this.placement = placement;
   }
 
   /** Claims a host (the named one, or placement's pick outside {@code excluded}). */
@@ -34,7 +32,10 @@ final class DestinationClaim {
             List.copyOf(excluded));
     held = true; // compensation first: releasing a claim that was never made is a no-op
     try {
-      Claim claim = placement.claim(claimRequest);
+      Claim claim =
+          ConductorStubs.summarized("claim a host for " + run.moveConsumer())
+              .placement()
+              .claim(claimRequest);
       return claim.host();
     } catch (ActivityFailure f) {
       held = false;
@@ -60,9 +61,9 @@ final class DestinationClaim {
     try {
       if (run.atDest) {
         ConductorCalls.run(
-            "swap the claim", () -> placement.swap(run.moveConsumer(), run.instanceConsumer()));
+            "swap the claim", c -> c.placement().swap(run.moveConsumer(), run.instanceConsumer()));
       } else {
-        ConductorCalls.run("release the claim", () -> placement.release(run.moveConsumer()));
+        ConductorCalls.run("release the claim", c -> c.placement().release(run.moveConsumer()));
       }
       held = false;
       return true;
@@ -74,7 +75,7 @@ final class DestinationClaim {
 
   void release() {
     if (held) {
-      ConductorCalls.run("release the claim", () -> placement.release(run.moveConsumer()));
+      ConductorCalls.run("release the claim", c -> c.placement().release(run.moveConsumer()));
       held = false;
     }
   }

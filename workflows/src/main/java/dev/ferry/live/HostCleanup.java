@@ -1,6 +1,5 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.model.CleanupItem;
 
 /**
@@ -10,11 +9,9 @@ import dev.ferry.model.CleanupItem;
 final class HostCleanup {
 
   private final LiveRun run;
-  private final HostRecordActivities hostRecords;
 
-  HostCleanup(LiveRun run, HostRecordActivities hostRecords) {
+  HostCleanup(LiveRun run) {
     this.run = run;
-    this.hostRecords = hostRecords;
   }
 
   void owe(String host, long epochAtMost, CleanupItem.Kind kind, String reason) {
@@ -27,7 +24,7 @@ final class HostCleanup {
             kind == CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK ? run.record.diskPath : null,
             reason);
     try {
-      ConductorCalls.run("add cleanup on " + host, () -> hostRecords.addCleanup(host, item));
+      ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
     } catch (LiveStepException e) {
       run.noteError(e.getMessage());
     }

@@ -152,12 +152,12 @@ final class JobSupervisor {
         completionTimeoutSeconds > 0
             ? Duration.ofSeconds(completionTimeoutSeconds).multipliedBy(2).plusMinutes(10)
             : Duration.ofDays(1);
-    return Workflow.newActivityStub(
-        LiveMigrationHostActivities.class,
+    return hosts.summarizedLiveStub(
+        run.source,
+        "live migration job to " + run.dest,
         ActivityOptions.newBuilder(hosts.base(run.source, budget))
             .setHeartbeatTimeout(tuning.jobHeartbeatTimeout())
             .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-            .setSummary("live migration job of " + run.record.name + " to " + run.dest)
             .setRetryOptions(
                 RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofSeconds(1))

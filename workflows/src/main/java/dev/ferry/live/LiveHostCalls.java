@@ -1,41 +1,51 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.Names;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A live migration's way to the hosts' agents: a stub per host and interface, explicit timeouts per
- * call, and the dead-host verdict. A ScheduleToStart timeout is only a hint: the host's record
- * decides whether the host is dead; once it is, later calls to it fail at once. A check's typed
- * refusal comes back as the {@link FerryRejection} it was.
+ * A live migration's way to the hosts' agents: explicit timeouts per call, a summary per call (what
+ * the Web UI shows: "pre_live_migration (web1 on h2)"), and the dead-host verdict. A
+ * ScheduleToStart timeout is only a hint: the host's record decides whether the host is dead; once
+ * it is, later calls to it fail at once. A check's typed refusal comes back as the {@link
+ * FerryRejection} it was.
  */
 final class LiveHostCalls {
 
   /** Rounds of ScheduleToStart timeouts tolerated while the host's record still says alive. */
   static final int MAX_UNSTARTED_ROUNDS = 3;
 
-  private final HostRecordActivities hostRecords;
   private final Duration scheduleToStart;
-  private final Map<String, HypervisorActivities> hypervisors = new HashMap<>();
-  private final Map<String, LiveMigrationHostActivities> lives = new HashMap<>();
   private final Set<String> unreachable = new HashSet<>();
+  private String server;
 
-  LiveHostCalls(HostRecordActivities hostRecords, Duration scheduleToStart) {
-    this.hostRecords = hostRecords;
+  LiveHostCalls(Duration scheduleToStart) {
     this.scheduleToStart = scheduleToStart;
+  }
+
+  /** Names the migrated server in every call's summary; call once the move's instance is known. */
+  void forServer(String name) {
+    this.server = name;
+  }
+
+  /** A stub with {@code options} whose calls show {@code what} on {@code host} in the Web UI. */
+  LiveMigrationHostActivities summarizedLiveStub(
+      String host, String what, ActivityOptions options) {
+    return Summarized.stub(
+        LiveMigrationHostActivities.class, options, WebUiTexts.hostCall(what, server, host));
   }
 
   Duration scheduleToStart() {
@@ -47,11 +57,11 @@ final class LiveHostCalls {
   }
 
   <T> T hypervisor(String host, String what, Function<HypervisorActivities, T> call) {
-    return call(host, what, () -> hypervisorStub(host), call);
+    return call(host, what, () -> hypervisorStub(host, what), call);
   }
 
   <T> T live(String host, String what, Function<LiveMigrationHostActivities, T> call) {
-    return call(host, what, () -> liveStub(host), call);
+    return call(host, what, () -> liveStub(host, what), call);
   }
 
   /** Runs {@code body} (a call on a stub of its own) with this host's dead-host handling. */
@@ -125,7 +135,8 @@ final class LiveHostCalls {
   boolean isAlive(String host) {
     boolean alive;
     try {
-      alive = hostRecords.get(host).isAlive();
+      alive =
+          ConductorStubs.summarized(WebUiTexts.hostAlive(host)).hostRecords().get(host).isAlive();
     } catch (ActivityFailure f) {
       alive = false;
     }
@@ -135,36 +146,32 @@ final class LiveHostCalls {
     return alive;
   }
 
-  private HypervisorActivities hypervisorStub(String host) {
-    return hypervisors.computeIfAbsent(
-        host,
-        h ->
-            Workflow.newActivityStub(
-                HypervisorActivities.class,
-                base(h, Duration.ofSeconds(60)),
-                Map.of(
-                    "HypervisorInspect", startToClose(Duration.ofSeconds(30)),
-                    "HypervisorRemove", startToClose(Duration.ofMinutes(2)),
-                    "HypervisorPowerOn", startToClose(Duration.ofMinutes(2)))));
+  private HypervisorActivities hypervisorStub(String host, String what) {
+    return Summarized.stub(
+        HypervisorActivities.class,
+        base(host, Duration.ofSeconds(60)),
+        Map.of(
+            "HypervisorInspect", startToClose(Duration.ofSeconds(30)),
+            "HypervisorRemove", startToClose(Duration.ofMinutes(2)),
+            "HypervisorPowerOn", startToClose(Duration.ofMinutes(2))),
+        WebUiTexts.hostCall(what, server, host));
   }
 
-  private LiveMigrationHostActivities liveStub(String host) {
-    return lives.computeIfAbsent(
-        host,
-        h ->
-            Workflow.newActivityStub(
-                LiveMigrationHostActivities.class,
-                base(h, Duration.ofSeconds(60)),
-                Map.of(
-                    "LivePrepareDestination",
-                    startToClose(Duration.ofMinutes(10)),
-                    "LiveSettleJob",
-                    ActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofMinutes(10))
-                        .setHeartbeatTimeout(Duration.ofSeconds(20))
-                        .build(),
-                    "LiveRemoveDisks",
-                    startToClose(Duration.ofMinutes(2)))));
+  private LiveMigrationHostActivities liveStub(String host, String what) {
+    return Summarized.stub(
+        LiveMigrationHostActivities.class,
+        base(host, Duration.ofSeconds(60)),
+        Map.of(
+            "LivePrepareDestination",
+            startToClose(Duration.ofMinutes(10)),
+            "LiveSettleJob",
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(10))
+                .setHeartbeatTimeout(Duration.ofSeconds(20))
+                .build(),
+            "LiveRemoveDisks",
+            startToClose(Duration.ofMinutes(2))),
+        WebUiTexts.hostCall(what, server, host));
   }
 
   ActivityOptions base(String host, Duration startToClose) {

@@ -3,9 +3,6 @@ package dev.ferry.live;
 import static dev.ferry.live.LiveMigrationEvent.SLOT_GRANTED;
 import static dev.ferry.live.LiveRun.SYSTEM;
 
-import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.HostRecordActivities;
-import dev.ferry.entities.PlacementActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.move.MoveInput;
@@ -59,6 +56,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   }
 
   private final LiveRun run = new LiveRun();
+  private final LiveHostCalls hosts;
   private final ClusterDefaults clusterDefaults;
   private final LiveReporting reporting;
   private final LivePreChecks preChecks;
@@ -74,15 +72,13 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   }
 
   public LiveMigrationWorkflowImpl(Tuning tuning) {
-    PlacementActivities placement = ConductorStubs.placement();
-    HostRecordActivities hostRecords = ConductorStubs.hostRecords();
-    LiveHostCalls hosts = new LiveHostCalls(hostRecords, tuning.hostScheduleToStart());
-    clusterDefaults = new ClusterDefaults(placement);
+    hosts = new LiveHostCalls(tuning.hostScheduleToStart());
+    clusterDefaults = new ClusterDefaults();
     reporting = new LiveReporting(run);
-    DestinationClaim claim = new DestinationClaim(run, placement);
-    slot = new OutboundSlot(run, hostRecords, reporting);
-    HostCleanup cleanup = new HostCleanup(run, hostRecords);
-    preChecks = new LivePreChecks(run, hosts, hostRecords, clusterDefaults, claim, reporting);
+    DestinationClaim claim = new DestinationClaim(run);
+    slot = new OutboundSlot(run, reporting);
+    HostCleanup cleanup = new HostCleanup(run);
+    preChecks = new LivePreChecks(run, hosts, clusterDefaults, claim, reporting);
     jobs = new JobSupervisor(run, hosts, reporting, tuning);
     Switchover switchover = new Switchover(run, hosts, reporting, claim, slot, cleanup);
     PostCopyRecovery postCopy =
@@ -121,6 +117,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
 
   private void begin(MoveInput input) {
     run.start(input);
+    hosts.forServer(run.record.name);
     reporting.begin();
     LiveMigrationOptions requested =
         run.request.liveOptions() == null ? LiveMigrationOptions.NONE : run.request.liveOptions();

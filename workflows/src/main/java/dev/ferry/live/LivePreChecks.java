@@ -1,6 +1,6 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
@@ -23,7 +23,6 @@ final class LivePreChecks {
 
   private final LiveRun run;
   private final LiveHostCalls hosts;
-  private final HostRecordActivities hostRecords;
   private final ClusterDefaults clusterDefaults;
   private final DestinationClaim claim;
   private final LiveReporting reporting;
@@ -31,13 +30,11 @@ final class LivePreChecks {
   LivePreChecks(
       LiveRun run,
       LiveHostCalls hosts,
-      HostRecordActivities hostRecords,
       ClusterDefaults clusterDefaults,
       DestinationClaim claim,
       LiveReporting reporting) {
     this.run = run;
     this.hosts = hosts;
-    this.hostRecords = hostRecords;
     this.clusterDefaults = clusterDefaults;
     this.claim = claim;
     this.reporting = reporting;
@@ -223,7 +220,7 @@ final class LivePreChecks {
 
   private HostRecord hostRecord(String host, String role) {
     try {
-      return hostRecords.get(host);
+      return ConductorStubs.summarized("read host " + host + "'s record").hostRecords().get(host);
     } catch (ActivityFailure f) {
       FerryRejection r = FerryRejection.from(f).orElse(null);
       if (r != null && r.reason() == Reason.UNKNOWN_HOST) {

@@ -1,7 +1,7 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.HostRecordActivities;
-import io.temporal.workflow.Workflow;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import java.time.Duration;
 
 /**
@@ -11,13 +11,11 @@ import java.time.Duration;
 final class OutboundSlot {
 
   private final LiveRun run;
-  private final HostRecordActivities hostRecords;
   private final LiveReporting reporting;
   private boolean asked;
 
-  OutboundSlot(LiveRun run, HostRecordActivities hostRecords, LiveReporting reporting) {
+  OutboundSlot(LiveRun run, LiveReporting reporting) {
     this.run = run;
-    this.hostRecords = hostRecords;
     this.reporting = reporting;
   }
 
@@ -26,13 +24,15 @@ final class OutboundSlot {
     boolean granted =
         ConductorCalls.get(
             "ask " + run.source + " for an outbound slot",
-            () -> hostRecords.acquireSlot(run.source, run.moveId()));
+            c -> c.hostRecords().acquireSlot(run.source, run.moveId()));
     if (!granted && !run.slotGranted) {
       run.queued = true;
       reporting.announce();
+      Duration queueTimeout = Duration.ofSeconds(run.options.queueTimeoutSeconds());
       boolean woke =
-          Workflow.await(
-              Duration.ofSeconds(run.options.queueTimeoutSeconds()),
+          Summarized.await(
+              queueTimeout,
+              WebUiTexts.slotWait(run.source, queueTimeout),
               () -> run.slotGranted || run.abortRequested());
       if (run.abortRequested()) {
         throw new AbortedException();
@@ -67,7 +67,7 @@ final class OutboundSlot {
     try {
       ConductorCalls.run(
           "release the outbound slot on " + run.source,
-          () -> hostRecords.releaseSlot(run.source, run.moveId()));
+          c -> c.hostRecords().releaseSlot(run.source, run.moveId()));
       asked = false;
     } catch (LiveStepException e) {
       run.noteError(e.getMessage()); // the HostWorkflow reclaims slots of closed moves

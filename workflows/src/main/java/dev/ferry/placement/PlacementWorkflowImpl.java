@@ -1,6 +1,7 @@
 package dev.ferry.placement;
 
 import dev.ferry.entities.Entities;
+import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
@@ -53,7 +54,8 @@ public class PlacementWorkflowImpl implements PlacementWorkflow {
     long now = Workflow.currentTimeMillis();
     state.claims.keySet().forEach(k -> claimedAt.put(k, now));
     while (true) {
-      Workflow.await(Entities.RECONCILE_EVERY, Entities::historyTooLong);
+      Entities.awaitShowing(
+          Entities.RECONCILE_EVERY, () -> EntityDetails.placement(state), Entities::historyTooLong);
       if (Entities.historyTooLong()) {
         Entities.continueAsNew(state);
         return;

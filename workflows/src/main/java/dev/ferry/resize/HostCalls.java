@@ -1,17 +1,18 @@
 package dev.ferry.resize;
 
-import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.ConductorStubs;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.DiskStubs;
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.Names;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,10 +22,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A move's way to the hosts' agents: one stub per host (built on first use, then cached), explicit
- * timeouts per call, and the dead-host verdict. A ScheduleToStart timeout is only a hint: the
- * host's record (HostWorkflow) decides whether the host is dead; once it is, later calls to it fail
- * at once instead of waiting again.
+ * A move's way to the hosts' agents: explicit timeouts per call, a summary per call (what the Web
+ * UI shows: "power off (web1 on h1)"), and the dead-host verdict. A ScheduleToStart timeout is only
+ * a hint: the host's record (HostWorkflow) decides whether the host is dead; once it is, later
+ * calls to it fail at once instead of waiting again.
  */
 final class HostCalls {
 
@@ -61,20 +62,22 @@ final class HostCalls {
    */
   static final int MAX_UNSTARTED_ROUNDS = 3;
 
-  private final HostRecordActivities hostRecords;
   private final Duration scheduleToStart;
-  private final Map<String, HypervisorActivities> stubs = new HashMap<>();
-  private final Map<String, DiskActivities> diskStubs = new HashMap<>();
   private final Set<String> unreachable = new HashSet<>();
   private int gracefulShutdownSeconds = 60;
+  private String server;
 
   /**
    * @param scheduleToStart {@link #SCHEDULE_TO_START} in production; tests of dead hosts pass a few
    *     seconds (the test server does not skip time while an activity is scheduled)
    */
-  HostCalls(HostRecordActivities hostRecords, Duration scheduleToStart) {
-    this.hostRecords = hostRecords;
+  HostCalls(Duration scheduleToStart) {
     this.scheduleToStart = scheduleToStart;
+  }
+
+  /** Names the moved server in every call's summary; call once the move's instance is known. */
+  void forServer(String name) {
+    this.server = name;
   }
 
   /** Sets powerOff's ACPI window (settings); call before the first call to any host. */
@@ -95,12 +98,30 @@ final class HostCalls {
    * the host is dead (by its record), {@link MoveStepException} when the call failed.
    */
   <T> T call(String host, String what, Function<HypervisorActivities, T> call) {
-    return invoke(host, what, () -> call.apply(stub(host)));
+    return invoke(
+        host,
+        what,
+        () ->
+            call.apply(
+                Summarized.stub(
+                    HypervisorActivities.class,
+                    defaults(host),
+                    perMethod(gracefulShutdownSeconds),
+                    WebUiTexts.hostCall(what, server, host))));
   }
 
   /** {@link #call} for the host's disk activities (volumes, probes, the disk copy). */
   <T> T disk(String host, String what, Function<DiskActivities, T> call) {
-    return invoke(host, what, () -> call.apply(diskStub(host)));
+    return invoke(
+        host,
+        what,
+        () ->
+            call.apply(
+                Summarized.stub(
+                    DiskActivities.class,
+                    defaults(host),
+                    diskPerMethod(),
+                    WebUiTexts.hostCall(what, server, host))));
   }
 
   private <T> T invoke(String host, String what, Supplier<T> call) {
@@ -155,26 +176,16 @@ final class HostCalls {
 
   private boolean isAlive(String host) {
     try {
-      return hostRecords.get(host).isAlive();
+      return ConductorStubs.summarized(WebUiTexts.hostAlive(host))
+          .hostRecords()
+          .get(host)
+          .isAlive();
     } catch (ActivityFailure f) {
       if (CancellationScope.current().isCancelRequested()) {
         throw new MoveStepException("looking up host " + host + " cancelled");
       }
       return false; // no record (UNKNOWN_HOST) or no answer: nothing says it is alive
     }
-  }
-
-  private HypervisorActivities stub(String host) {
-    return stubs.computeIfAbsent(
-        host,
-        h ->
-            Workflow.newActivityStub(
-                HypervisorActivities.class, defaults(h), perMethod(gracefulShutdownSeconds)));
-  }
-
-  private DiskActivities diskStub(String host) {
-    return diskStubs.computeIfAbsent(
-        host, h -> Workflow.newActivityStub(DiskActivities.class, defaults(h), diskPerMethod()));
   }
 
   /**

@@ -11,9 +11,8 @@ import static dev.ferry.resize.ResizeEvent.REVERT;
 import static dev.ferry.resize.ResizeEvent.REVERT_DONE;
 
 import dev.ferry.entities.ConductorStubs;
+import dev.ferry.entities.ConductorStubs.EntityCalls;
 import dev.ferry.entities.Entities;
-import dev.ferry.entities.HostRecordActivities;
-import dev.ferry.entities.PlacementActivities;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
@@ -38,6 +37,8 @@ import dev.ferry.model.VmState;
 import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
+import dev.ferry.move.Summarized;
+import dev.ferry.move.WebUiTexts;
 import dev.ferry.statemachine.StateMachine;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
@@ -47,7 +48,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -78,8 +80,6 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   /** Who decided, and what: confirm or revert. */
   private record Decision(ResizeEvent event, String actor) {}
 
-  private final PlacementActivities placement = ConductorStubs.placement();
-  private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
   private final HostCalls hosts;
   private final StateMachine<ResizeStatus, ResizeEvent> machine =
       new StateMachine<>(ResizeStateTable.TABLE, Workflow::currentTimeMillis);
@@ -134,7 +134,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   /** For tests (a worker's implementation factory): a dead host is found out faster. */
   ResizeWorkflowImpl(Duration hostScheduleToStart) {
-    this.hosts = new HostCalls(hostRecords, hostScheduleToStart);
+    this.hosts = new HostCalls(hostScheduleToStart);
   }
 
   @Override
@@ -165,6 +165,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     request = input.request();
     record = input.instance();
     channel = new InstanceChannel(record.id);
+    hosts.forServer(record.name);
     source = record.host;
     oldFlavor = record.flavor;
     newFlavor = record.flavor;
@@ -232,7 +233,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   /** PRE_MIGRATING: settings, refusals that must come before touching anything, the claim. */
   private void claimDestination(Saga saga) {
-    Settings settings = conductor("read settings", placement::settings);
+    Settings settings = conductor("read settings", c -> c.placement().settings());
     hosts.useGracefulShutdownSeconds(settings.gracefulShutdownSeconds());
     if (request.flavor() != null) {
       newFlavor = Flavors.require(request.flavor());
@@ -248,13 +249,14 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     Claim claim =
         conductor(
             "claim " + newFlavor.name() + " for " + moveConsumer(),
-            () ->
-                placement.claim(
-                    new ClaimRequest(
-                        moveConsumer(),
-                        newFlavor.resources(),
-                        request.destHost(),
-                        sameHostAllowed(settings) ? List.of() : List.of(source))));
+            c ->
+                c.placement()
+                    .claim(
+                        new ClaimRequest(
+                            moveConsumer(),
+                            newFlavor.resources(),
+                            request.destHost(),
+                            sameHostAllowed(settings) ? List.of() : List.of(source))));
     dest = claim.host();
     sameHost = dest.equals(source);
     if (sameHost && !sameHostAllowed(settings)) {
@@ -378,7 +380,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       return;
     }
     String destUri =
-        PeerUris.forDiskCopy(conductor("read host " + dest, () -> hostRecords.get(dest)));
+        PeerUris.forDiskCopy(conductor("read host " + dest, c -> c.hostRecords().get(dest)));
     saga.addCompensation(this::removeCopiedDisk);
     String what = "copy the disk " + record.diskPath + " to " + dest;
     diskCopy =
@@ -501,7 +503,10 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       // The one wait without a timer (DESIGN "Rules every move follows"): with a confirm window of
       // 0 the operator decides, however long that takes.
       Workflow.await(() -> decision != null);
-    } else if (!Workflow.await(Duration.ofSeconds(confirmWindowSeconds), () -> decision != null)) {
+    } else if (!Summarized.await(
+        Duration.ofSeconds(confirmWindowSeconds),
+        WebUiTexts.autoConfirm(Duration.ofSeconds(confirmWindowSeconds)),
+        () -> decision != null)) {
       decision = new Decision(CONFIRM, AUTO_CONFIRM);
     }
     fire(decision.event(), decision.actor());
@@ -701,9 +706,9 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       return;
     }
     if (atDest) {
-      conductorDo("swap the claim", () -> placement.swap(moveConsumer(), instanceConsumer()));
+      conductorDo("swap the claim", c -> c.placement().swap(moveConsumer(), instanceConsumer()));
     } else {
-      conductorDo("release the claim", () -> placement.release(moveConsumer()));
+      conductorDo("release the claim", c -> c.placement().release(moveConsumer()));
     }
     claimSettled = true;
   }
@@ -732,7 +737,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
             diskPath,
             reason);
     try {
-      conductorDo("add cleanup on " + host, () -> hostRecords.addCleanup(host, item));
+      conductorDo("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
     } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
@@ -828,19 +833,20 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
         record.id, record.name, flavor, epoch, baseXml, record.diskPath, record.baseImage);
   }
 
-  private <T> T conductor(String what, Supplier<T> call) {
+  /** A call to the conductor's entities; {@code what} is its summary in the Web UI. */
+  private <T> T conductor(String what, Function<EntityCalls, T> call) {
     try {
-      return call.get();
+      return call.apply(ConductorStubs.summarized(what));
     } catch (ActivityFailure f) {
       throw new MoveStepException(what + " failed: " + Failures.message(f));
     }
   }
 
-  private void conductorDo(String what, Runnable call) {
+  private void conductorDo(String what, Consumer<EntityCalls> call) {
     conductor(
         what,
-        () -> {
-          call.run();
+        c -> {
+          call.accept(c);
           return null;
         });
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.e2e.WebUiPages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -510,6 +511,34 @@ class RealTestbedIT {
 
   // ---- agents killed in the middle of moves; host drain ---------------------------------------
   // Each creates its own guests on hosts no other scenario's guest uses, and deletes them.
+
+  /**
+   * The Web UI's half that needs real hosts (the test:/// half is WebUiBrowserIT): the first live
+   * migration of live1 (scenario 6) in headless Chromium, its summary, its calls and its job.
+   */
+  @Test
+  @Order(12)
+  void webUiShowsALiveMigration() {
+    Assumptions.assumeTrue(liveId != null, "live1 was not live-migrated (scenario 6)");
+    String moveId = null;
+    for (JsonNode move : ferry.json("server", "show", "live1").get("moves")) {
+      if (moveId == null && "LIVE_MIGRATION".equals(move.get("type").asText())) {
+        moveId = move.get("moveId").asText();
+      }
+    }
+    Assumptions.assumeTrue(moveId != null, "live1 has no live migration in its history");
+    try (WebUiPages ui = new WebUiPages(ferry.webUi())) {
+      ui.checkMovePage(
+          moveId,
+          "live migration of live1: host-a → host-b",
+          List.of(
+              "LiveInspectSource • inspect the guest (live1 on host-a)",
+              "LivePrepareDestination • pre_live_migration (live1 on host-b)",
+              "LiveMigrate • live migration job to host-b (live1 on host-a)"),
+          "completed: live1 host-a → host-b",
+          "testbed-live-migration");
+    }
+  }
 
   @Test
   @Order(13)

@@ -26,6 +26,7 @@ final class TestbedFerry implements AutoCloseable {
   private final Map<String, String> agentEnv;
   private final Path stateDir;
   private final int port;
+  private final int uiPort;
 
   /** {@code agentEnv}: test-bed tunables for the agents (FERRY_TB_COPY_MIBPS, ...). */
   TestbedFerry(Testbed bed, Map<String, String> agentEnv) {
@@ -33,8 +34,10 @@ final class TestbedFerry implements AutoCloseable {
     this.agentEnv = Map.copyOf(agentEnv);
     try {
       stateDir = Files.createTempDirectory("ferry-testbed-e2e");
-      try (ServerSocket socket = new ServerSocket(0)) {
+      try (ServerSocket socket = new ServerSocket(0);
+          ServerSocket ui = new ServerSocket(0)) {
         port = socket.getLocalPort();
+        uiPort = ui.getLocalPort();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -43,6 +46,11 @@ final class TestbedFerry implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The engine's Temporal Web UI (localhost only). */
+  String webUi() {
+    return "http://localhost:" + uiPort;
   }
 
   Path log(String process) {
@@ -63,6 +71,7 @@ final class TestbedFerry implements AutoCloseable {
     env.put("FERRY_TESTBED", "1");
     env.put("FERRY_STATE_DIR", stateDir.toString());
     env.put("FERRY_PORT", Integer.toString(port));
+    env.put("FERRY_UI_PORT", Integer.toString(uiPort));
     return env;
   }
 

@@ -95,6 +95,8 @@ final class HostRegistrar {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(Names.hostWorkflowId(name))
                 .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                // its first run only (lost at continue-as-new): current details say the rest
+                .setStaticSummary("host " + name + ": lease, migration slots, cleanup owed")
                 .build());
     try {
       WorkflowClient.start(starter::run, initial);

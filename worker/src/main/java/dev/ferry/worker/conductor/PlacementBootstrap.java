@@ -19,6 +19,9 @@ final class PlacementBootstrap {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(Names.PLACEMENT_WORKFLOW_ID)
                 .setTaskQueue(Names.CONDUCTOR_QUEUE)
+                // its first run only (a static summary does not survive continue-as-new): later
+                // runs say where they stand in their current details
+                .setStaticSummary("placement: claims, hosts and server names")
                 .build());
     try {
       WorkflowClient.start(placement::run, new PlacementState());
