@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,45 +41,29 @@ class RealTemporalServerIT {
   private static Testbed bed;
   private static TestbedFerry ferry;
   private static BedChecks checks;
+  private static BedSuite suite;
 
   @BeforeAll
   @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
   static void setUp() {
-    BedChecks.requireRootOrSkip();
-    TIMINGS.start("total");
-    bed =
-        new Testbed(
-            Path.of(BedChecks.env("FERRY_E2E_RESTART_TB", "/var/tmp/ferry-e2e-restart")),
-            BedChecks.env("FERRY_E2E_RESTART_TB_NS", "ferryrst"),
-            HOSTS);
-    TIMINGS.time("setup: install.sh", () -> bed.script(Duration.ofMinutes(10), "install.sh"));
-    TIMINGS.time(
-        "setup: guest-build.sh", () -> bed.script(Duration.ofMinutes(5), "guest-build.sh"));
-    TIMINGS.time("setup: hosts-up.sh (3 hosts)", bed::hostsUp);
-    ferry = new TestbedFerry(bed, Map.of("FERRY_TB_DISKFILL", "4"));
-    checks = new BedChecks(bed, ferry);
-    TIMINGS.time("setup: cluster.sh up", ferry::up);
+    suite =
+        BedSuite.up(
+            "RESTART_",
+            "/var/tmp/ferry-e2e-restart",
+            "ferryrst",
+            HOSTS,
+            Map.of("FERRY_TB_DISKFILL", "4"),
+            TIMINGS);
+    bed = suite.bed;
+    ferry = suite.ferry;
+    checks = suite.checks;
   }
 
   @AfterAll
   static void tearDown() {
-    if (bed == null) {
-      return;
+    if (suite != null) {
+      suite.down("real-temporal-server-timings.txt");
     }
-    if ("1".equals(System.getenv("FERRY_TESTBED_KEEP"))) {
-      BedChecks.log("FERRY_TESTBED_KEEP=1: leaving the cluster (port " + ferry.port() + ") up");
-    } else {
-      TIMINGS.time(
-          "teardown",
-          () -> {
-            if (ferry != null) {
-              ferry.close();
-            }
-            bed.hostsDown();
-          });
-    }
-    TIMINGS.stop("total");
-    TIMINGS.report(Testbed.ROOT.resolve("e2e/target/real-temporal-server-timings.txt"));
   }
 
   @Test

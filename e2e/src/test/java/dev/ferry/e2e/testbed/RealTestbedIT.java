@@ -57,6 +57,7 @@ class RealTestbedIT {
   private static Testbed bed;
   private static TestbedFerry ferry;
   private static BedChecks checks;
+  private static BedSuite suite;
 
   /** The instance the cold-move scenarios carry from host to host, and what its disk holds. */
   private static String coldId;
@@ -66,50 +67,26 @@ class RealTestbedIT {
   @BeforeAll
   @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
   static void setUp() {
-    BedChecks.requireRootOrSkip();
-    TIMINGS.start("total");
-    bed =
-        new Testbed(
-            Path.of(BedChecks.env("FERRY_E2E_TB", "/var/tmp/ferry-e2e-testbed")),
-            BedChecks.env("FERRY_E2E_TB_NS", "ferrye2e"),
-            HOSTS);
-    BedChecks.log(
-        "test bed in " + bed.dir() + " (namespaces " + bed.env().get("FERRY_TB_NS") + "-*)");
-    TIMINGS.time("setup: install.sh", () -> bed.script(Duration.ofMinutes(10), "install.sh"));
-    TIMINGS.time(
-        "setup: guest-build.sh", () -> bed.script(Duration.ofMinutes(5), "guest-build.sh"));
-    TIMINGS.time("setup: hosts-up.sh (3 hosts)", bed::hostsUp);
-    ferry =
-        new TestbedFerry(
-            bed,
+    suite =
+        BedSuite.up(
+            "",
+            "/var/tmp/ferry-e2e-testbed",
+            "ferrye2e",
+            HOSTS,
             Map.of(
                 "FERRY_TB_COPY_MIBPS", Integer.toString(COPY_MIB_PER_SECOND),
-                "FERRY_TB_DISKFILL", Integer.toString(DISK_FILL_MIB)));
-    checks = new BedChecks(bed, ferry);
-    TIMINGS.time("setup: cluster.sh up (engine, conductor, 3 agents)", ferry::up);
+                "FERRY_TB_DISKFILL", Integer.toString(DISK_FILL_MIB)),
+            TIMINGS);
+    bed = suite.bed;
+    ferry = suite.ferry;
+    checks = suite.checks;
   }
 
   @AfterAll
   static void tearDown() {
-    if (bed == null) {
-      return;
+    if (suite != null) {
+      suite.down("testbed-timings.txt");
     }
-    boolean keep = "1".equals(System.getenv("FERRY_TESTBED_KEEP"));
-    if (keep) {
-      BedChecks.log(
-          "FERRY_TESTBED_KEEP=1: leaving the cluster (port " + ferry.port() + ") and hosts up");
-    } else {
-      TIMINGS.time(
-          "teardown: cluster.sh down + hosts-down.sh",
-          () -> {
-            if (ferry != null) {
-              ferry.close();
-            }
-            bed.hostsDown();
-          });
-    }
-    TIMINGS.stop("total");
-    TIMINGS.report(Testbed.ROOT.resolve("e2e/target/testbed-timings.txt"));
   }
 
   // ---- scenarios -----------------------------------------------------------------------------
