@@ -41,10 +41,12 @@ public final class ServersClient {
 
   private final ClientContext ctx;
   private final HostsClient hosts;
+  private final ResizeDecisions decisions;
 
-  ServersClient(ClientContext ctx, HostsClient hosts) {
+  ServersClient(ClientContext ctx, HostsClient hosts, ResizeDecisions decisions) {
     this.ctx = ctx;
     this.hosts = hosts;
+    this.decisions = decisions;
   }
 
   /**
@@ -220,14 +222,41 @@ public final class ServersClient {
     }
   }
 
-  /** Deletes a server: its domain, its claim and its name. Returns the final record. */
-  public InstanceRecord delete(String nameOrId) {
+  /**
+   * Deletes a server: its domain, its claim and its name. A server in VERIFY_RESIZE has its resize
+   * (or cold migration) confirmed first, as Nova does: the copy on the destination is the one
+   * deleted, and the source's is cleaned up by the confirm.
+   *
+   * @throws FerryRejection INSTANCE_BUSY while any other move runs: nothing changed
+   */
+  public ServerDeletion delete(String nameOrId) {
     InstanceRecord record = get(nameOrId);
-    return ctx.call(
-        "delete server " + nameOrId,
-        () -> ctx.instanceStub(record.id).delete(),
-        () -> unknownInstance(nameOrId),
-        ClientContext.SLOW_UPDATE_TIMEOUT);
+    MoveSummary settled = null;
+    if (ResizeDecisions.inVerifyResize(record)) {
+      String moveId = record.currentMoveId;
+      try {
+        decisions.decide(record, true, null);
+      } catch (FerryRejection r) {
+        if (r.reason() != Reason.NOTHING_PENDING) {
+          throw r;
+        }
+        // decided meanwhile (auto-confirm, or another caller): it ends by itself
+      }
+      record = decisions.awaitReleased(record, moveId, ClientContext.SLOW_UPDATE_TIMEOUT);
+      settled =
+          nullToEmpty(record.moves).stream()
+              .filter(m -> moveId.equals(m.moveId()))
+              .findFirst()
+              .orElse(new MoveSummary(moveId, null, null, null, "ended", 0, 0));
+    }
+    String id = record.id;
+    InstanceRecord deleted =
+        ctx.call(
+            "delete server " + nameOrId,
+            () -> ctx.instanceStub(id).delete(),
+            () -> unknownInstance(nameOrId),
+            ClientContext.SLOW_UPDATE_TIMEOUT);
+    return new ServerDeletion(deleted, settled);
   }
 
   /** Last entry of a server's move history, if any (for callers rendering a record). */

@@ -1,9 +1,11 @@
 package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.Names;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,10 +33,11 @@ public final class HostDrainCommand extends ClientCommand {
 
   @Option(
       names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "7200",
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
+      paramLabel = "DURATION",
+      defaultValue = "2h",
+      converter = Durations.class,
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
+  Duration waitTimeout;
 
   @Override
   protected void validate() {
@@ -44,6 +47,6 @@ public final class HostDrainCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     String workflowId = client.evacuation().drainHost(host, concurrency);
-    return HostMovesReport.report(client.evacuation(), out, workflowId, await, waitTimeoutSeconds);
+    return HostMovesReport.report(client.evacuation(), out, workflowId, await, waitTimeout);
   }
 }

@@ -13,7 +13,7 @@ final class HostMovesReport {
   private HostMovesReport() {}
 
   static int report(
-      EvacuationClient evacuation, Output out, String workflowId, boolean await, long waitSeconds) {
+      EvacuationClient evacuation, Output out, String workflowId, boolean await, Duration wait) {
     if (!await) {
       HostMovesView view = evacuation.hostMoves(workflowId);
       out.emit(
@@ -28,7 +28,7 @@ final class HostMovesReport {
                       + " --wait"));
       return 0;
     }
-    HostMovesView view = evacuation.awaitHostMoves(workflowId, Duration.ofSeconds(waitSeconds));
+    HostMovesView view = evacuation.awaitHostMoves(workflowId, wait);
     out.emit(
         view,
         () -> {
