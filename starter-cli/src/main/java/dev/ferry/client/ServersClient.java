@@ -25,8 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,7 +99,7 @@ public final class ServersClient {
     if (sharedDisk && diskSizeMb == 0 && image == null) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a shared disk needs a disk size");
     }
-    Names.requireValidName("server", name);
+    ServerRefs.requireName(name);
     Flavor flavor = Flavors.require(flavorName);
     Duration wait = timeout == null ? DEFAULT_BUILD_TIMEOUT : requirePositive(timeout, "timeout");
     String chosen =
@@ -188,6 +186,14 @@ public final class ServersClient {
     Names.requireValidName("host", host);
     if (domainName == null || domainName.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a domain name is required");
+    }
+    if (ServerRefs.looksLikeId(domainName)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "domain '"
+              + domainName
+              + "' is named like a server id (a UUID), and an adopted server takes its domain's"
+              + " name: rename the domain first (virsh domrename)");
     }
     Duration wait = timeout == null ? DEFAULT_ADOPT_TIMEOUT : requirePositive(timeout, "timeout");
     String workflowId = "adopt:" + host + ":" + domainName;
@@ -322,23 +328,7 @@ public final class ServersClient {
     if (nameOrId == null || nameOrId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server name or id is required");
     }
-    return resolveInstanceId(nullToEmpty(hosts.placement().instances()), nameOrId);
-  }
-
-  /** A server's instance id from placement's index (id to name) by its name or id. */
-  static String resolveInstanceId(Map<String, String> index, String nameOrId) {
-    if (index.containsKey(nameOrId)) {
-      return nameOrId;
-    }
-    for (Map.Entry<String, String> e : index.entrySet()) {
-      if (nameOrId.equals(e.getValue())) {
-        return e.getKey();
-      }
-    }
-    if (Names.isUuid(nameOrId)) {
-      return nameOrId.toLowerCase(Locale.ROOT); // e.g. a deleted server, still queryable
-    }
-    throw unknownInstance(nameOrId);
+    return ServerRefs.resolve(nullToEmpty(hosts.placement().instances()), nameOrId);
   }
 
   private Void withdraw(String id) {

@@ -5,6 +5,7 @@ import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
+import dev.ferry.client.ServerRefs;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavors;
@@ -74,7 +75,7 @@ public final class ServerCreateCommand extends ClientCommand {
 
   @Override
   protected void validate() {
-    Names.requireValidName("server", name);
+    ServerRefs.requireName(name);
     Flavors.require(flavor);
     if (host != null) {
       Names.requireValidName("host", host);
