@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.cli.evacuate.EvacuateCommand;
+import dev.ferry.cli.flavor.FlavorCommand;
 import dev.ferry.cli.history.HistoryCommand;
 import dev.ferry.cli.host.HostCommand;
 import dev.ferry.cli.live.LiveMigrateCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       HostCommand.class,
       ServerCommand.class,
+      FlavorCommand.class,
       MigrateCommand.class,
       EvacuateCommand.class,
       ResizeCommand.class,

@@ -81,6 +81,41 @@ class CommandsTest {
   }
 
   @Test
+  void aForcedDownHostIsDownInTheListAndTheShowWhateverItsAgentSays() throws Exception {
+    ok("host", "set-down", "b");
+
+    List<String> lines = ok("host", "list").out().lines().toList();
+    assertEquals(
+        List.of("b", "DOWN", "enabled", "yes"), List.of(lines.get(2).split("\\s+")).subList(0, 4));
+    assertEquals(List.of("a", "UP"), List.of(lines.get(1).split("\\s+")).subList(0, 2));
+    assertTrue(
+        has(ok("host", "show", "b").out(), "Status:\\s+DOWN \\(forced down; its agent is UP\\)\n"));
+    JsonNode b = JSON.readTree(ok("host", "list", "--output", "json").out()).get(1);
+    assertEquals("DOWN", b.get("status").asText(), b.toString());
+    assertEquals("UP", b.get("record").get("status").asText(), "the agent's own, as before");
+
+    ok("host", "set-up", "b");
+    assertEquals(
+        List.of("b", "UP", "enabled", "no"),
+        List.of(ok("host", "list").out().lines().toList().get(2).split("\\s+")).subList(0, 4));
+  }
+
+  @Test
+  void flavorListIsTheCatalogWithoutConnecting() throws Exception {
+    Cli.Result r = Cli.run(Cli::neverConnect, "flavor", "list");
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(
+        List.of("NAME", "VCPUS", "MEMORY_MB", "DISK_GB"), List.of(lines.get(0).split("\\s+")));
+    assertEquals(List.of("m1.small", "1", "2048", "20"), List.of(lines.get(4).split("\\s+")));
+    assertEquals(8, lines.size(), r.out());
+    JsonNode json =
+        JSON.readTree(Cli.run(Cli::neverConnect, "flavor", "list", "--output", "json").out());
+    assertEquals("t1.nano", json.get(0).get("name").asText());
+    assertEquals(128, json.get(0).get("memoryMb").asInt());
+  }
+
+  @Test
   void hostShowEnableDisableSetDownSetUp() {
     assertTrue(ok("host", "show", "a").out().contains("Hypervisor:"));
     assertEquals(
