@@ -296,7 +296,7 @@ class EmbeddedClusterIT {
 
       List<Future<InstanceRecord>> deleted = new ArrayList<>();
       for (String name : names) {
-        deleted.add(pool.submit(() -> ferry.servers().delete(name)));
+        deleted.add(pool.submit(() -> ferry.servers().delete(name).record()));
       }
       for (Future<InstanceRecord> f : deleted) {
         f.get(4, TimeUnit.MINUTES);
