@@ -66,15 +66,24 @@ final class HostRuns {
     while (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       String run = d.getExecution().getRunId();
       if (!run.equals(cancelledRun)) {
-        ctx.call(
-            "cancel " + workflowId,
-            () -> {
-              ctx.client
-                  .newUntypedWorkflowStub(workflowId, Optional.of(run), Optional.empty())
-                  .cancel();
-              return null;
-            },
-            () -> neverRan(workflowId));
+        try {
+          ctx.call(
+              "cancel " + workflowId,
+              () -> {
+                ctx.client
+                    .newUntypedWorkflowStub(workflowId, Optional.of(run), Optional.empty())
+                    .cancel();
+                return null;
+              },
+              () -> neverRan(workflowId));
+        } catch (FerryRejection | FerryFailure e) {
+          d = describe(workflowId);
+          if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+              && d.getExecution().getRunId().equals(run)) {
+            throw e;
+          }
+          continue; // it ended (or continued as new) meanwhile: look again
+        }
         cancelledRun = run;
       }
       if (System.nanoTime() > deadline) {
@@ -83,8 +92,9 @@ final class HostRuns {
                 + " was asked to cancel and has not ended after "
                 + seconds(wait)
                 + "; it starts no further move once it does: see 'ferry host "
-                + (workflowId.startsWith("host-drain:") ? "drain" : "evacuate")
-                + " HOST --show'");
+                + (workflowId.startsWith("host-drain:") ? "drain " : "evacuate ")
+                + workflowId.substring(workflowId.indexOf(':') + 1)
+                + " --show'");
       }
       ClientContext.sleep(ClientContext.POLL);
       d = describe(workflowId);
