@@ -45,9 +45,16 @@ class EmbeddedClusterIT {
     }
   }
 
-  private static Processes.Result expectRefused(String... args) {
+  /** Exit statuses of ferry ('ferry --help'): 2 invalid, 3 not found, 4 conflict, 5 unreachable. */
+  private static final int INVALID = 2;
+
+  private static final int NOT_FOUND = 3;
+  private static final int CONFLICT = 4;
+  private static final int UNREACHABLE = 5;
+
+  private static Processes.Result expectRefused(int status, String... args) {
     Processes.Result result = cluster.ferry(args);
-    assertEquals(1, result.exitCode(), () -> "expected a refusal, got:\n" + result.all());
+    assertEquals(status, result.exitCode(), () -> "expected a refusal, got:\n" + result.all());
     assertTrue(
         result.stderr().startsWith("ferry: error: "), () -> "one-line reason:\n" + result.all());
     return result;
@@ -85,32 +92,38 @@ class EmbeddedClusterIT {
 
     cluster.json("server", "delete", "web1");
     assertFalse(serverNames().contains("web1"));
-    expectRefused("server", "show", "web1");
+    expectRefused(NOT_FOUND, "server", "show", "web1");
   }
 
   @Test
   @Order(3)
   void badInputIsRefusedAndChangesNothing() {
     List<String> before = serverNames();
-    expectRefused("server", "create", "--name", "x1", "--flavor", "m9.huge", "--host", "h1");
-    expectRefused("server", "create", "--name", "x1", "--flavor", "m1.small", "--host", "nowhere");
     expectRefused(
-        "server", "create", "--name", "bad name!", "--flavor", "m1.small", "--host", "h1");
+        NOT_FOUND, "server", "create", "--name", "x1", "--flavor", "m9.huge", "--host", "h1");
+    expectRefused(
+        NOT_FOUND, "server", "create", "--name", "x1", "--flavor", "m1.small", "--host", "nowhere");
+    expectRefused(
+        INVALID, "server", "create", "--name", "bad name!", "--flavor", "m1.small", "--host", "h1");
     // 16 GiB per host: two xlarge (16 GiB each) cannot both fit on h2
     cluster.json("server", "create", "--name", "big1", "--flavor", "m1.xlarge", "--host", "h2");
-    expectRefused("server", "create", "--name", "big2", "--flavor", "m1.xlarge", "--host", "h2");
-    expectRefused("server", "create", "--name", "big1", "--flavor", "m1.tiny", "--host", "h1");
+    expectRefused(
+        CONFLICT, "server", "create", "--name", "big2", "--flavor", "m1.xlarge", "--host", "h2");
+    expectRefused(
+        CONFLICT, "server", "create", "--name", "big1", "--flavor", "m1.tiny", "--host", "h1");
     cluster.json("server", "delete", "big1");
 
     cluster.json("host", "disable", "h2", "--reason", "maintenance");
-    expectRefused("server", "create", "--name", "x2", "--flavor", "m1.small", "--host", "h2");
+    expectRefused(
+        CONFLICT, "server", "create", "--name", "x2", "--flavor", "m1.small", "--host", "h2");
     cluster.json("host", "enable", "h2");
     cluster.json("host", "set-down", "h2");
-    expectRefused("server", "create", "--name", "x3", "--flavor", "m1.small", "--host", "h2");
+    expectRefused(
+        CONFLICT, "server", "create", "--name", "x3", "--flavor", "m1.small", "--host", "h2");
     cluster.json("host", "set-up", "h2");
 
-    expectRefused("server", "show", "no-such-server");
-    expectRefused("resize-confirm", "no-such-server");
+    expectRefused(NOT_FOUND, "server", "show", "no-such-server");
+    expectRefused(NOT_FOUND, "resize-confirm", "no-such-server");
     assertEquals(before, serverNames());
   }
 
@@ -129,7 +142,7 @@ class EmbeddedClusterIT {
                 "list"),
             java.util.Map.of(),
             Duration.ofSeconds(60));
-    assertEquals(1, result.exitCode(), result::all);
+    assertEquals(UNREACHABLE, result.exitCode(), result::all);
     assertTrue(result.stderr().contains("cannot reach Temporal at localhost:1"), result::all);
     assertTrue(result.took().toSeconds() < 20, () -> "took " + result.took());
   }
@@ -175,14 +188,14 @@ class EmbeddedClusterIT {
     cluster.json("migrate", "mig1", "--host", "h2", "--wait");
     JsonNode waiting = cluster.json("server", "show", "mig1");
     assertEquals("RESIZED", waiting.get("vmState").asText(), waiting::toString);
-    expectRefused("migrate", "mig1", "--host", "h1"); // busy: one move at a time
+    expectRefused(CONFLICT, "migrate", "mig1", "--host", "h1"); // busy: one move at a time
 
     cluster.json("resize-confirm", "mig1");
     JsonNode done = cluster.json("server", "show", "mig1");
     assertEquals("ACTIVE", done.get("vmState").asText(), done::toString);
     assertEquals("h2", done.get("host").asText());
     assertEquals(1, done.get("epoch").asLong());
-    expectRefused("resize-confirm", "mig1"); // nothing awaits a confirmation now
+    expectRefused(CONFLICT, "resize-confirm", "mig1"); // nothing awaits a confirmation now
 
     List<String> statuses = new ArrayList<>();
     cluster
@@ -283,7 +296,7 @@ class EmbeddedClusterIT {
 
       List<Future<InstanceRecord>> deleted = new ArrayList<>();
       for (String name : names) {
-        deleted.add(pool.submit(() -> ferry.servers().delete(name)));
+        deleted.add(pool.submit(() -> ferry.servers().delete(name).record()));
       }
       for (Future<InstanceRecord> f : deleted) {
         f.get(4, TimeUnit.MINUTES);

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.cli.evacuate.EvacuateCommand;
+import dev.ferry.cli.flavor.FlavorCommand;
 import dev.ferry.cli.history.HistoryCommand;
 import dev.ferry.cli.host.HostCommand;
 import dev.ferry.cli.live.LiveMigrateCommand;
@@ -15,6 +16,9 @@ import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryClientOptions;
 import java.io.PrintWriter;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,8 +32,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code ferry}: the root command. Holds the global options (usable before or after a subcommand)
  * and how to reach Ferry; every subcommand is its own small class.
  *
- * <p>Exit status: 0 ok; 1 a refusal or failure, reported as one line {@code ferry: error: ...} on
- * stderr (with a stack trace when {@code FERRY_DEBUG=1}); 2 a usage error.
+ * <p>Exit status: see {@link ExitStatus}; every error is one line {@code ferry: error: ...} on
+ * stderr (with a stack trace when {@code FERRY_DEBUG=1}).
  */
 @Command(
     name = "ferry",
@@ -39,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       HostCommand.class,
       ServerCommand.class,
+      FlavorCommand.class,
       MigrateCommand.class,
       EvacuateCommand.class,
       ResizeCommand.class,
@@ -51,10 +56,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CommandLine.HelpCommand.class
     })
 public final class FerryCommand implements Runnable {
-
-  public static final int OK = 0;
-  public static final int FAILED = 1;
-  public static final int USAGE = 2;
 
   /** How results are printed. */
   public enum OutputFormat {
@@ -115,9 +116,18 @@ public final class FerryCommand implements Runnable {
     return new Output(spec.commandLine().getOut(), output == null ? OutputFormat.table : output);
   }
 
-  /** The configured command line: handlers for refusals (exit 1) and usage errors (exit 2). */
+  /**
+   * The configured command line: one line for a refusal or failure (its {@link ExitStatus}) and for
+   * a usage error ({@link ExitStatus#USAGE}).
+   */
   public static CommandLine commandLine(FerryCommand root) {
     CommandLine cl = new CommandLine(root);
+    cl.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading(
+            "%nExit status (an error is one line 'ferry: error: ...' on stderr; 2 to 5 are"
+                + " refusals, which change nothing):%n")
+        .exitCodeList(ExitStatus.help());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
@@ -127,7 +137,7 @@ public final class FerryCommand implements Runnable {
             ex.printStackTrace(err);
           }
           err.flush();
-          return FAILED;
+          return ExitStatus.of(ex);
         });
     cl.setParameterExceptionHandler(
         (ex, args) -> {
@@ -137,13 +147,27 @@ public final class FerryCommand implements Runnable {
           UnmatchedArgumentException.printSuggestions(ex, err);
           err.println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
           err.flush();
-          return USAGE;
+          return ExitStatus.USAGE;
         });
     return cl;
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine(new FerryCommand()).execute(args));
+    FerryCommand root = new FerryCommand();
+    quietJavaLogging(root.debug);
+    System.exit(commandLine(root).execute(args));
+  }
+
+  /**
+   * gRPC logs through java.util.logging, e.g. a target whose name does not resolve as a warning
+   * with a 25-line stack trace, before the call fails; the CLI reports that failure in its one
+   * line, so java.util.logging says nothing unless {@code FERRY_DEBUG=1}.
+   */
+  static void quietJavaLogging(boolean debug) {
+    if (!debug) {
+      LogManager.getLogManager().reset();
+      Logger.getLogger("").setLevel(Level.OFF);
+    }
   }
 
   /** The version from the jar's manifest, when there is one. */

@@ -23,7 +23,7 @@ public final class Views {
       HostRecord r = h.record();
       t.row(
           r.name,
-          r.status,
+          h.status(),
           state(r),
           yesNo(r.forcedDown),
           usage(h, Resources::vcpus),
@@ -38,7 +38,7 @@ public final class Views {
     TableWriter t =
         TableWriter.details()
             .row("Name:", r.name)
-            .row("Status:", r.status + (r.downReason != null ? " (" + r.downReason + ")" : ""))
+            .row("Status:", status(h))
             .row(
                 "State:",
                 state(r) + (r.disabledReason != null ? " (" + r.disabledReason + ")" : ""))
@@ -174,6 +174,15 @@ public final class Views {
     }
     b.append(", ").append(queue.size()).append(" queued");
     return b.toString();
+  }
+
+  /** DOWN when forced down, whatever its agent reports: it counts as DOWN. */
+  private static String status(HostListing h) {
+    HostRecord r = h.record();
+    if (r.forcedDown) {
+      return h.status() + " (forced down; its agent is " + r.status + ")";
+    }
+    return r.status + (r.downReason != null ? " (" + r.downReason + ")" : "");
   }
 
   private static String state(HostRecord r) {

@@ -146,8 +146,7 @@ final class ClientContext implements AutoCloseable {
   }
 
   static FerryRejection unknownInstance(String nameOrId) {
-    return new FerryRejection(
-        Reason.UNKNOWN_INSTANCE, "unknown server '" + nameOrId + "': see 'ferry server list'");
+    return ServerRefs.unknown(nameOrId);
   }
 
   // ---------------------------------------------------------------- waiting

@@ -42,11 +42,13 @@ public final class EvacuationClient {
   private final ClientContext ctx;
   private final HostsClient hosts;
   private final ServersClient servers;
+  private final HostRuns runs;
 
   EvacuationClient(ClientContext ctx, HostsClient hosts, ServersClient servers) {
     this.ctx = ctx;
     this.hosts = hosts;
     this.servers = servers;
+    this.runs = new HostRuns(ctx);
   }
 
   /**
@@ -199,13 +201,25 @@ public final class EvacuationClient {
   }
 
   /**
-   * A host evacuation's or drain's progress ({@code host-evacuation:<h>} / {@code host-drain:<h>}).
+   * A host evacuation's or drain's progress ({@code host-evacuation:<h>} / {@code host-drain:<h>}),
+   * the running one or the last; its status {@code cancelled} (or {@code terminated}, {@code
+   * failed}) when the workflow ended so while it waited.
+   *
+   * @throws FerryRejection UNKNOWN_INSTANCE when none has run
    */
   public HostMovesView hostMoves(String workflowId) {
-    return ctx.call(
-        "query " + workflowId,
-        () -> ctx.client.newUntypedWorkflowStub(workflowId).query("progress", HostMovesView.class),
-        () -> new FerryRejection(Reason.NOTHING_PENDING, "no " + workflowId + " has run"));
+    return runs.view(workflowId);
+  }
+
+  /**
+   * Cancels the running host evacuation or drain (a Temporal cancel, never a terminate) and answers
+   * once it has ended: it starts no further move; the moves it started go on (a live migration can
+   * be aborted on its own); a drained host stays disabled.
+   *
+   * @throws FerryRejection NOTHING_PENDING when none runs (nothing changed)
+   */
+  public HostMovesView cancelHostMoves(String workflowId, Duration timeout) {
+    return runs.cancel(workflowId, requirePositive(timeout, "timeout"));
   }
 
   /** Polls a host evacuation or drain until it is no longer running. */

@@ -63,10 +63,11 @@ public final class FerryClient implements AutoCloseable {
     this.ctx =
         new ClientContext(
             client, target, System.getProperty("user.name", "unknown"), callTimeout, ids);
+    ResizeDecisions decisions = new ResizeDecisions(ctx);
     this.hosts = new HostsClient(ctx);
-    this.servers = new ServersClient(ctx, hosts);
+    this.servers = new ServersClient(ctx, hosts, decisions);
     this.moves = new MovesClient(ctx, hosts, servers);
-    this.resizes = new ResizeClient(ctx, hosts, servers, moves);
+    this.resizes = new ResizeClient(ctx, hosts, servers, moves, decisions);
     this.live = new LiveMigrationClient(ctx, hosts, servers);
     this.evacuation = new EvacuationClient(ctx, hosts, servers);
     this.history = new HistoryClient(ctx);

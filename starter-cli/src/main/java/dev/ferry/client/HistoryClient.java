@@ -54,9 +54,10 @@ public final class HistoryClient {
     }
   }
 
+  /** Not found, as an unknown server or move is (Ferry has no reason of its own for workflows). */
   private FerryRejection noRun(String workflowId, String run) {
     return new FerryRejection(
-        Reason.INVALID_ARGUMENT,
+        Reason.UNKNOWN_INSTANCE,
         "workflow '"
             + workflowId
             + "' has no run '"
@@ -68,7 +69,7 @@ public final class HistoryClient {
 
   private FerryRejection noWorkflow(String workflowId) {
     return new FerryRejection(
-        Reason.INVALID_ARGUMENT,
+        Reason.UNKNOWN_INSTANCE,
         "no workflow '"
             + workflowId
             + "' on Temporal at "

@@ -4,9 +4,11 @@ import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.Names;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Checks of a caller's input shared by the per-concern clients; each throws a rejection. */
@@ -20,12 +22,26 @@ final class Inputs {
     return d;
   }
 
-  /** A move id as {@code <uuid>} from {@code <uuid>} or {@code move:<uuid>}. */
+  /**
+   * A move id as {@code <uuid>} from {@code <uuid>} or {@code move:<uuid>}.
+   *
+   * @throws FerryRejection INVALID_ARGUMENT when it is not a UUID (a malformed id, unlike an
+   *     unknown one)
+   */
   static String stripMovePrefix(String moveId) {
     if (moveId == null || moveId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a move id is required");
     }
-    return moveId.startsWith("move:") ? moveId.substring("move:".length()) : moveId;
+    String id = moveId.startsWith("move:") ? moveId.substring("move:".length()) : moveId;
+    if (!Names.isUuid(id)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "malformed move id '"
+              + moveId
+              + "': a move id is a UUID, with or without 'move:' (as 'ferry migration list'"
+              + " shows)");
+    }
+    return id.toLowerCase(Locale.ROOT);
   }
 
   static int requireConcurrency(int concurrency) {

@@ -50,8 +50,7 @@ public final class MovesClient {
   public List<MigrationListing> list(MigrationQuery query) {
     MigrationQuery q = checked(query == null ? MigrationQuery.all() : query);
     Map<String, String> names = serverNames(q.server());
-    String instanceId =
-        q.server() == null ? null : ServersClient.resolveInstanceId(names, q.server());
+    String instanceId = q.server() == null ? null : ServerRefs.resolve(names, q.server());
     String visibilityQuery = MigrationSearch.visibilityQuery(q, instanceId);
     return MigrationSearch.listings(
         MigrationSearch.fetch(this::listPage, ctx.namespace(), visibilityQuery, q.limit()),
@@ -82,6 +81,13 @@ public final class MovesClient {
         throw new FerryRejection(
             Reason.UNKNOWN_INSTANCE,
             "no server or move '" + serverOrMoveId + "': see 'ferry server list'");
+      }
+      if (r.reason() == Reason.INVALID_ARGUMENT && ServerRefs.looksLikeId(serverOrMoveId)) {
+        throw new FerryRejection(
+            Reason.INVALID_ARGUMENT,
+            "malformed id '"
+                + serverOrMoveId
+                + "': a server or move id is a UUID (8-4-4-4-12 hex digits)");
       }
       throw r;
     }

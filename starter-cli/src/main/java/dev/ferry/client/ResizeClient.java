@@ -4,6 +4,7 @@ import static dev.ferry.client.ClientContext.unknownHost;
 import static dev.ferry.client.ClientContext.unknownInstance;
 import static dev.ferry.client.Inputs.label;
 import static dev.ferry.client.Inputs.nullToEmpty;
+import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.PlacementRules.fits;
 
 import dev.ferry.model.FerryRejection;
@@ -19,11 +20,9 @@ import dev.ferry.model.PlacementView.HostUsage;
 import dev.ferry.model.Resources;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
-import dev.ferry.resize.ResizeWorkflow;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Cold moves ({@code ferry migrate}, {@code resize}, {@code resize-confirm}, {@code resize-revert},
@@ -38,12 +37,19 @@ public final class ResizeClient {
   private final HostsClient hosts;
   private final ServersClient servers;
   private final MovesClient moves;
+  private final ResizeDecisions decisions;
 
-  ResizeClient(ClientContext ctx, HostsClient hosts, ServersClient servers, MovesClient moves) {
+  ResizeClient(
+      ClientContext ctx,
+      HostsClient hosts,
+      ServersClient servers,
+      MovesClient moves,
+      ResizeDecisions decisions) {
     this.ctx = ctx;
     this.hosts = hosts;
     this.servers = servers;
     this.moves = moves;
+    this.decisions = decisions;
   }
 
   /**
@@ -65,14 +71,30 @@ public final class ResizeClient {
     return startMove(MoveType.RESIZE, server, flavor, destHost, confirmWindow);
   }
 
-  /** Confirms the resize (or cold migration) that waits in VERIFY_RESIZE. */
+  /**
+   * Confirms the resize (or cold migration) that waits in VERIFY_RESIZE; answers once it is carried
+   * out ({@code confirmed}: the source cleaned up), within the slow-update deadline.
+   */
   public MoveView confirm(String server) {
-    return decide(server, true);
+    return decide(server, true, null);
+  }
+
+  /**
+   * As {@link #confirm(String)}, waiting up to {@code wait} in all, also until the server's record
+   * has let go of the move (so the next move of the server is not refused as busy).
+   */
+  public MoveView confirm(String server, Duration wait) {
+    return decide(server, true, wait);
   }
 
   /** Reverts the resize (or cold migration) that waits in VERIFY_RESIZE. */
   public MoveView revert(String server) {
-    return decide(server, false);
+    return decide(server, false, null);
+  }
+
+  /** As {@link #revert(String)}, also waiting until the server's record has let go of the move. */
+  public MoveView revert(String server, Duration wait) {
+    return decide(server, false, wait);
   }
 
   /**
@@ -252,36 +274,15 @@ public final class ResizeClient {
             + ": every other host is down, disabled or full; see 'ferry host list'");
   }
 
-  private MoveView decide(String server, boolean confirm) {
+  private MoveView decide(String server, boolean confirm, Duration wait) {
+    Duration checked = wait == null ? null : requirePositive(wait, "wait timeout");
+    long started = System.nanoTime();
     InstanceRecord record = servers.get(server);
-    String label = label(record);
-    Supplier<FerryRejection> nothing =
-        () ->
-            new FerryRejection(
-                Reason.NOTHING_PENDING, "server " + label + " has no resize awaiting confirmation");
-    if (record.currentMoveId == null) {
-      throw nothing.get();
+    MoveView view = decisions.decide(record, confirm, checked);
+    if (checked != null) {
+      Duration left = checked.minusNanos(System.nanoTime() - started);
+      decisions.awaitReleased(record, view.moveId(), left.isNegative() ? Duration.ZERO : left);
     }
-    if (record.currentMoveType != null
-        && record.currentMoveType != MoveType.RESIZE
-        && record.currentMoveType != MoveType.COLD_MIGRATION) {
-      throw new FerryRejection(
-          Reason.NOTHING_PENDING,
-          "server "
-              + label
-              + " has no resize awaiting confirmation (it is busy with "
-              + record.currentMoveType
-              + " "
-              + record.currentMoveId
-              + ")");
-    }
-    ResizeWorkflow stub =
-        ctx.client.newWorkflowStub(
-            ResizeWorkflow.class, Names.moveWorkflowId(record.currentMoveId));
-    return ctx.call(
-        (confirm ? "confirm" : "revert") + " the resize of server " + label,
-        () -> confirm ? stub.confirm(ctx.user) : stub.revert(ctx.user),
-        nothing,
-        ClientContext.SLOW_UPDATE_TIMEOUT);
+    return view;
   }
 }

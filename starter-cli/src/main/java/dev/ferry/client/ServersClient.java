@@ -25,8 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,10 +39,12 @@ public final class ServersClient {
 
   private final ClientContext ctx;
   private final HostsClient hosts;
+  private final ResizeDecisions decisions;
 
-  ServersClient(ClientContext ctx, HostsClient hosts) {
+  ServersClient(ClientContext ctx, HostsClient hosts, ResizeDecisions decisions) {
     this.ctx = ctx;
     this.hosts = hosts;
+    this.decisions = decisions;
   }
 
   /**
@@ -99,7 +99,7 @@ public final class ServersClient {
     if (sharedDisk && diskSizeMb == 0 && image == null) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a shared disk needs a disk size");
     }
-    Names.requireValidName("server", name);
+    ServerRefs.requireName(name);
     Flavor flavor = Flavors.require(flavorName);
     Duration wait = timeout == null ? DEFAULT_BUILD_TIMEOUT : requirePositive(timeout, "timeout");
     String chosen =
@@ -187,6 +187,14 @@ public final class ServersClient {
     if (domainName == null || domainName.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a domain name is required");
     }
+    if (ServerRefs.looksLikeId(domainName)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "domain '"
+              + domainName
+              + "' is named like a server id (a UUID), and an adopted server takes its domain's"
+              + " name: rename the domain first (virsh domrename)");
+    }
     Duration wait = timeout == null ? DEFAULT_ADOPT_TIMEOUT : requirePositive(timeout, "timeout");
     String workflowId = "adopt:" + host + ":" + domainName;
     AdoptionWorkflow stub =
@@ -220,14 +228,41 @@ public final class ServersClient {
     }
   }
 
-  /** Deletes a server: its domain, its claim and its name. Returns the final record. */
-  public InstanceRecord delete(String nameOrId) {
+  /**
+   * Deletes a server: its domain, its claim and its name. A server in VERIFY_RESIZE has its resize
+   * (or cold migration) confirmed first, as Nova does: the copy on the destination is the one
+   * deleted, and the source's is cleaned up by the confirm.
+   *
+   * @throws FerryRejection INSTANCE_BUSY while any other move runs: nothing changed
+   */
+  public ServerDeletion delete(String nameOrId) {
     InstanceRecord record = get(nameOrId);
-    return ctx.call(
-        "delete server " + nameOrId,
-        () -> ctx.instanceStub(record.id).delete(),
-        () -> unknownInstance(nameOrId),
-        ClientContext.SLOW_UPDATE_TIMEOUT);
+    MoveSummary settled = null;
+    if (ResizeDecisions.inVerifyResize(record)) {
+      String moveId = record.currentMoveId;
+      try {
+        decisions.decide(record, true, null);
+      } catch (FerryRejection r) {
+        if (r.reason() != Reason.NOTHING_PENDING) {
+          throw r;
+        }
+        // decided meanwhile (auto-confirm, or another caller): it ends by itself
+      }
+      record = decisions.awaitReleased(record, moveId, ClientContext.SLOW_UPDATE_TIMEOUT);
+      settled =
+          nullToEmpty(record.moves).stream()
+              .filter(m -> moveId.equals(m.moveId()))
+              .findFirst()
+              .orElse(new MoveSummary(moveId, null, null, null, "ended", 0, 0));
+    }
+    String id = record.id;
+    InstanceRecord deleted =
+        ctx.call(
+            "delete server " + nameOrId,
+            () -> ctx.instanceStub(id).delete(),
+            () -> unknownInstance(nameOrId),
+            ClientContext.SLOW_UPDATE_TIMEOUT);
+    return new ServerDeletion(deleted, settled);
   }
 
   /** Last entry of a server's move history, if any (for callers rendering a record). */
@@ -293,23 +328,7 @@ public final class ServersClient {
     if (nameOrId == null || nameOrId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server name or id is required");
     }
-    return resolveInstanceId(nullToEmpty(hosts.placement().instances()), nameOrId);
-  }
-
-  /** A server's instance id from placement's index (id to name) by its name or id. */
-  static String resolveInstanceId(Map<String, String> index, String nameOrId) {
-    if (index.containsKey(nameOrId)) {
-      return nameOrId;
-    }
-    for (Map.Entry<String, String> e : index.entrySet()) {
-      if (nameOrId.equals(e.getValue())) {
-        return e.getKey();
-      }
-    }
-    if (Names.isUuid(nameOrId)) {
-      return nameOrId.toLowerCase(Locale.ROOT); // e.g. a deleted server, still queryable
-    }
-    throw unknownInstance(nameOrId);
+    return ServerRefs.resolve(nullToEmpty(hosts.placement().instances()), nameOrId);
   }
 
   private Void withdraw(String id) {

@@ -1,12 +1,19 @@
 package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryClientOptions;
+import dev.ferry.client.FerryFailure;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Parsing and exit statuses, without any server. */
@@ -14,7 +21,7 @@ class CommandLineParsingTest {
 
   private static void assertUsageError(String expected, String... args) {
     Cli.Result r = Cli.run(Cli::neverConnect, args);
-    assertEquals(FerryCommand.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
     assertTrue(r.err().startsWith("ferry: error: "), r.toString());
     assertTrue(r.err().contains(expected), r.toString());
     assertEquals("", r.out(), r.toString());
@@ -76,7 +83,7 @@ class CommandLineParsingTest {
   }
 
   @Test
-  void aRefusalExitsOneWithOneLine() {
+  void anUnreachableTemporalExitsFiveWithOneLine() {
     Cli.Result r =
         Cli.run(
             o -> {
@@ -88,7 +95,7 @@ class CommandLineParsingTest {
             "localhost:1",
             "server",
             "list");
-    assertEquals(FerryCommand.FAILED, r.exit());
+    assertEquals(ExitStatus.UNREACHABLE, r.exit());
     assertEquals(
         "ferry: error: cannot reach Temporal at localhost:1: refused; pass --target\n", r.err());
     assertEquals("", r.out());
@@ -102,11 +109,11 @@ class CommandLineParsingTest {
               "outer", new RuntimeException("first line\n  second line"));
         };
     Cli.Result quiet = Cli.run(boom, "host", "list");
-    assertEquals(1, quiet.exit());
+    assertEquals(ExitStatus.FAILED, quiet.exit());
     assertEquals("ferry: error: first line; second line\n", quiet.err());
 
     Cli.Result debug = Cli.run(boom, true, "host", "list");
-    assertEquals(1, debug.exit());
+    assertEquals(ExitStatus.FAILED, debug.exit());
     assertTrue(debug.err().contains("java.lang.IllegalStateException: outer"), debug.err());
     assertTrue(debug.err().contains("\tat "), debug.err());
   }
@@ -115,23 +122,92 @@ class CommandLineParsingTest {
   void inputThatCannotBeRightIsRefusedBeforeConnecting() {
     Cli.Result name =
         Cli.run(Cli::neverConnect, "server", "create", "--name", "a b", "--flavor", "m1.tiny");
-    assertEquals(1, name.exit(), name.toString());
+    assertEquals(ExitStatus.USAGE, name.exit(), name.toString());
     assertTrue(name.err().startsWith("ferry: error: invalid server name 'a b'"), name.toString());
     Cli.Result flavor = Cli.run(Cli::neverConnect, "resize", "web1", "--flavor", "huge");
-    assertEquals(1, flavor.exit(), flavor.toString());
+    assertEquals(ExitStatus.NOT_FOUND, flavor.exit(), flavor.toString());
     assertTrue(flavor.err().startsWith("ferry: error: unknown flavor 'huge'"), flavor.toString());
     Cli.Result host = Cli.run(Cli::neverConnect, "host", "show", "../etc");
-    assertEquals(1, host.exit(), host.toString());
+    assertEquals(ExitStatus.USAGE, host.exit(), host.toString());
   }
 
   @Test
-  void anUnreachableTargetExitsOneQuickly() {
+  void anUnreachableTargetExitsFiveQuickly() {
     long t0 = System.nanoTime();
     Cli.Result r = Cli.run(o -> FerryClient.connect(o), "--target", "localhost:1", "host", "list");
-    assertEquals(1, r.exit(), r.toString());
+    assertEquals(ExitStatus.UNREACHABLE, r.exit(), r.toString());
     assertTrue(
         r.err().startsWith("ferry: error: cannot reach Temporal at localhost:1: "), r.toString());
     assertEquals(1, r.err().lines().count(), r.toString());
     assertTrue((System.nanoTime() - t0) / 1_000_000_000 < 10, "took too long");
+  }
+
+  @Test
+  void helpPrintsTheExitStatusTable() {
+    String help = Cli.run(Cli::neverConnect, "--help").out();
+    assertTrue(help.contains("Exit status"), help);
+    for (String line :
+        List.of(
+            "0   done",
+            "1   accepted but failed",
+            "2   usage error or invalid value",
+            "3   not found",
+            "4   refused in the current state",
+            "5   Temporal, or Ferry's conductor, could not be reached")) {
+      assertTrue(help.contains(line), line + " in\n" + help);
+    }
+  }
+
+  @Test
+  void everyRefusalReasonHasItsStatus() {
+    assertEquals(ExitStatus.USAGE, ExitStatus.of(Reason.INVALID_ARGUMENT));
+    for (Reason r :
+        List.of(
+            Reason.UNKNOWN_FLAVOR,
+            Reason.UNKNOWN_HOST,
+            Reason.UNKNOWN_INSTANCE,
+            Reason.UNKNOWN_IMAGE)) {
+      assertEquals(ExitStatus.NOT_FOUND, ExitStatus.of(r), r.name());
+    }
+    for (Reason r :
+        List.of(
+            Reason.DUPLICATE_NAME,
+            Reason.HOST_UNAVAILABLE,
+            Reason.HOST_IN_USE,
+            Reason.SAME_HOST,
+            Reason.NO_VALID_HOST,
+            Reason.INSUFFICIENT_CAPACITY,
+            Reason.INSTANCE_BUSY,
+            Reason.INVALID_STATE,
+            Reason.NOTHING_PENDING,
+            Reason.HYPERVISOR_INCOMPATIBLE)) {
+      assertEquals(ExitStatus.CONFLICT, ExitStatus.of(r), r.name());
+    }
+    assertEquals(ExitStatus.UNREACHABLE, ExitStatus.of(Reason.UNREACHABLE));
+    assertEquals(Reason.values().length, 16, "a new reason needs its place in the table above");
+  }
+
+  @Test
+  void aRefusalWrappedInAnotherExceptionKeepsItsStatusAndAFailureIsOne() {
+    RuntimeException wrapped =
+        new RuntimeException(new FerryRejection(Reason.INSTANCE_BUSY, "busy"));
+    assertEquals(ExitStatus.CONFLICT, ExitStatus.of(wrapped));
+    assertEquals(ExitStatus.FAILED, ExitStatus.of(new FerryFailure("move failed")));
+    assertEquals(ExitStatus.FAILED, ExitStatus.of(new IllegalStateException("boom")));
+  }
+
+  @Test
+  void javaUtilLoggingIsSilentUnlessDebugging() throws Exception {
+    Logger grpc = Logger.getLogger("io.grpc.internal.ManagedChannelImpl");
+    try {
+      FerryCommand.quietJavaLogging(false);
+      assertFalse(grpc.isLoggable(Level.WARNING), "gRPC's warnings are not printed");
+      assertFalse(grpc.isLoggable(Level.SEVERE));
+      LogManager.getLogManager().readConfiguration();
+      FerryCommand.quietJavaLogging(true);
+      assertTrue(grpc.isLoggable(Level.WARNING), "FERRY_DEBUG=1 keeps them");
+    } finally {
+      LogManager.getLogManager().readConfiguration();
+    }
   }
 }

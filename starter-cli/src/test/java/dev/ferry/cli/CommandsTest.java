@@ -46,9 +46,9 @@ class CommandsTest {
     return r;
   }
 
-  private Cli.Result refused(String expected, String... args) {
+  private Cli.Result refused(int status, String expected, String... args) {
     Cli.Result r = ferry(args);
-    assertEquals(1, r.exit(), r.toString());
+    assertEquals(status, r.exit(), r.toString());
     assertEquals(1, r.err().lines().count(), r.toString());
     assertTrue(r.err().startsWith("ferry: error: "), r.toString());
     assertTrue(r.err().contains(expected), r.toString());
@@ -81,6 +81,41 @@ class CommandsTest {
   }
 
   @Test
+  void aForcedDownHostIsDownInTheListAndTheShowWhateverItsAgentSays() throws Exception {
+    ok("host", "set-down", "b");
+
+    List<String> lines = ok("host", "list").out().lines().toList();
+    assertEquals(
+        List.of("b", "DOWN", "enabled", "yes"), List.of(lines.get(2).split("\\s+")).subList(0, 4));
+    assertEquals(List.of("a", "UP"), List.of(lines.get(1).split("\\s+")).subList(0, 2));
+    assertTrue(
+        has(ok("host", "show", "b").out(), "Status:\\s+DOWN \\(forced down; its agent is UP\\)\n"));
+    JsonNode b = JSON.readTree(ok("host", "list", "--output", "json").out()).get(1);
+    assertEquals("DOWN", b.get("status").asText(), b.toString());
+    assertEquals("UP", b.get("record").get("status").asText(), "the agent's own, as before");
+
+    ok("host", "set-up", "b");
+    assertEquals(
+        List.of("b", "UP", "enabled", "no"),
+        List.of(ok("host", "list").out().lines().toList().get(2).split("\\s+")).subList(0, 4));
+  }
+
+  @Test
+  void flavorListIsTheCatalogWithoutConnecting() throws Exception {
+    Cli.Result r = Cli.run(Cli::neverConnect, "flavor", "list");
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(
+        List.of("NAME", "VCPUS", "MEMORY_MB", "DISK_GB"), List.of(lines.get(0).split("\\s+")));
+    assertEquals(List.of("m1.small", "1", "2048", "20"), List.of(lines.get(4).split("\\s+")));
+    assertEquals(8, lines.size(), r.out());
+    JsonNode json =
+        JSON.readTree(Cli.run(Cli::neverConnect, "flavor", "list", "--output", "json").out());
+    assertEquals("t1.nano", json.get(0).get("name").asText());
+    assertEquals(128, json.get(0).get("memoryMb").asInt());
+  }
+
+  @Test
   void hostShowEnableDisableSetDownSetUp() {
     assertTrue(ok("host", "show", "a").out().contains("Hypervisor:"));
     assertEquals(
@@ -89,7 +124,7 @@ class CommandsTest {
     assertEquals("host a: enabled\n", ok("host", "enable", "a").out());
     assertTrue(ok("host", "set-down", "b").out().startsWith("host b: forced down"));
     assertTrue(ok("host", "set-up", "b").out().startsWith("host b: no longer forced down"));
-    refused("unknown host 'zz'", "host", "show", "zz");
+    refused(ExitStatus.NOT_FOUND, "unknown host 'zz'", "host", "show", "zz");
   }
 
   @Test
@@ -110,6 +145,7 @@ class CommandsTest {
     assertEquals("ACTIVE", shown.get("vmState").asText());
 
     refused(
+        ExitStatus.CONFLICT,
         "server name 'web1' is taken",
         "server",
         "create",
@@ -120,7 +156,14 @@ class CommandsTest {
         "--host",
         "b");
     refused(
-        "unknown flavor 'm9.huge'", "server", "create", "--name", "web2", "--flavor", "m9.huge");
+        ExitStatus.NOT_FOUND,
+        "unknown flavor 'm9.huge'",
+        "server",
+        "create",
+        "--name",
+        "web2",
+        "--flavor",
+        "m9.huge");
 
     assertTrue(ok("server", "delete", "web1").out().startsWith("deleted server web1 ("));
     assertEquals(1, ok("server", "list").out().lines().count());
@@ -144,11 +187,15 @@ class CommandsTest {
         List.of("POST_MIGRATING", "FINISHED_AT_DEST", "FINISHED", "ferry"),
         List.of(log.get(3).split("\\s+")).subList(1, 5));
 
-    refused("server web1 is busy with move", "migrate", "web1", "--host", "b");
+    refused(ExitStatus.CONFLICT, "server web1 is busy with move", "migrate", "web1", "--host", "b");
 
     Cli.Result confirmed = ok("resize-confirm", "web1");
     assertTrue(has(confirmed.out(), "Status:\\s+confirmed \\(finished\\)"), confirmed.out());
-    refused("server web1 has no resize awaiting confirmation", "resize-confirm", "web1");
+    refused(
+        ExitStatus.CONFLICT,
+        "server web1 has no resize awaiting confirmation",
+        "resize-confirm",
+        "web1");
   }
 
   @Test
@@ -164,17 +211,46 @@ class CommandsTest {
   @Test
   void aFailedMoveWithWaitExitsOne() {
     ferry.server("doomed1", "m1.tiny", "a", VmState.ACTIVE);
-    refused("no space left on destination", "migrate", "doomed1", "--host", "b", "--wait");
+    refused(
+        ExitStatus.FAILED,
+        "no space left on destination",
+        "migrate",
+        "doomed1",
+        "--host",
+        "b",
+        "--wait");
   }
 
   @Test
   void resizeRefusalsAreOneLine() {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
-    refused("server web1 already has flavor m1.small", "resize", "web1", "--flavor", "m1.small");
-    refused("is already on host a", "resize", "web1", "--flavor", "m1.medium", "--host", "a");
-    refused("unknown host 'zz'", "resize", "web1", "--flavor", "m1.medium", "--host", "zz");
-    refused("host c is DOWN", "migrate", "web1", "--host", "c");
-    refused("unknown server 'nope'", "migrate", "nope");
+    refused(
+        ExitStatus.USAGE,
+        "server web1 already has flavor m1.small",
+        "resize",
+        "web1",
+        "--flavor",
+        "m1.small");
+    refused(
+        ExitStatus.CONFLICT,
+        "is already on host a",
+        "resize",
+        "web1",
+        "--flavor",
+        "m1.medium",
+        "--host",
+        "a");
+    refused(
+        ExitStatus.NOT_FOUND,
+        "unknown host 'zz'",
+        "resize",
+        "web1",
+        "--flavor",
+        "m1.medium",
+        "--host",
+        "zz");
+    refused(ExitStatus.CONFLICT, "host c is DOWN", "migrate", "web1", "--host", "c");
+    refused(ExitStatus.NOT_FOUND, "unknown server 'nope'", "migrate", "nope");
   }
 
   @Test
@@ -205,7 +281,8 @@ class CommandsTest {
     Cli.Result reverted = ok("migration", "cancel", "web1");
     assertTrue(reverted.out().contains("is reverted: the server stays on a"), reverted.out());
     assertTrue(has(ok("migration", "show", "web1").out(), "REVERT\\s+REVERTING\\s+cancel"));
-    refused("server web1 has no move in progress", "migration", "cancel", "web1");
+    refused(
+        ExitStatus.CONFLICT, "server web1 has no move in progress", "migration", "cancel", "web1");
   }
 
   @Test
@@ -218,6 +295,6 @@ class CommandsTest {
     assertTrue(r.out().startsWith("wrote the history of ferry-placement to "), r.out());
     assertTrue(JSON.readTree(Files.readString(file)).get("events").size() > 0);
 
-    refused("no workflow 'nope'", "history", "export", "nope");
+    refused(ExitStatus.NOT_FOUND, "no workflow 'nope'", "history", "export", "nope");
   }
 }

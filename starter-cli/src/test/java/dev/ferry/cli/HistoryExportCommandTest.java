@@ -86,9 +86,9 @@ class HistoryExportCommandTest {
     return r;
   }
 
-  private Cli.Result refused(String expected, String... args) {
+  private Cli.Result refused(int status, String expected, String... args) {
     Cli.Result r = ferry(args);
-    assertEquals(1, r.exit(), r.toString());
+    assertEquals(status, r.exit(), r.toString());
     assertEquals("", r.out(), r.toString());
     assertTrue(r.err().startsWith("ferry: error: "), r.toString());
     assertTrue(r.err().contains(expected), r.toString());
@@ -143,10 +143,11 @@ class HistoryExportCommandTest {
   }
 
   @Test
-  void anUnknownRunOrWorkflowIsAClearErrorWithExit1(@TempDir Path dir) {
+  void anUnknownRunOrWorkflowIsNotFoundAndABadRunIdIsInvalid(@TempDir Path dir) {
     String noSuchRun = UUID.randomUUID().toString();
     Path file = dir.resolve("never.json");
     refused(
+        ExitStatus.NOT_FOUND,
         "workflow '" + ID + "' has no run '" + noSuchRun + "'",
         "history",
         "export",
@@ -156,8 +157,22 @@ class HistoryExportCommandTest {
         "-o",
         file.toString());
     assertTrue(Files.notExists(file), "nothing written for an unknown run");
-    refused("no workflow 'nope'", "history", "export", "nope", "--run-id", firstRun);
-    refused("no workflow 'nope'", "history", "export", "nope");
-    refused("'not-a-run' is not a run id", "history", "export", ID, "--run-id", "not-a-run");
+    refused(
+        ExitStatus.NOT_FOUND,
+        "no workflow 'nope'",
+        "history",
+        "export",
+        "nope",
+        "--run-id",
+        firstRun);
+    refused(ExitStatus.NOT_FOUND, "no workflow 'nope'", "history", "export", "nope");
+    refused(
+        ExitStatus.USAGE,
+        "'not-a-run' is not a run id",
+        "history",
+        "export",
+        ID,
+        "--run-id",
+        "not-a-run");
   }
 }

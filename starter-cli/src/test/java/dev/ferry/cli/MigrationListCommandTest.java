@@ -112,7 +112,7 @@ class MigrationListCommandTest {
     try (FakeFerry ferry = new FakeFerry().standardCluster()) {
       ferry.server("web1", "m1.small", "a", dev.ferry.model.VmState.ACTIVE);
       Cli.Result r = Cli.run(o -> ferry.client(), "migration", "list", "--server", "web1");
-      assertEquals(FerryCommand.FAILED, r.exit(), r.toString());
+      assertEquals(ExitStatus.FAILED, r.exit(), r.toString());
       assertEquals(1, r.err().lines().count(), r.toString());
       assertTrue(
           r.err()
@@ -123,7 +123,7 @@ class MigrationListCommandTest {
 
       Cli.Result unknown =
           Cli.run(o -> ferry.client(), "migration", "list", "--server", "no-such-server");
-      assertEquals(FerryCommand.FAILED, unknown.exit(), unknown.toString());
+      assertEquals(ExitStatus.NOT_FOUND, unknown.exit(), unknown.toString());
       assertEquals(
           "ferry: error: unknown server 'no-such-server': see 'ferry server list'\n",
           unknown.err());
@@ -139,7 +139,7 @@ class MigrationListCommandTest {
                     "invalid query: invalid expression: column name 'DestHost' is not a valid"
                         + " search attribute"))) {
       Cli.Result r = Cli.run(o -> visibility.client(), "migration", "list", "--host", "h1");
-      assertEquals(FerryCommand.FAILED, r.exit(), r.toString());
+      assertEquals(ExitStatus.FAILED, r.exit(), r.toString());
       assertEquals(1, r.err().lines().count(), r.toString());
       assertTrue(r.err().contains("'DestHost' is not a valid search attribute"), r.toString());
       assertTrue(
@@ -150,7 +150,7 @@ class MigrationListCommandTest {
 
   private static void assertUsageError(String expected, String... args) {
     Cli.Result r = Cli.run(Cli::neverConnect, args);
-    assertEquals(FerryCommand.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
     assertTrue(r.err().startsWith("ferry: error: "), r.toString());
     assertTrue(r.err().contains(expected), r.toString());
   }

@@ -75,7 +75,7 @@ class ServerCreateImageTest {
             "--image",
             "debian-13");
 
-    assertEquals(1, r.exit(), r.toString());
+    assertEquals(ExitStatus.NOT_FOUND, r.exit(), r.toString());
     assertEquals("", r.out(), r.toString());
     assertEquals(
         "ferry: error: server web2 was not created: build refused on a: no base image debian-13"
@@ -97,7 +97,7 @@ class ServerCreateImageTest {
             "--image",
             "../etc/passwd");
 
-    assertEquals(1, r.exit(), r.toString());
+    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
     assertTrue(r.err().contains("invalid image name '../etc/passwd'"), r.toString());
   }
 

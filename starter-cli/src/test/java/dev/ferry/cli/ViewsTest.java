@@ -46,13 +46,13 @@ class ViewsTest {
   }
 
   @Test
-  void hostListShowsStateAndUsedOverCapacity() {
+  void hostListShowsStateAndUsedOverCapacityAndAForcedDownHostAsDown() {
     String table =
         Views.hostTable(List.of(host("a", true, false), host("bb", false, true))).render();
     assertEquals(
         "NAME   STATUS   STATE      FORCED-DOWN   VCPUS   MEMORY_MB   DISK_GB\n"
             + "a      UP       enabled    no            2/16    640/4096    2/40\n"
-            + "bb     UP       disabled   yes           2/16    640/4096    2/40\n",
+            + "bb     DOWN     disabled   yes           2/16    640/4096    2/40\n",
         table);
   }
 

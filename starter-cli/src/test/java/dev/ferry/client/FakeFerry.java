@@ -3,10 +3,13 @@ package dev.ferry.client;
 import dev.ferry.client.fakes.FakeAdoption;
 import dev.ferry.client.fakes.FakeEvacuation;
 import dev.ferry.client.fakes.FakeHost;
+import dev.ferry.client.fakes.FakeHostMoves;
 import dev.ferry.client.fakes.FakeInstance;
 import dev.ferry.client.fakes.FakeLiveMigration;
 import dev.ferry.client.fakes.FakePlacement;
 import dev.ferry.client.fakes.FakeResize;
+import dev.ferry.evacuate.HostDrainWorkflowImpl;
+import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
 import dev.ferry.host.HostWorkflow;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Flavors;
@@ -36,7 +39,8 @@ import java.util.function.Supplier;
 
 /**
  * TEST ONLY: an in-process Temporal with fake entities on {@code ferry-conductor}, and helpers to
- * seed hosts and servers. The real workflow implementations are not used.
+ * seed hosts and servers. The real entity and move workflows are not used; the real host drain and
+ * host evacuation are, over {@link FakeHostMoves}.
  */
 public final class FakeFerry implements AutoCloseable {
   /** 4 vCPU, 4096 MB, 40 GB, ratios 1. */
@@ -65,8 +69,11 @@ public final class FakeFerry implements AutoCloseable {
         FakeResize.class,
         FakeAdoption.class,
         FakeLiveMigration.class,
-        FakeEvacuation.class);
-    worker.registerActivitiesImplementations(new FakeLiveMigration.JobImpl());
+        FakeEvacuation.class,
+        HostDrainWorkflowImpl.class,
+        HostEvacuationWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new FakeLiveMigration.JobImpl(), new FakeHostMoves(env.getWorkflowClient()));
     env.start();
   }
 

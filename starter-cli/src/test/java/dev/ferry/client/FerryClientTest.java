@@ -250,7 +250,7 @@ class FerryClientTest {
     ferry.server("alpha", "m1.tiny", "b", VmState.STOPPED);
     ferry.server("gone", "m1.tiny", "b", VmState.ACTIVE);
 
-    InstanceRecord deleted = client.servers().delete("gone");
+    InstanceRecord deleted = client.servers().delete("gone").record();
     assertEquals(VmState.DELETED, deleted.vmState);
 
     assertEquals(
@@ -457,7 +457,7 @@ class FerryClientTest {
     JsonNode events = new ObjectMapper().readTree(json).get("events");
     assertTrue(events.isArray() && events.size() > 0, json);
     assertEquals("EVENT_TYPE_WORKFLOW_EXECUTION_STARTED", events.get(0).get("eventType").asText());
-    rejected(Reason.INVALID_ARGUMENT, () -> client.history().export("no-such-workflow"));
+    rejected(Reason.UNKNOWN_INSTANCE, () -> client.history().export("no-such-workflow"));
   }
 
   private InstanceRecord waitUntilIdle(String server) {

@@ -1,6 +1,7 @@
 package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
@@ -49,10 +50,11 @@ public final class EvacuateCommand extends ClientCommand {
 
   @Option(
       names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "1800",
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      converter = Durations.class,
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
+  Duration waitTimeout;
 
   @Override
   protected void validate() {
@@ -85,11 +87,7 @@ public final class EvacuateCommand extends ClientCommand {
               + moveId);
       return 0;
     }
-    MoveView view =
-        client
-            .moves()
-            .await(
-                moveId, Set.of("DONE", "FAILED", "ERROR"), Duration.ofSeconds(waitTimeoutSeconds));
+    MoveView view = client.moves().await(moveId, Set.of("DONE", "FAILED", "ERROR"), waitTimeout);
     String status = MovesClient.normalizeStatus(view.status());
     if (status.equals("FAILED") || status.equals("ERROR")) {
       throw new FerryFailure(

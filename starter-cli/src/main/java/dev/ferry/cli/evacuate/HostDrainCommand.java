@@ -3,17 +3,20 @@ package dev.ferry.cli.evacuate;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
 import dev.ferry.client.FerryClient;
+import dev.ferry.evacuate.HostMoves;
 import dev.ferry.model.Names;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ferry host drain <host> [--concurrency N] [--wait]}. */
+/** {@code ferry host drain <host> [--concurrency N] [--wait] | --show [--wait] | --cancel}. */
 @Command(
     name = "drain",
     description =
         "Disable an UP host, then live-migrate its running servers away, at most N at a time"
-            + " (Nova's host-evacuate-live, run server-side).",
+            + " (Nova's host-evacuate-live, run server-side). --show follows one, --cancel stops"
+            + " it starting more.",
     mixinStandardHelpOptions = true)
 public final class HostDrainCommand extends ClientCommand {
   @Parameters(paramLabel = "HOST", description = "The host to empty.")
@@ -26,24 +29,21 @@ public final class HostDrainCommand extends ClientCommand {
       description = "Live migrations in flight at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--wait", description = "Wait until every server is handled.")
-  boolean await;
-
-  @Option(
-      names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "7200",
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
+  @Mixin HostMovesOptions options;
 
   @Override
   protected void validate() {
+    HostMovesReport.validate(spec, options, "--concurrency");
     Names.requireValidName("host", host);
   }
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String workflowId = client.evacuation().drainHost(host, concurrency);
-    return HostMovesReport.report(client.evacuation(), out, workflowId, await, waitTimeoutSeconds);
+    return HostMovesReport.run(
+        client.evacuation(),
+        out,
+        options,
+        HostMoves.drainWorkflowId(host),
+        () -> client.evacuation().drainHost(host, concurrency));
   }
 }

@@ -3,17 +3,23 @@ package dev.ferry.cli.evacuate;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
 import dev.ferry.client.FerryClient;
+import dev.ferry.evacuate.HostMoves;
 import dev.ferry.model.Names;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ferry host evacuate <host> [--concurrency N] [--fence METHOD] [--wait]}. */
+/**
+ * {@code ferry host evacuate <host> [--concurrency N] [--fence METHOD] [--wait] | --show [--wait] |
+ * --cancel}.
+ */
 @Command(
     name = "evacuate",
     description =
         "Evacuate every server of a failed host (each fenced, then rebuilt elsewhere), at most N"
-            + " at a time. Refused while the host is UP and not forced down.",
+            + " at a time. Refused while the host is UP and not forced down. --show follows one,"
+            + " --cancel stops it starting more.",
     mixinStandardHelpOptions = true)
 public final class HostEvacuateCommand extends ClientCommand {
   @Parameters(paramLabel = "HOST", description = "The failed host.")
@@ -32,24 +38,21 @@ public final class HostEvacuateCommand extends ClientCommand {
       description = "confirmed-off, libvirt-destroy, ipmi or redfish (default: the conductor's).")
   String fence;
 
-  @Option(names = "--wait", description = "Wait until every server is handled.")
-  boolean await;
-
-  @Option(
-      names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "7200",
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
+  @Mixin HostMovesOptions options;
 
   @Override
   protected void validate() {
+    HostMovesReport.validate(spec, options, "--concurrency", "--fence");
     Names.requireValidName("host", host);
   }
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String workflowId = client.evacuation().evacuateHost(host, concurrency, fence);
-    return HostMovesReport.report(client.evacuation(), out, workflowId, await, waitTimeoutSeconds);
+    return HostMovesReport.run(
+        client.evacuation(),
+        out,
+        options,
+        HostMoves.evacuationWorkflowId(host),
+        () -> client.evacuation().evacuateHost(host, concurrency, fence));
   }
 }

@@ -6,50 +6,136 @@ import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.FerryFailure;
 import dev.ferry.evacuate.HostMoveItem;
 import dev.ferry.evacuate.HostMovesView;
-import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
-/** Prints a host evacuation's or drain's start, or follows it to its end. */
+/** Starts, shows, follows or cancels a host evacuation or drain, and prints it. */
 final class HostMovesReport {
   private HostMovesReport() {}
 
-  static int report(
-      EvacuationClient evacuation, Output out, String workflowId, boolean await, long waitSeconds) {
-    if (!await) {
+  /**
+   * Refuses options that do not go together (a usage error, before connecting).
+   *
+   * @param startOnly the options that only starting a run takes
+   */
+  static void validate(CommandSpec spec, HostMovesOptions o, String... startOnly) {
+    if (o.show && o.cancel) {
+      throw new ParameterException(spec.commandLine(), "--show and --cancel exclude each other");
+    }
+    if (o.cancel && o.await) {
+      throw new ParameterException(
+          spec.commandLine(), "--cancel already waits until the run has ended: drop --wait");
+    }
+    if (o.show || o.cancel) {
+      for (String name : startOnly) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+          throw new ParameterException(
+              spec.commandLine(),
+              name + " is for starting a run, not with " + (o.show ? "--show" : "--cancel"));
+        }
+      }
+    }
+  }
+
+  /** Runs what the options ask: {@code start} starts one and returns its workflow id. */
+  static int run(
+      EvacuationClient evacuation,
+      Output out,
+      HostMovesOptions o,
+      String workflowId,
+      Supplier<String> start) {
+    if (o.cancel) {
+      return cancelled(evacuation.cancelHostMoves(workflowId, o.waitTimeout), out, workflowId);
+    }
+    if (!o.show) {
+      start.get();
+    }
+    if (!o.await) {
       HostMovesView view = evacuation.hostMoves(workflowId);
       out.emit(
           view,
-          () ->
+          () -> {
+            if (o.show) {
+              out.print(table(view));
+              out.println(summary(workflowId, view));
+            } else {
               out.println(
-                  workflowId
-                      + " started; follow it with: ferry host "
-                      + (workflowId.startsWith("host-drain:") ? "drain" : "evacuate")
-                      + " "
-                      + view.host()
-                      + " --wait"));
+                  workflowId + " started; follow it with: " + command(view) + " --show --wait");
+            }
+          });
       return 0;
     }
-    HostMovesView view = evacuation.awaitHostMoves(workflowId, Duration.ofSeconds(waitSeconds));
+    HostMovesView view = evacuation.awaitHostMoves(workflowId, o.waitTimeout);
     out.emit(
         view,
         () -> {
           out.print(table(view));
-          out.println(
-              workflowId
-                  + ": "
-                  + view.status()
-                  + " ("
-                  + view.done()
-                  + " done, "
-                  + view.failed()
-                  + " failed, "
-                  + view.skipped()
-                  + " skipped)");
+          out.println(summary(workflowId, view));
         });
     if (!"done".equals(view.status())) {
       throw new FerryFailure(
-          workflowId + " ended " + view.status() + ": " + view.failed() + " server(s) not moved");
+          workflowId + " ended " + view.status() + ": " + notMoved(view) + " server(s) not moved");
     }
     return 0;
+  }
+
+  private static int cancelled(HostMovesView view, Output out, String workflowId) {
+    List<String> goOn =
+        view.items().stream()
+            .filter(i -> i.state == HostMoveItem.State.RUNNING)
+            .map(i -> i.name)
+            .toList();
+    boolean drain = "host-drain".equals(view.kind());
+    out.emit(
+        view,
+        () -> {
+          out.print(table(view));
+          out.println(summary(workflowId, view));
+          out.println(
+              goOn.isEmpty()
+                  ? "no move of it was running"
+                  : "moves it started go on ("
+                      + String.join(", ", goOn)
+                      + "): follow them with 'ferry migration list --host "
+                      + view.host()
+                      + "'"
+                      + (drain ? ", abort one with 'ferry live-migration abort SERVER'" : ""));
+          if (drain) {
+            out.println(
+                "host " + view.host() + " stays disabled: 'ferry host enable " + view.host() + "'");
+          }
+        });
+    return 0;
+  }
+
+  private static String summary(String workflowId, HostMovesView view) {
+    return workflowId
+        + ": "
+        + view.status()
+        + " ("
+        + view.done()
+        + " done, "
+        + view.running()
+        + " running, "
+        + view.pending()
+        + " pending, "
+        + view.failed()
+        + " failed, "
+        + view.skipped()
+        + " skipped)";
+  }
+
+  private static int notMoved(HostMovesView view) {
+    return view.failed() + view.pending() + view.running();
+  }
+
+  private static String command(HostMovesView view) {
+    return "ferry host "
+        + ("host-drain".equals(view.kind()) ? "drain" : "evacuate")
+        + " "
+        + view.host();
   }
 
   static TableWriter table(HostMovesView view) {

@@ -1,6 +1,7 @@
 package dev.ferry.cli.live;
 
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.live.BlockMigration;
@@ -66,9 +67,10 @@ public final class LiveMigrateCommand extends ClientCommand {
 
   @Option(
       names = "--progress-timeout",
-      paramLabel = "SECONDS",
-      description = "Abort when no progress for this long; 0 = off.")
-  Long progressTimeout;
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "Abort when no progress for this long (90s, 5m); 0 = off.")
+  Duration progressTimeout;
 
   @Option(
       names = "--auto-converge",
@@ -93,10 +95,11 @@ public final class LiveMigrateCommand extends ClientCommand {
 
   @Option(
       names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "3600",
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      converter = Durations.class,
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
+  Duration waitTimeout;
 
   @Override
   protected void validate() {
@@ -122,7 +125,7 @@ public final class LiveMigrateCommand extends ClientCommand {
         maxDowntime,
         completionTimeout,
         timeoutAction(),
-        progressTimeout,
+        progressTimeout == null ? null : progressTimeout.toSeconds(),
         autoConverge,
         postCopy,
         maxRetries,
@@ -167,7 +170,7 @@ public final class LiveMigrateCommand extends ClientCommand {
     boolean terminal = System.console() != null && !out.isJson();
     LiveMigrationView done =
         new LiveFollower(client.moves(), client.live(), out, terminal)
-            .follow(moveId, server, Duration.ofSeconds(waitTimeoutSeconds));
+            .follow(moveId, server, waitTimeout);
     out.emit(
         done,
         () -> {

@@ -23,7 +23,7 @@ public final class MigrateCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String moveId = client.resizes().migrate(server, options.host, options.confirmWindow());
+    String moveId = client.resizes().migrate(server, options.host, options.confirmWindow);
     return MoveFollower.report(
         client.moves(), out, options, MoveType.COLD_MIGRATION, server, null, moveId);
   }

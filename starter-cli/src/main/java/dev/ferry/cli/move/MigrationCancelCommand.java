@@ -1,6 +1,7 @@
 package dev.ferry.cli.move;
 
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
@@ -29,14 +30,16 @@ public final class MigrationCancelCommand extends ClientCommand {
 
   @Option(
       names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "600",
-      description = "How long to wait for the move to end (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
+      paramLabel = "DURATION",
+      defaultValue = "10m",
+      converter = Durations.class,
+      description =
+          "How long to wait for the move to end (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
+  Duration waitTimeout;
 
   @Override
   protected int run(FerryClient client, Output out) {
-    MoveView view = client.resizes().cancel(server, Duration.ofSeconds(waitTimeoutSeconds));
+    MoveView view = client.resizes().cancel(server, waitTimeout);
     if ("error".equals(view.status())) {
       throw new FerryFailure(
           "move "

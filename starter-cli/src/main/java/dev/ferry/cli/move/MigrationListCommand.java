@@ -56,7 +56,7 @@ public final class MigrationListCommand extends ClientCommand {
       paramLabel = "WHEN",
       converter = MigrationFilters.Since.class,
       description =
-          "Moves started since: a duration back from now (30m, 2h, 1d, 2w) or an ISO-8601 time"
+          "Moves started since: a duration back from now (90s, 30m, 2h, 7d, 2w) or an ISO-8601 time"
               + " (2026-05-01T12:00:00Z, 2026-05-01 for midnight UTC).")
   Instant since;
 

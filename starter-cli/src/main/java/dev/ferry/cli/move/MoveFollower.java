@@ -7,7 +7,6 @@ import dev.ferry.client.MovesClient;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
-import java.time.Duration;
 import java.util.Set;
 
 /** After {@code migrate} / {@code resize}: reports the started move, or follows it. */
@@ -40,9 +39,7 @@ final class MoveFollower {
               + moveId);
       return 0;
     }
-    MoveView view =
-        moves.await(
-            moveId, Set.of(FINISHED, ERROR), Duration.ofSeconds(options.waitTimeoutSeconds));
+    MoveView view = moves.await(moveId, Set.of(FINISHED, ERROR), options.waitTimeout);
     if (MovesClient.normalizeStatus(view.status()).equals(ERROR)) {
       throw new FerryFailure(
           noun

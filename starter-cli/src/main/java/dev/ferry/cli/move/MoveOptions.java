@@ -1,5 +1,6 @@
 package dev.ferry.cli.move;
 
+import dev.ferry.cli.Durations;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -13,11 +14,12 @@ public final class MoveOptions {
 
   @Option(
       names = "--confirm-window",
-      paramLabel = "SECONDS",
+      paramLabel = "DURATION",
+      converter = Durations.class,
       description =
-          "Auto-confirm after this many seconds in VERIFY_RESIZE (default: the cluster's;"
-              + " 0 waits for 'ferry resize-confirm').")
-  Long confirmWindowSeconds;
+          "Auto-confirm after this long in VERIFY_RESIZE (90s, 30m, 1h, 7d; default: the"
+              + " cluster's; 0 waits for 'ferry resize-confirm').")
+  Duration confirmWindow;
 
   @Option(
       names = "--wait",
@@ -26,12 +28,9 @@ public final class MoveOptions {
 
   @Option(
       names = "--wait-timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "1800",
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-  long waitTimeoutSeconds;
-
-  Duration confirmWindow() {
-    return confirmWindowSeconds == null ? null : Duration.ofSeconds(confirmWindowSeconds);
-  }
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      converter = Durations.class,
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
+  Duration waitTimeout;
 }

@@ -33,7 +33,7 @@ public final class ResizeCommand extends ClientCommand {
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String moveId = client.resizes().resize(server, flavor, options.host, options.confirmWindow());
+    String moveId = client.resizes().resize(server, flavor, options.host, options.confirmWindow);
     return MoveFollower.report(
         client.moves(), out, options, MoveType.RESIZE, server, flavor, moveId);
   }

@@ -1,6 +1,7 @@
 package dev.ferry.cli.server;
 
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
@@ -26,14 +27,15 @@ public final class ServerAdoptCommand extends ClientCommand {
 
   @Option(
       names = "--timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "120",
-      description = "How long to wait for the adoption (default: ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
+      paramLabel = "DURATION",
+      defaultValue = "2m",
+      converter = Durations.class,
+      description = "How long to wait for the adoption (default: ${DEFAULT-VALUE}; 90s, 30m, 1h).")
+  Duration timeout;
 
   @Override
   protected int run(FerryClient client, Output out) {
-    String id = client.servers().adopt(host, domain, Duration.ofSeconds(timeoutSeconds));
+    String id = client.servers().adopt(host, domain, timeout);
     String line = "adopted domain " + domain + " on host " + host + " as server " + id;
     InstanceRecord record;
     try {

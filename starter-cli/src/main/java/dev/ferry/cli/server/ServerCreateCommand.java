@@ -1,9 +1,11 @@
 package dev.ferry.cli.server;
 
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
 import dev.ferry.client.FerryClient;
+import dev.ferry.client.ServerRefs;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavors;
@@ -65,14 +67,15 @@ public final class ServerCreateCommand extends ClientCommand {
 
   @Option(
       names = "--timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "300",
-      description = "How long to wait for the build (default: ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = Durations.class,
+      description = "How long to wait for the build (default: ${DEFAULT-VALUE}; 90s, 30m, 1h).")
+  Duration timeout;
 
   @Override
   protected void validate() {
-    Names.requireValidName("server", name);
+    ServerRefs.requireName(name);
     Flavors.require(flavor);
     if (host != null) {
       Names.requireValidName("host", host);
@@ -110,10 +113,7 @@ public final class ServerCreateCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     InstanceRecord server =
-        client
-            .servers()
-            .create(
-                name, flavor, host, Duration.ofSeconds(timeoutSeconds), diskMb(), shared, image);
+        client.servers().create(name, flavor, host, timeout, diskMb(), shared, image);
     out.emit(server, () -> out.print(Views.serverDetails(server)));
     return 0;
   }

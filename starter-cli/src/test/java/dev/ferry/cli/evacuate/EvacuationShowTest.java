@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.ExitStatus;
 import dev.ferry.cli.FerryCommand;
 import dev.ferry.cli.TableWriter;
 import dev.ferry.client.FakeFerry;
@@ -112,7 +113,7 @@ class EvacuationShowTest {
 
     Result r = ferry("migration", "show", "vm1");
 
-    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("", r.err(), r.toString());
     assertEquals(
         "libvirt-destroy: destroyed domain vm1 on host c through " + FakeEvacuation.LIBVIRT_URI,
@@ -146,7 +147,7 @@ class EvacuationShowTest {
 
     Result r = ferry("migration", "show", "vm2");
 
-    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
     String fencing = row(r, "Fencing:");
     assertNotNull(fencing, r.toString());
     assertTrue(fencing.startsWith("confirmed-off: operator "), r.toString());
@@ -174,7 +175,7 @@ class EvacuationShowTest {
 
     Result r = ferry("migration", "show", "hold1");
 
-    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("not yet", row(r, "Fencing:"), r.toString());
     assertNull(row(r, "Disk:"), r.toString());
     assertNull(row(r, "Local data:"), r.toString());
@@ -213,7 +214,7 @@ class EvacuationShowTest {
 
     Result r = ferry("--output", "json", "migration", "show", "vm4");
 
-    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
     JsonNode shown = JSON.readTree(r.out());
     assertEquals(moveId, shown.get("moveId").asText());
     assertEquals("EVACUATION", shown.get("type").asText());
@@ -226,7 +227,7 @@ class EvacuationShowTest {
 
     Result r = ferry("migration", "show", id);
 
-    assertEquals(FerryCommand.FAILED, r.exit(), r.toString());
+    assertEquals(ExitStatus.NOT_FOUND, r.exit(), r.toString());
     assertEquals(1, r.err().lines().count(), r.toString());
     assertTrue(r.err().startsWith("ferry: error: no server or move '" + id + "'"), r.toString());
     assertEquals("", r.out(), r.toString());

@@ -3,6 +3,7 @@ package dev.ferry.cli.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.cli.ExitStatus;
 import dev.ferry.cli.FerryCommand;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryClientOptions;
@@ -39,26 +40,26 @@ class LiveMigrateCommandTest {
   @Test
   void aMissingServerOrSubcommandIsAUsageError() {
     Result r = run("live-migrate");
-    assertEquals(FerryCommand.USAGE, r.exit(), r.err());
+    assertEquals(ExitStatus.USAGE, r.exit(), r.err());
     assertTrue(r.err().contains("Missing required parameter: 'SERVER'"), r.err());
     Result group = run("live-migration");
-    assertEquals(FerryCommand.USAGE, group.exit(), group.err());
+    assertEquals(ExitStatus.USAGE, group.exit(), group.err());
     assertTrue(group.err().contains("abort, force-complete"), group.err());
   }
 
   @Test
   void badOptionsAreRefusedBeforeConnecting() {
     Result block = run("live-migrate", "web1", "--block-migrate", "maybe");
-    assertEquals(FerryCommand.FAILED, block.exit(), block.err());
+    assertEquals(ExitStatus.USAGE, block.exit(), block.err());
     assertTrue(block.err().contains("auto, true or false"), block.err());
     Result bandwidth = run("live-migrate", "web1", "--bandwidth", "-5");
-    assertEquals(FerryCommand.FAILED, bandwidth.exit(), bandwidth.err());
+    assertEquals(ExitStatus.USAGE, bandwidth.exit(), bandwidth.err());
     assertTrue(bandwidth.err().contains("bandwidth cannot be negative"), bandwidth.err());
     Result action = run("live-migrate", "web1", "--timeout-action", "explode");
-    assertEquals(FerryCommand.FAILED, action.exit(), action.err());
+    assertEquals(ExitStatus.USAGE, action.exit(), action.err());
     assertTrue(action.err().contains("abort or force-complete"), action.err());
     Result host = run("live-migrate", "web1", "--host", "bad host!");
-    assertEquals(FerryCommand.FAILED, host.exit(), host.err());
+    assertEquals(ExitStatus.USAGE, host.exit(), host.err());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.cli.ExitStatus;
 import dev.ferry.cli.FerryCommand;
 import dev.ferry.client.FakeFerry;
 import dev.ferry.client.FerryClient;
@@ -62,9 +63,11 @@ class LiveMigrationCommandsTest {
     return new Result(exit, out.toString(), err.toString());
   }
 
-  /** Refused: exit 1 and exactly one line on stderr, {@code ferry: error: ...}. */
-  private static void assertRefused(Result r, String expected) {
-    assertEquals(FerryCommand.FAILED, r.exit(), r.toString());
+  /**
+   * Refused or failed: {@code status} and exactly one line on stderr, {@code ferry: error: ...}.
+   */
+  private static void assertRefused(Result r, int status, String expected) {
+    assertEquals(status, r.exit(), r.toString());
     assertEquals(1, r.err().lines().count(), r.toString());
     assertTrue(r.err().startsWith("ferry: error: "), r.toString());
     assertTrue(r.err().contains(expected), r.toString());
@@ -76,7 +79,7 @@ class LiveMigrationCommandsTest {
 
     Result r = ferry("live-migrate", "web1", "--host", "b", "--wait");
 
-    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("", r.err(), r.toString());
     List<String> lines = r.out().lines().toList();
     assertEquals(
@@ -104,7 +107,7 @@ class LiveMigrationCommandsTest {
     awaitTrue(() -> "b".equals(server("web1").host), "the record on b");
 
     Result show = ferry("migration", "show", "web1");
-    assertEquals(FerryCommand.OK, show.exit(), show.toString());
+    assertEquals(ExitStatus.OK, show.exit(), show.toString());
     String options =
         show.out()
             .lines()
@@ -135,7 +138,8 @@ class LiveMigrationCommandsTest {
 
     Result r = ferry("live-migrate", "doomed1", "--host", "b", "--wait");
 
-    assertRefused(r, "of server doomed1 ended failed: live migration of doomed1 failed: ");
+    assertRefused(
+        r, ExitStatus.FAILED, "of server doomed1 ended failed: live migration of doomed1 failed: ");
     assertTrue(r.err().contains(FakeLiveMigration.JOB_ERROR), r.toString());
     assertTrue(r.err().contains("see 'ferry migration show "), r.toString());
     assertTrue(r.out().contains("status: failed (rolled-back)"), r.toString());
@@ -151,7 +155,7 @@ class LiveMigrationCommandsTest {
 
     Result abort = ferry("live-migration", "abort", "hold1");
 
-    assertEquals(FerryCommand.OK, abort.exit(), abort.toString());
+    assertEquals(ExitStatus.OK, abort.exit(), abort.toString());
     assertEquals("", abort.err(), abort.toString());
     assertTrue(
         abort
@@ -160,7 +164,7 @@ class LiveMigrationCommandsTest {
                 "(?s)live migration \\S+ of server hold1 is cancelled: the server stays on a\\R"),
         abort.toString());
     Result waited = waiting.get(30, TimeUnit.SECONDS);
-    assertRefused(waited, "of server hold1 was cancelled by ");
+    assertRefused(waited, ExitStatus.FAILED, "of server hold1 was cancelled by ");
     assertTrue(waited.err().contains(": the server stays on a"), waited.toString());
     assertTrue(waited.out().contains("status: cancelled (aborted) by "), waited.toString());
   }
@@ -170,9 +174,12 @@ class LiveMigrationCommandsTest {
     ferry.server("web2", "m1.small", "a", VmState.ACTIVE);
 
     assertRefused(
-        ferry("live-migration", "abort", "web2"), "server web2 has no live migration in progress");
+        ferry("live-migration", "abort", "web2"),
+        ExitStatus.CONFLICT,
+        "server web2 has no live migration in progress");
     assertRefused(
         ferry("live-migration", "force-complete", "web2"),
+        ExitStatus.CONFLICT,
         "server web2 has no live migration in progress");
   }
 
@@ -180,18 +187,19 @@ class LiveMigrationCommandsTest {
   void abortInPostCopyIsRefusedAndTheMigrationGoesOn() {
     ferry.server("postcopy1", "m1.small", "a", VmState.ACTIVE);
     Result started = ferry("live-migrate", "postcopy1", "--host", "b");
-    assertEquals(FerryCommand.OK, started.exit(), started.toString());
+    assertEquals(ExitStatus.OK, started.exit(), started.toString());
     awaitTrue(
         () -> "running-post-copy".equals(server("postcopy1").currentMoveStatus),
         "postcopy1 in post-copy");
 
     Result r = ferry("live-migration", "abort", "postcopy1");
 
-    assertRefused(r, "is in post-copy: the guest already runs on b");
+    assertRefused(r, ExitStatus.CONFLICT, "is in post-copy: the guest already runs on b");
     assertEquals("", r.out(), r.toString());
     assertEquals("running-post-copy", server("postcopy1").currentMoveStatus);
     assertRefused(
         ferry("live-migration", "force-complete", "postcopy1"),
+        ExitStatus.CONFLICT,
         "only a running live migration can be forced to complete");
   }
 
@@ -199,13 +207,13 @@ class LiveMigrationCommandsTest {
   void forceCompleteMakesAHeldMigrationComplete() {
     ferry.server("hold2", "m1.small", "a", VmState.ACTIVE);
     Result started = ferry("live-migrate", "hold2", "--host", "b");
-    assertEquals(FerryCommand.OK, started.exit(), started.toString());
+    assertEquals(ExitStatus.OK, started.exit(), started.toString());
     assertTrue(started.out().contains("of server hold2 to b is "), started.toString());
     awaitTrue(() -> "running".equals(server("hold2").currentMoveStatus), "hold2 running");
 
     Result r = ferry("live-migration", "force-complete", "hold2");
 
-    assertEquals(FerryCommand.OK, r.exit(), r.toString());
+    assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("", r.err(), r.toString());
     assertTrue(
         r.out()

@@ -20,6 +20,8 @@ class MigrationFiltersTest {
     assertEquals(NOW.minus(Duration.ofHours(2)), MigrationFilters.since("2h", NOW));
     assertEquals(NOW.minus(Duration.ofDays(1)), MigrationFilters.since("1d", NOW));
     assertEquals(NOW.minus(Duration.ofDays(14)), MigrationFilters.since("2W", NOW));
+    assertEquals(NOW.minus(Duration.ofMinutes(90)), MigrationFilters.since("1h30m", NOW));
+    assertEquals(NOW.minusSeconds(30), MigrationFilters.since("30", NOW), "bare: seconds");
   }
 
   @Test
@@ -34,14 +36,14 @@ class MigrationFiltersTest {
 
   @Test
   void anythingElseIsRefused() {
-    for (String bad :
-        List.of("yesterday", "30", "m30", "1.5h", "-2h", "2 h", "2026-05-01T12:00", "1y")) {
+    for (String bad : List.of("yesterday", "m30", "1.5h", "-2h", "2 h", "2026-05-01T12:00", "1y")) {
       TypeConversionException e =
           assertThrows(TypeConversionException.class, () -> MigrationFilters.since(bad, NOW));
       assertEquals(
           "'"
               + bad
-              + "' is neither a duration (30m, 2h, 1d, 2w) nor an ISO-8601 time"
+              + "' is neither a duration (90s, 30m, 1h, 7d, 2w, 1h30m; a bare number is seconds)"
+              + " nor an ISO-8601 time"
               + " (2026-05-01T12:00:00Z, 2026-05-01)",
           e.getMessage());
     }
