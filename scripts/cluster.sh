@@ -38,10 +38,16 @@ wait_for_log() { # name pattern seconds
   tail -20 "$log" >&2; die "$1 not ready after $3 s (log: $log)"
 }
 
+# A (re)started process gets a fresh log, which its start-up wait reads; earlier ones are kept.
+fresh_log() {
+  [ -s "$STATE/logs/$1.log" ] && cat "$STATE/logs/$1.log" >> "$STATE/logs/$1.log.earlier"
+  : > "$STATE/logs/$1.log"
+}
+
 launch() { # name args...
   local name=$1; shift
   alive "$name" && { echo "$name already running (pid $(cat "$STATE/pids/$name.pid"))"; return 0; }
-  : > "$STATE/logs/$name.log"
+  fresh_log "$name"
   # shellcheck disable=SC2086
   setsid ${LAUNCH_PREFIX:-} java $JAVA_OPTS -jar "$JAR" --ferry.temporal.target=localhost:$PORT \
     "${STICKY[@]}" "$@" \
@@ -95,7 +101,7 @@ start() {
           mkdir -p "$(dirname "$gen")"
           [ -s "$gen" ] || cat /proc/sys/kernel/random/uuid > "$gen"
           alive engine && { echo "engine already running (pid $(cat "$STATE/pids/engine.pid"))"; return 0; }
-          : > "$STATE/logs/engine.log"
+          fresh_log engine
           FERRY_ENGINE_DIR=$STATE/engine FERRY_HOSTS_GENERATION=$(cat "$gen") \
             "$FERRY_HOME/scripts/engine.sh" "$PORT" "$STATE/pids/engine.pid" "$STATE/logs/engine.log" ;;
         java-test-server)
