@@ -46,6 +46,7 @@ import dev.ferry.move.MoveView;
 import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
 import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.RecordUnitCorpus;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -82,6 +83,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
  * call it); the destination h2 is a {@link FakeHypervisor}.
  */
 @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus({EvacuationWorkflowImpl.class, InstanceWorkflowImpl.class})
 class EvacuationWorkflowTest {
 
   private static final String H1 = "h1";

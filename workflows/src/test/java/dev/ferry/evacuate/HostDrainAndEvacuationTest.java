@@ -29,6 +29,7 @@ import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
+import dev.ferry.testing.RecordUnitCorpus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -61,6 +62,11 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
  * conductor is its own worker factory so a test can kill it and start it again.
  */
 @Timeout(value = 90, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus({
+  HostEvacuationWorkflowImpl.class,
+  HostDrainWorkflowImpl.class,
+  InstanceWorkflowImpl.class
+})
 class HostDrainAndEvacuationTest {
 
   private static final String H1 = "h1";

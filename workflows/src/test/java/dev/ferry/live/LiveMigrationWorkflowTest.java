@@ -55,6 +55,7 @@ import dev.ferry.move.MoveView;
 import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
 import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.RecordUnitCorpus;
 import dev.ferry.testing.RecordingInstanceWorkflow;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -101,6 +102,7 @@ import org.mockito.InOrder;
  * heartbeats and signals its workflow as the real one does.
  */
 @Timeout(value = 90, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus(LiveMigrationWorkflowImpl.class)
 class LiveMigrationWorkflowTest {
 
   private static final String H1 = "h1";

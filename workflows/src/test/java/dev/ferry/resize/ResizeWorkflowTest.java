@@ -58,6 +58,7 @@ import dev.ferry.move.MoveView;
 import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
 import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.RecordUnitCorpus;
 import dev.ferry.testing.RecordingInstanceWorkflow;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -109,6 +110,7 @@ import org.mockito.InOrder;
  * activities mocked. Each host's agent is its own worker factory so a test can kill one.
  */
 @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus(ResizeWorkflowImpl.class)
 class ResizeWorkflowTest {
 
   private static final String H1 = "h1";
