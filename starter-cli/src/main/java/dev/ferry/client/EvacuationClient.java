@@ -85,13 +85,7 @@ public final class EvacuationClient {
       throw hostInUse(source.name);
     }
     if (destHost != null) {
-      Names.requireValidName("host", destHost);
-      if (destHost.equals(record.host)) {
-        throw new FerryRejection(
-            Reason.SAME_HOST,
-            "server " + label + " is on host " + destHost + ", the failed one: pick another host");
-      }
-      hosts.requireUsableDestination(destHost);
+      requireTarget(record.host, destHost);
     }
     MoveRequest request =
         new MoveRequest(
@@ -118,18 +112,32 @@ public final class EvacuationClient {
    * @throws FerryRejection HOST_IN_USE while the host is UP and not forced down
    */
   public String evacuateHost(String host, int concurrency, String fenceMethod) {
+    return evacuateHost(host, concurrency, fenceMethod, null);
+  }
+
+  /**
+   * {@link #evacuateHost(String, int, String)} with every server rebuilt on {@code destHost} (null:
+   * placement picks one per server), as Nova's {@code host-evacuate --target_host}.
+   *
+   * @throws FerryRejection the target is the failed host itself, unknown, or not UP and enabled
+   */
+  public String evacuateHost(String host, int concurrency, String fenceMethod, String destHost) {
     HostRecord record = hosts.get(host);
     if (record.isAlive()) {
       throw hostInUse(host);
     }
     requireFenceMethod(fenceMethod);
+    if (destHost != null) {
+      requireTarget(host, destHost);
+    }
     String workflowId = HostMoves.evacuationWorkflowId(host);
     HostEvacuationWorkflow stub =
         ctx.client.newWorkflowStub(
             HostEvacuationWorkflow.class,
             hostMovesOptions(workflowId, "evacuate every server of failed host " + host));
     HostMovesInput input =
-        new HostMovesInput(host, requireConcurrency(concurrency), ctx.user, fenceMethod);
+        new HostMovesInput(host, requireConcurrency(concurrency), ctx.user, fenceMethod)
+            .toHost(destHost);
     ctx.call(
         "start evacuation of host " + host, () -> WorkflowClient.start(stub::run, input), null);
     return workflowId;
@@ -270,5 +278,15 @@ public final class EvacuationClient {
             + "'); to empty a running host, use 'ferry host drain "
             + host
             + "'");
+  }
+
+  /** An evacuation's target: a valid name, not the failed host, known, UP and enabled. */
+  private void requireTarget(String failedHost, String destHost) {
+    Names.requireValidName("host", destHost);
+    if (destHost.equals(failedHost)) {
+      throw new FerryRejection(
+          Reason.SAME_HOST, "host " + destHost + " is the failed one: pick another target host");
+    }
+    hosts.requireUsableDestination(destHost);
   }
 }

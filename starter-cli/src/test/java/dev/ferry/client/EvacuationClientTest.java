@@ -91,6 +91,21 @@ class EvacuationClientTest {
   }
 
   @Test
+  void hostEvacuationToAnUnusableTargetIsRefusedAndNothingStarts() {
+    assertEquals(
+        Reason.SAME_HOST,
+        assertThrows(
+                FerryRejection.class, () -> client.evacuation().evacuateHost("c", 2, null, "c"))
+            .reason());
+    assertEquals(
+        Reason.HOST_UNAVAILABLE,
+        assertThrows(
+                FerryRejection.class, () -> client.evacuation().evacuateHost("c", 2, null, "d"))
+            .reason());
+    assertFalse(ferry.exists(HostMoves.evacuationWorkflowId("c")));
+  }
+
+  @Test
   void drainOfADownHostIsRefusedAndNothingStarts() {
     FerryRejection r =
         assertThrows(FerryRejection.class, () -> client.evacuation().drainHost("c", 1));

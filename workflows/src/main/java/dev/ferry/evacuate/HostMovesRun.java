@@ -106,7 +106,8 @@ abstract class HostMovesRun {
                 in.requestedBy(),
                 in.fenceMethod(),
                 in.timeoutSeconds(),
-                state));
+                state,
+                in.destHost()));
       }
       if (carriesRunningMoves && pastDeadline()) {
         // before starting anything: a slot freed by a poll that answered late starts nothing
@@ -188,7 +189,8 @@ abstract class HostMovesRun {
               item.moveId,
               moveType(),
               item.instanceId,
-              null,
+              // a drain's live migrations are placed one by one; an evacuation may have a target
+              moveType() == MoveType.EVACUATION ? input.destHost() : null,
               null,
               null,
               requester(),

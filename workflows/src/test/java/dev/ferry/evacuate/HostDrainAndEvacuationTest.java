@@ -180,6 +180,27 @@ class HostDrainAndEvacuationTest {
     assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }
 
+  /** Nova's host-evacuate --target_host: every evacuation is asked to rebuild on that host. */
+  @Test
+  void aTargetHostIsPassedToEveryEvacuation() {
+    List<String> ids = new ArrayList<>();
+    for (String name : List.of("a", "b")) {
+      ids.add(startInstance(name, VmState.ACTIVE));
+    }
+    Run run =
+        evacuateHost(new HostMovesInput(H1, 2, "alice", FenceMethods.CONFIRMED_OFF).toHost("h2"));
+
+    finishAll(run, 2, 2);
+
+    assertEquals("done", run.result().status());
+    assertEquals(2, hostMoves.requests.size(), hostMoves.requests::toString);
+    assertTrue(
+        hostMoves.requests.stream().allMatch(r -> "h2".equals(r.destHost())),
+        hostMoves.requests::toString);
+    assertEveryMoveStartedOnce(ids);
+    assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
+  }
+
   @Test
   void aConductorKillNeitherLosesNorDuplicatesMoves() throws Exception {
     List<String> ids = new ArrayList<>();

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TestHostMoves implements HostMovesActivities {
   final Set<String> instanceIds = ConcurrentHashMap.newKeySet();
   final List<String> calls = new CopyOnWriteArrayList<>();
+  final List<MoveRequest> requests = new CopyOnWriteArrayList<>();
   private final WorkflowClient client;
 
   TestHostMoves(WorkflowClient client) {
@@ -50,6 +51,7 @@ final class TestHostMoves implements HostMovesActivities {
   @Override
   public String startMove(MoveRequest request) {
     calls.add("startMove " + request.instanceId() + " " + request.type());
+    requests.add(request);
     try {
       return instance(request.instanceId()).startMove(request);
     } catch (RuntimeException e) {

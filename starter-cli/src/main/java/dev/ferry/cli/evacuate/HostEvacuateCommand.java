@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ferry host evacuate <host> [--concurrency N] [--fence METHOD] [--wait] | --show [--wait] |
- * --cancel}.
+ * {@code ferry host evacuate <host> [--host TARGET] [--concurrency N] [--fence METHOD] [--wait] |
+ * --show [--wait] | --cancel}.
  */
 @Command(
     name = "evacuate",
@@ -38,11 +38,17 @@ public final class HostEvacuateCommand extends ClientCommand {
       description = "confirmed-off, libvirt-destroy, ipmi or redfish (default: the conductor's).")
   String fence;
 
+  @Option(
+      names = "--host",
+      paramLabel = "TARGET",
+      description = "Rebuild every server on this host (default: placement picks one per server).")
+  String target;
+
   @Mixin HostMovesOptions options;
 
   @Override
   protected void validate() {
-    HostMovesReport.validate(spec, options, "--concurrency", "--fence");
+    HostMovesReport.validate(spec, options, "--concurrency", "--fence", "--host");
     Names.requireValidName("host", host);
   }
 
@@ -53,6 +59,6 @@ public final class HostEvacuateCommand extends ClientCommand {
         out,
         options,
         HostMoves.evacuationWorkflowId(host),
-        () -> client.evacuation().evacuateHost(host, concurrency, fence));
+        () -> client.evacuation().evacuateHost(host, concurrency, fence, target));
   }
 }
