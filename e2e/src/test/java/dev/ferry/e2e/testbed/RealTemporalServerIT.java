@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -128,7 +127,7 @@ class RealTemporalServerIT {
             .asText();
     // the server dies the moment the rebuild has defined the domain (a CLI call first would let
     // the rebuild finish)
-    awaitDomain("host-a", id, state -> !state.equals("absent"), "defined by the rebuild");
+    bed.awaitDomState("host-a", id, state -> !state.equals("absent"), "defined by the rebuild");
 
     restartEngine("ev1's rebuild on host-a", "host-b");
     assertEquals(36, moveId.length(), "the evacuation's move id: " + moveId);
@@ -161,7 +160,7 @@ class RealTemporalServerIT {
     String moveId = ferry.json("migrate", "po1", "--host", "host-a").path("moveId").asText();
     // the destination's power-on has returned the moment libvirt says running: kill the server
     // before the agent's completion of that activity can reach it
-    awaitDomain("host-a", id, "running"::equals, "started on the destination");
+    bed.awaitDomState("host-a", id, "running"::equals, "started on the destination");
 
     restartEngine("po1 just powered on at host-a");
     assertEquals(36, moveId.length(), "the migration's move id: " + moveId);
@@ -187,20 +186,7 @@ class RealTemporalServerIT {
 
   /** A t1.nano guest with a 16M shared disk, booted and heartbeating. Returns its id. */
   private static String create(String name, String host) {
-    JsonNode created =
-        ferry.json(
-            "server",
-            "create",
-            "--name",
-            name,
-            "--flavor",
-            "t1.nano",
-            "--host",
-            host,
-            "--disk-size",
-            "16M",
-            "--shared");
-    String id = created.get("id").asText();
+    String id = createWithoutWaiting(name, host);
     bed.awaitConsole(id, 0, "^HEARTBEAT 3 ", Duration.ofMinutes(3));
     return id;
   }
@@ -222,19 +208,6 @@ class RealTemporalServerIT {
     }
     TIMINGS.record(
         "every live host UP after the restart (" + during + ")", System.nanoTime() - started);
-  }
-
-  private static void awaitDomain(
-      String host, String id, java.util.function.Predicate<String> state, String what) {
-    Supplier<String> now = () -> bed.domState(host, id);
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (state.test(now.get())) {
-        return;
-      }
-      Cmd.sleep(Duration.ofMillis(50));
-    }
-    throw new AssertionError(id + " was never " + what + " on " + host + ": " + now.get());
   }
 
   /**

@@ -599,17 +599,9 @@ class RealTestbedIT {
     String seen =
         TIMINGS.time(
             "until the rebuilt copy is defined on " + target,
-            () -> {
-              long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-              while (System.nanoTime() < deadline) {
-                String state = bed.domState(target, id);
-                if (!state.equals("absent")) {
-                  return state;
-                }
-                Cmd.sleep(Duration.ofMillis(50));
-              }
-              throw new AssertionError("ek1 was never defined on " + target);
-            });
+            () ->
+                bed.awaitDomState(
+                    target, id, state -> !state.equals("absent"), "defined by the rebuild"));
     TIMINGS.time("SIGKILL " + target + "'s agent", () -> ferry.kill("agent-" + target));
     JsonNode mid = ferry.server("ek1");
     BedChecks.log("killed " + target + "'s agent with ek1 " + seen + " there; the move: " + mid);

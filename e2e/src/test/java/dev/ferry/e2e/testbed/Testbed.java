@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -105,6 +106,23 @@ final class Testbed {
   String domState(String host, String uuid) {
     Cmd.Result r = virsh(host, "domstate", uuid);
     return r.ok() ? r.stdout().trim().lines().findFirst().orElse("") : "absent";
+  }
+
+  /**
+   * Polls {@link #domState} every 50 ms until {@code wanted} holds (at most 3 min); returns that
+   * state. Fine-grained on purpose: scenarios act on the moment a move reaches a state.
+   */
+  String awaitDomState(String host, String uuid, Predicate<String> wanted, String what) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String now = domState(host, uuid);
+    while (!wanted.test(now)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(uuid + " was never " + what + " on " + host + ": " + now);
+      }
+      Cmd.sleep(Duration.ofMillis(50));
+      now = domState(host, uuid);
+    }
+    return now;
   }
 
   /** The domain's maximum memory in KiB, from {@code virsh dominfo}. */
