@@ -21,8 +21,8 @@ wait_console() { # id since-line regex
 }
 lines() { wc -l < "$TB_CONSOLES/$1.log"; }
 
-pkgs="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils busybox-static cpio"
-say "The real test bed. When missing, this installs: $pkgs (apt-get, about 106 MB), Java 17 and"
+pkgs="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients busybox-static cpio, and QEMU >= 9.0 (qemu-system-x86 qemu-utils) from bookworm-backports"
+say "The real test bed. When missing, this installs: $pkgs (apt-get, about 120 MB), Java 17 and"
 cat <<EOF
    Maven; it downloads the Debian cloud kernel .deb (27 MB, extracted under $FERRY_TB/cache, not
    installed) and builds a busybox guest. It creates: ${HOSTS[*]}, each a libvirtd in network

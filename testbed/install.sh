@@ -6,24 +6,46 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 tb_need_root
 
-PKGS=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 qemu-system-x86 qemu-utils
-      cpio busybox-static iproute2 util-linux gzip coreutils procps)
+# QEMU >= 9.0: older releases lose guest memory writes during a live migration under TCG (the
+# dirty-bitmap sync cleared bits without resetting the TCG TLB), which corrupts a migrated guest
+# now and then (a kernel oops on the destination). Debian 12 ships 7.2; its backports carry 10.x.
+QEMU_MIN=1:9.0
+QEMU_PKGS=(qemu-system-x86 qemu-utils)
+BPO_SOURCE=/etc/apt/sources.list.d/ferry-bookworm-backports.sources
+PKGS=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 cpio busybox-static
+      iproute2 util-linux gzip coreutils procps)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
 
 missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
+for p in "${QEMU_PKGS[@]}"; do
+  if ! installed "$p" || ! dpkg --compare-versions "$(version "$p")" ge "$QEMU_MIN"; then
+    missing+=("$p/bookworm-backports")
+  fi
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$BPO_SOURCE"
+    tb_log "added the bookworm-backports apt source ($BPO_SOURCE) for QEMU >= $QEMU_MIN"
+    stale_index=1
+  fi
   tb_log "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # another apt-get (a parallel install on this machine) holds the dpkg lock: wait for it
   APT=(apt-get -o DPkg::Lock::Timeout=600)
+  if [ "${stale_index:-0}" = 1 ]; then "${APT[@]}" update -qq; fi
   if ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ferry-tb-apt.log 2>&1; then
     tb_log "apt-get install failed, running apt-get update and retrying"
     "${APT[@]}" update -qq
     "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ferry-tb-apt.log 2>&1 \
       || { cat /tmp/ferry-tb-apt.log >&2; tb_die "apt-get install failed"; }
   fi
+  for p in "${QEMU_PKGS[@]}"; do
+    dpkg --compare-versions "$(version "$p")" ge "$QEMU_MIN" \
+      || tb_die "$p $(version "$p") is older than $QEMU_MIN after the install"
+  done
   tb_log "installed: ${missing[*]}"
 fi
 
