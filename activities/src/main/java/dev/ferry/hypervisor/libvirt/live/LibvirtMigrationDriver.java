@@ -1,9 +1,13 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import dev.ferry.hypervisor.libvirt.DomainXml;
+import dev.ferry.hypervisor.libvirt.Domains;
 import dev.ferry.hypervisor.libvirt.FerryTag;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.hypervisor.libvirt.LibvirtFailures;
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobRequest;
+import dev.ferry.live.LiveMigrationOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,7 +122,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
                 ? Optional.empty()
                 : Optional.of(stats);
           } catch (LibvirtException e) {
-            if (gone(e) || noJob(e)) {
+            if (LibvirtFailures.isNoDomain(e) || noJob(e)) {
               return Optional.empty(); // migrated and undefined (or stopped) while we asked
             }
             throw e;
@@ -138,7 +142,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
             JobStats stats = stats(d.getJobStats(Domain.GetJobStatsFlags.COMPLETED));
             return stats.type() == JOB_NONE ? Optional.empty() : Optional.of(stats);
           } catch (LibvirtException e) {
-            if (gone(e)) {
+            if (LibvirtFailures.isNoDomain(e)) {
               return Optional.empty();
             }
             throw e;
@@ -185,7 +189,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
             try {
               d.abortJob();
             } catch (LibvirtException e) {
-              if (!gone(e) && !noJob(e)) {
+              if (!LibvirtFailures.isNoDomain(e) && !noJob(e)) {
                 throw e;
               }
             }
@@ -232,14 +236,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
   }
 
   private Domain find(Connect c) throws LibvirtException {
-    try {
-      return c.domainLookupByUUIDString(uuid);
-    } catch (LibvirtException e) {
-      if (gone(e)) {
-        return null;
-      }
-      throw e;
-    }
+    return Domains.find(c, uuid);
   }
 
   static JobStats stats(DomainJobStats js) {
@@ -252,11 +249,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
     return JobStats.of(js.type, fields);
   }
 
-  static boolean gone(LibvirtException e) {
-    return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
-  }
-
   static boolean noJob(LibvirtException e) {
-    return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_OPERATION_INVALID;
+    return LibvirtFailures.code(e) == ErrorNumber.VIR_ERR_OPERATION_INVALID;
   }
 }

@@ -1,4 +1,4 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.hypervisor.libvirt.StoragePools;
+import dev.ferry.live.DestinationCheck;
+import dev.ferry.live.DestinationFacts;
+import dev.ferry.live.DiskInfo;
+import dev.ferry.live.FinishedAtDestination;
+import dev.ferry.live.JobOutcome;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.JobRequest;
+import dev.ferry.live.LiveMigrationHostActivities;
+import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.live.LiveMigrationWorkflow;
+import dev.ferry.live.PrepareRequest;
+import dev.ferry.live.SourceFacts;
+import dev.ferry.live.TimeoutAction;
 import dev.ferry.model.FerryRejection;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -33,6 +47,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
 
 /**
  * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job),
@@ -463,8 +480,13 @@ class LiveMigrationJobTest {
     PrepareRequest prepare = new PrepareRequest("m1", ID, true, List.of(disk));
 
     assertEquals(List.of(disk.path()), activities.prepareDestination(prepare));
-    Path local = tmp.resolve("var/lib/libvirt/images/vm1.qcow2");
-    assertTrue(Files.exists(local));
+    assertEquals(
+        List.of("vm1.qcow2", "vm1.qcow2.ferry-move-m1"),
+        volumes("/var/lib/libvirt/images"),
+        "the disk, and the marker of the move that created it");
+    String xml = connection.call(c -> StoragePools.findVolume(pool(c), "vm1.qcow2").getXMLDesc(0));
+    assertEquals("qcow2", StoragePools.xpath(xml, "/volume/target/format/@type"));
+    assertEquals(Long.toString(64L << 20), StoragePools.xpath(xml, "/volume/capacity"));
     assertEquals(List.of(disk.path()), activities.prepareDestination(prepare)); // a retry: ours
     assertEquals(
         FerryRejection.Reason.INVALID_STATE,
@@ -484,13 +506,45 @@ class LiveMigrationJobTest {
                         List.of(new DiskInfo("vda", "/var/lib/ferry/shared/x", "qcow2", 1))))));
 
     activities.removeDisks(List.of(disk.path()));
-    assertFalse(Files.exists(local));
-    try (var left = Files.list(local.getParent())) {
-      assertEquals(0, left.count(), "markers removed too");
-    }
+    assertEquals(List.of(), volumes("/var/lib/libvirt/images"), "markers removed too");
+    activities.removeDisks(List.of(disk.path())); // a missing disk is fine
+  }
+
+  @Test
+  void theDestinationRemovesTheMoveMarkersOnceTheGuestRunsThere() throws Exception {
+    String disk =
+        connection
+            .call(c -> GuestXml.parse(c.domainLookupByUUIDString(ID).getXMLDesc(0)).disks().get(0))
+            .path();
+    String dir = StoragePools.dirOf(disk);
+    connection.call(
+        c -> {
+          StoragePool pool = StoragePools.ensure(c, dir);
+          StoragePools.createVolume(pool, StoragePools.nameOf(disk), 1 << 20, "raw");
+          StoragePools.createVolume(pool, StoragePools.nameOf(disk) + ".ferry-move-m1", 0, "raw");
+          return null;
+        });
+
+    FinishedAtDestination done = activities.finishAtDestination(ID, 7);
+
+    assertEquals(7, done.view().epoch(), "re-tagged with the new epoch");
+    assertEquals(List.of(StoragePools.nameOf(disk)), volumes(dir), "the marker is gone");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  private static StoragePool pool(Connect c) throws LibvirtException {
+    return StoragePools.ensure(c, "/var/lib/libvirt/images");
+  }
+
+  private List<String> volumes(String dir) throws LibvirtException {
+    return connection.call(
+        c -> {
+          StoragePool pool = StoragePools.ensure(c, dir);
+          pool.refresh(0);
+          return List.of(pool.listVolumes()).stream().sorted().toList();
+        });
+  }
 
   private static FerryRejection.Reason reasonOf(Runnable call) {
     ActivityFailure f = assertThrows(ActivityFailure.class, call::run);
