@@ -47,12 +47,7 @@ public final class DomainChanges {
       return; // a transient domain that stopped: nothing is left to tag
     }
     try {
-      domain.setMetadata(
-          Domain.MetadataType.ELEMENT,
-          tag.toMetadataFragment(),
-          FerryTag.PREFIX,
-          FerryTag.NAMESPACE,
-          flags);
+      setMetadata(domain, tag, flags);
     } catch (LibvirtException e) {
       if (!persistent || !LibvirtFailures.isUnsupported(e)) {
         throw e;
@@ -66,16 +61,20 @@ public final class DomainChanges {
   /** Tags the running definition only; a refusal is logged (the persistent one has the tag). */
   static void setTagLive(Domain domain, FerryTag tag) {
     try {
-      domain.setMetadata(
-          Domain.MetadataType.ELEMENT,
-          tag.toMetadataFragment(),
-          FerryTag.PREFIX,
-          FerryTag.NAMESPACE,
-          Domain.ModificationImpact.LIVE);
+      setMetadata(domain, tag, Domain.ModificationImpact.LIVE);
     } catch (LibvirtException e) {
       // the persistent definition has it, and that is what start-up reconciliation reads
       log.warn("cannot tag the running definition of {}: {}", tag.instanceId(), e.getMessage());
     }
+  }
+
+  private static void setMetadata(Domain domain, FerryTag tag, int flags) throws LibvirtException {
+    domain.setMetadata(
+        Domain.MetadataType.ELEMENT,
+        tag.toMetadataFragment(),
+        FerryTag.PREFIX,
+        FerryTag.NAMESPACE,
+        flags);
   }
 
   static Void destroyIfActive(Domain domain) throws LibvirtException {

@@ -32,19 +32,17 @@ public final class Domains {
 
   /** The domain with this UUID, or null. */
   public static Domain find(Connect c, String uuid) throws LibvirtException {
-    try {
-      return c.domainLookupByUUIDString(uuid);
-    } catch (LibvirtException e) {
-      if (LibvirtFailures.isNoDomain(e)) {
-        return null;
-      }
-      throw e;
-    }
+    return orNull(c, connect -> connect.domainLookupByUUIDString(uuid));
   }
 
+  /** The domain with this name, or null. */
   public static Domain findByName(Connect c, String name) throws LibvirtException {
+    return orNull(c, connect -> connect.domainLookupByName(name));
+  }
+
+  private static Domain orNull(Connect c, LibvirtCall<Domain> lookup) throws LibvirtException {
     try {
-      return c.domainLookupByName(name);
+      return lookup.apply(c);
     } catch (LibvirtException e) {
       if (LibvirtFailures.isNoDomain(e)) {
         return null;

@@ -1,17 +1,11 @@
 package dev.ferry.hypervisor.libvirt.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
-import dev.ferry.hypervisor.libvirt.StoragePools;
-import dev.ferry.live.DestinationCheck;
-import dev.ferry.live.DestinationFacts;
-import dev.ferry.live.DiskInfo;
-import dev.ferry.live.FinishedAtDestination;
 import dev.ferry.live.JobOutcome;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
@@ -20,8 +14,6 @@ import dev.ferry.live.JobRequest;
 import dev.ferry.live.LiveMigrationHostActivities;
 import dev.ferry.live.LiveMigrationOptions;
 import dev.ferry.live.LiveMigrationWorkflow;
-import dev.ferry.live.PrepareRequest;
-import dev.ferry.live.SourceFacts;
 import dev.ferry.live.TimeoutAction;
 import dev.ferry.model.FerryRejection;
 import io.temporal.activity.ActivityExecutionContext;
@@ -34,7 +26,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,14 +38,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.Connect;
-import org.libvirt.LibvirtException;
-import org.libvirt.StoragePool;
 
 /**
- * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job),
- * and the checks against libvirt's {@code test:///default} driver: every timeout, cancellation,
- * post-copy, re-attach; probes and pre_live_migration on a temporary directory.
+ * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job):
+ * every timeout, cancellation, post-copy, re-attach, force-complete and settle.
  */
 @Timeout(30)
 class LiveMigrationJobTest {
@@ -410,169 +397,7 @@ class LiveMigrationJobTest {
     assertEquals(0, driver.aborts.get());
   }
 
-  // ---- checks against test:///default -------------------------------------------------------
-
-  @Test
-  void theSourceIsInspected() {
-    SourceFacts facts = activities.inspectSource(ID);
-    assertEquals("TEST", facts.hypervisorType());
-    assertEquals("test", facts.domainName());
-    assertTrue(facts.memoryBytes() > 0);
-    assertFalse(facts.jobActive());
-  }
-
-  @Test
-  void theDestinationRefusesAGuestThatAlreadyRunsThere() {
-    SourceFacts facts = activities.inspectSource(ID);
-    ActivityFailure f =
-        assertThrows(
-            ActivityFailure.class,
-            () ->
-                activities.checkDestination(
-                    new DestinationCheck("m1", ID, facts, List.of("/var/lib/ferry/shared"))));
-    FerryRejection r = FerryRejection.from(f).orElseThrow();
-    assertEquals(FerryRejection.Reason.INVALID_STATE, r.reason());
-    assertTrue(r.getMessage().contains("already runs"), r.getMessage());
-  }
-
-  @Test
-  void theDestinationChecksHypervisorNetworksAndBridgesAndWritesProbes() throws Exception {
-    String other = "11111111-2222-4333-8444-555555555555";
-    SourceFacts facts = activities.inspectSource(ID);
-    Files.createDirectories(tmp.resolve("var/lib/ferry/shared"));
-
-    SourceFacts newer = copy(facts, facts.hypervisorVersion() + 1, List.of(), List.of());
-    assertEquals(
-        FerryRejection.Reason.HYPERVISOR_INCOMPATIBLE,
-        reasonOf(
-            () ->
-                activities.checkDestination(new DestinationCheck("m1", other, newer, List.of()))));
-    SourceFacts missingNet = copy(facts, facts.hypervisorVersion(), List.of("prod"), List.of());
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.checkDestination(
-                    new DestinationCheck("m1", other, missingNet, List.of()))));
-    SourceFacts missingBridge =
-        copy(facts, facts.hypervisorVersion(), List.of("default"), List.of("br-nowhere"));
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.checkDestination(
-                    new DestinationCheck("m1", other, missingBridge, List.of()))));
-
-    SourceFacts fine = copy(facts, facts.hypervisorVersion(), List.of("default"), List.of());
-    DestinationFacts df =
-        activities.checkDestination(
-            new DestinationCheck("m1", other, fine, List.of("/var/lib/ferry/shared", "/nope")));
-    assertEquals(List.of("/var/lib/ferry/shared/.ferry-probe-m1"), df.probePaths());
-    assertTrue(df.freeBytesByDir().get("/nope") > 0, "free space of the nearest parent");
-    assertEquals(df.probePaths(), activities.probesSeen(df.probePaths()));
-    activities.removeProbes(df.probePaths());
-    assertEquals(List.of(), activities.probesSeen(df.probePaths()));
-  }
-
-  @Test
-  void preLiveMigrationCreatesBlockMigrationDisksOnceAndRollbackRemovesThem() throws Exception {
-    DiskInfo disk = new DiskInfo("vda", "/var/lib/libvirt/images/vm1.qcow2", "qcow2", 64L << 20);
-    PrepareRequest prepare = new PrepareRequest("m1", ID, true, List.of(disk));
-
-    assertEquals(List.of(disk.path()), activities.prepareDestination(prepare));
-    assertEquals(
-        List.of("vm1.qcow2", "vm1.qcow2.ferry-move-m1"),
-        volumes("/var/lib/libvirt/images"),
-        "the disk, and the marker of the move that created it");
-    String xml = connection.call(c -> StoragePools.findVolume(pool(c), "vm1.qcow2").getXMLDesc(0));
-    assertEquals("qcow2", StoragePools.xpath(xml, "/volume/target/format/@type"));
-    assertEquals(Long.toString(64L << 20), StoragePools.xpath(xml, "/volume/capacity"));
-    assertEquals(List.of(disk.path()), activities.prepareDestination(prepare)); // a retry: ours
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.prepareDestination(
-                    new PrepareRequest("m2", ID, true, List.of(disk))))); // not ours: refused
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.prepareDestination(
-                    new PrepareRequest(
-                        "m3",
-                        ID,
-                        false,
-                        List.of(new DiskInfo("vda", "/var/lib/ferry/shared/x", "qcow2", 1))))));
-
-    activities.removeDisks(List.of(disk.path()));
-    assertEquals(List.of(), volumes("/var/lib/libvirt/images"), "markers removed too");
-    activities.removeDisks(List.of(disk.path())); // a missing disk is fine
-  }
-
-  @Test
-  void theDestinationRemovesTheMoveMarkersOnceTheGuestRunsThere() throws Exception {
-    String disk =
-        connection
-            .call(c -> GuestXml.parse(c.domainLookupByUUIDString(ID).getXMLDesc(0)).disks().get(0))
-            .path();
-    String dir = StoragePools.dirOf(disk);
-    connection.call(
-        c -> {
-          StoragePool pool = StoragePools.ensure(c, dir);
-          StoragePools.createVolume(pool, StoragePools.nameOf(disk), 1 << 20, "raw");
-          StoragePools.createVolume(pool, StoragePools.nameOf(disk) + ".ferry-move-m1", 0, "raw");
-          return null;
-        });
-
-    FinishedAtDestination done = activities.finishAtDestination(ID, 7);
-
-    assertEquals(7, done.view().epoch(), "re-tagged with the new epoch");
-    assertEquals(List.of(StoragePools.nameOf(disk)), volumes(dir), "the marker is gone");
-  }
-
   // ---- helpers -------------------------------------------------------------------------------
-
-  private static StoragePool pool(Connect c) throws LibvirtException {
-    return StoragePools.ensure(c, "/var/lib/libvirt/images");
-  }
-
-  private List<String> volumes(String dir) throws LibvirtException {
-    return connection.call(
-        c -> {
-          StoragePool pool = StoragePools.ensure(c, dir);
-          pool.refresh(0);
-          return List.of(pool.listVolumes()).stream().sorted().toList();
-        });
-  }
-
-  private static FerryRejection.Reason reasonOf(Runnable call) {
-    ActivityFailure f = assertThrows(ActivityFailure.class, call::run);
-    return FerryRejection.from(f)
-        .orElseThrow(() -> new AssertionError("not a rejection", f))
-        .reason();
-  }
-
-  private static SourceFacts copy(
-      SourceFacts f, long version, List<String> networks, List<String> bridges) {
-    return new SourceFacts(
-        f.hypervisorType(),
-        version,
-        f.libvirtVersion(),
-        f.domainName(),
-        f.powerState(),
-        f.epoch(),
-        f.domainType(),
-        f.arch(),
-        f.machine(),
-        f.emulator(),
-        null,
-        networks,
-        bridges,
-        List.of(),
-        f.memoryBytes(),
-        false);
-  }
 
   private static LiveMigrationOptions options() {
     return LiveMigrationOptions.NONE.resolvedWith(LiveMigrationOptions.DEFAULTS);
