@@ -225,13 +225,16 @@ public final class StoragePools {
     }
   }
 
-  /** A volume definition: {@code format} qcow2 or raw, {@code capacity} in bytes. */
+  /**
+   * A volume definition: {@code format} qcow2 or raw, {@code capacity} in bytes. Sparse (allocation
+   * 0): without it libvirt preallocates a raw volume's whole capacity.
+   */
   static String volumeXml(String name, long capacityBytes, String format) {
     return "<volume><name>"
         + DomainXml.escape(name)
         + "</name><capacity unit='bytes'>"
         + capacityBytes
-        + "</capacity><target><format type='"
+        + "</capacity><allocation unit='bytes'>0</allocation><target><format type='"
         + DomainXml.escape(format)
         + "'/></target></volume>";
   }

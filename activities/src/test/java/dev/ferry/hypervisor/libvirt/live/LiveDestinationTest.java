@@ -150,6 +150,8 @@ class LiveDestinationTest {
     String xml = connection.call(c -> StoragePools.findVolume(pool(c), "vm1.qcow2").getXMLDesc(0));
     assertEquals("qcow2", StoragePools.xpath(xml, "/volume/target/format/@type"));
     assertEquals(Long.toString(64L << 20), StoragePools.xpath(xml, "/volume/capacity"));
+    assertEquals(
+        "0", StoragePools.xpath(xml, "/volume/allocation"), "sparse, as qemu-img makes it");
     assertEquals(List.of(disk.path()), activities.prepareDestination(prepare)); // a retry: ours
     assertEquals(
         FerryRejection.Reason.INVALID_STATE,
