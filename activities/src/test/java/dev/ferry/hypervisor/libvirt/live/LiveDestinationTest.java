@@ -15,10 +15,7 @@ import dev.ferry.live.LiveMigrationHostActivities;
 import dev.ferry.live.PrepareRequest;
 import dev.ferry.live.SourceFacts;
 import dev.ferry.model.FerryRejection;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,39 +37,30 @@ import org.libvirt.StoragePool;
 @Timeout(30)
 class LiveDestinationTest {
 
-  private static final String ID = "6695eb01-f6a4-8304-79aa-97f2502e193f"; // test:///default's
+  private static final String ID = TestLiveHost.ID;
 
-  private TestActivityEnvironment env;
+  private TestLiveHost host;
   private LibvirtConnection connection;
   private LiveMigrationHostActivities activities;
   @TempDir Path tmp;
 
   @BeforeEach
   void setUp() {
-    connection = LibvirtConnection.open("test:///default");
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new LiveHostActivitiesImpl(
-            connection,
+    host =
+        new TestLiveHost(
             (workflowId, name, arg) -> {},
             uuid -> {
               throw new AssertionError("no migration job here");
             },
-            p -> p.startsWith("/") ? tmp.resolve(p.substring(1)) : tmp.resolve(p),
-            Duration.ofMillis(20)));
-    activities =
-        env.newActivityStub(
-            LiveMigrationHostActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+            TestLiveHost.under(tmp),
+            Duration.ofMillis(20));
+    connection = host.connection;
+    activities = host.activities;
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
-    connection.close();
+    host.close();
   }
 
   @Test

@@ -11,11 +11,8 @@ import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.live.LiveMigrationHostActivities;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,43 +28,31 @@ import org.junit.jupiter.api.Test;
  */
 class LiveHostFailuresTest {
 
-  private static final String ID = "6695eb01-f6a4-8304-79aa-97f2502e193f"; // test:///default's
+  private static final String ID = TestLiveHost.ID;
 
   private final AtomicReference<LibvirtCall<?>> failingCall = new AtomicReference<>();
-  private LibvirtConnection connection;
-  private TestActivityEnvironment env;
+  private TestLiveHost host;
   private LiveMigrationHostActivities activities;
 
   @BeforeEach
   void setUp() {
-    connection = LibvirtConnection.open("test:///default");
+    AtomicReference<LibvirtConnection> connection = new AtomicReference<>();
     MigrationDriver failing =
         (MigrationDriver)
             Proxy.newProxyInstance(
                 getClass().getClassLoader(),
                 new Class<?>[] {MigrationDriver.class},
-                (proxy, method, args) -> connection.call(failingCall.get()));
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new LiveHostActivitiesImpl(
-            connection,
-            (workflowId, name, arg) -> {},
-            uuid -> failing,
-            Path::of,
-            Duration.ofMillis(20)));
-    activities =
-        env.newActivityStub(
-            LiveMigrationHostActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+                (proxy, method, args) -> connection.get().call(failingCall.get()));
+    host =
+        new TestLiveHost(
+            (workflowId, name, arg) -> {}, uuid -> failing, Path::of, Duration.ofMillis(20));
+    connection.set(host.connection);
+    activities = host.activities;
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
-    connection.close();
+    host.close();
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.live.JobOutcome;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
@@ -18,10 +17,8 @@ import dev.ferry.live.TimeoutAction;
 import dev.ferry.model.FerryRejection;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.client.ActivityCanceledException;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job):
@@ -46,46 +42,33 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class LiveMigrationJobTest {
 
-  private static final String ID = "6695eb01-f6a4-8304-79aa-97f2502e193f"; // test:///default's
+  private static final String ID = TestLiveHost.ID;
   private static final Duration POLL = Duration.ofMillis(20);
 
   private TestActivityEnvironment env;
-  private LibvirtConnection connection;
+  private TestLiveHost host;
   private FakeDriver driver;
   private final List<String> signals = new CopyOnWriteArrayList<>();
   private final List<JobProgress> heartbeats = new CopyOnWriteArrayList<>();
   private LiveMigrationHostActivities activities;
-  private LiveHostActivitiesImpl impl;
-  @TempDir Path tmp;
 
   @BeforeEach
   void setUp() {
-    connection = LibvirtConnection.open("test:///default");
     driver = new FakeDriver();
-    env = TestActivityEnvironment.newInstance();
-    impl =
-        new LiveHostActivitiesImpl(
-            connection,
+    host =
+        new TestLiveHost(
             (workflowId, name, arg) -> signals.add(name + ":" + arg),
             uuid -> driver,
-            p -> p.startsWith("/") ? tmp.resolve(p.substring(1)) : tmp.resolve(p),
+            Path::of,
             POLL);
-    env.registerActivitiesImplementations(impl);
+    env = host.env;
     env.setActivityHeartbeatListener(JobProgress.class, heartbeats::add);
-    activities =
-        env.newActivityStub(
-            LiveMigrationHostActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                .setHeartbeatTimeout(Duration.ofSeconds(5))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+    activities = host.activities;
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
-    connection.close();
+    host.close();
   }
 
   // ---- the job -------------------------------------------------------------------------------
