@@ -110,28 +110,19 @@ final class LibvirtMigrationDriver implements MigrationDriver {
 
   @Override
   public Optional<JobStats> activeJob() throws LibvirtException {
-    return connection.call(
-        c -> {
-          Domain d = find(c);
-          if (d == null) {
-            return Optional.empty();
-          }
-          try {
-            JobStats stats = stats(d.getJobStats(0));
-            return stats.type() == JOB_NONE || stats.type() >= JOB_COMPLETED
-                ? Optional.empty()
-                : Optional.of(stats);
-          } catch (LibvirtException e) {
-            if (LibvirtFailures.isNoDomain(e) || noJob(e)) {
-              return Optional.empty(); // migrated and undefined (or stopped) while we asked
-            }
-            throw e;
-          }
-        });
+    return jobStats(0, true).filter(stats -> stats.type() < JOB_COMPLETED);
   }
 
   @Override
   public Optional<JobStats> completedJob() throws LibvirtException {
+    return jobStats(Domain.GetJobStatsFlags.COMPLETED, false);
+  }
+
+  /**
+   * The job statistics libvirt has for the domain; empty when it has none, or no domain (migrated
+   * and undefined, or stopped, while we asked). {@code noJobIsNone}: libvirt's "no job" error too.
+   */
+  private Optional<JobStats> jobStats(int flags, boolean noJobIsNone) throws LibvirtException {
     return connection.call(
         c -> {
           Domain d = find(c);
@@ -139,10 +130,10 @@ final class LibvirtMigrationDriver implements MigrationDriver {
             return Optional.empty();
           }
           try {
-            JobStats stats = stats(d.getJobStats(Domain.GetJobStatsFlags.COMPLETED));
+            JobStats stats = stats(d.getJobStats(flags));
             return stats.type() == JOB_NONE ? Optional.empty() : Optional.of(stats);
           } catch (LibvirtException e) {
-            if (LibvirtFailures.isNoDomain(e)) {
+            if (LibvirtFailures.isNoDomain(e) || (noJobIsNone && noJob(e))) {
               return Optional.empty();
             }
             throw e;
