@@ -4,13 +4,13 @@ import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.evacuate.FenceRequest;
 import dev.ferry.evacuate.FenceResult;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.hypervisor.libvirt.LibvirtFailures;
 import dev.ferry.hypervisor.libvirt.LibvirtUnavailableException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import org.libvirt.Domain;
-import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
 /**
@@ -87,7 +87,7 @@ public final class LibvirtDestroyFence implements FenceMethod {
     try {
       domain = c.domainLookupByUUIDString(request.instanceId());
     } catch (LibvirtException e) {
-      if (isNoDomain(e)) {
+      if (LibvirtFailures.isNoDomain(e)) {
         return "host "
             + request.host()
             + " has no domain "
@@ -113,10 +113,6 @@ public final class LibvirtDestroyFence implements FenceMethod {
       return "destroyed domain " + name + " on host " + request.host() + " through " + uri;
     }
     return "domain " + name + " on host " + request.host() + " is shut off (asked " + uri + ")";
-  }
-
-  private static boolean isNoDomain(LibvirtException e) {
-    return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
   }
 
   /** The URI the conductor may use for the host, or a NotConfigured failure saying why none. */

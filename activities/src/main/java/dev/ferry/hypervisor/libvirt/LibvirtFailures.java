@@ -8,11 +8,14 @@ import java.util.Set;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
-/** Turns libvirt's errors into activity failures: retry what may pass, never what cannot. */
-final class LibvirtFailures {
+/**
+ * The one reading of libvirt's errors for every libvirt activity of the agent: which error means
+ * what, and the activity failure it becomes (retry what may pass, never what cannot).
+ */
+public final class LibvirtFailures {
 
   /** Failure type of a libvirt error worth retrying (a state race, a busy daemon). */
-  static final String LIBVIRT_ERROR = "LibvirtError";
+  public static final String LIBVIRT_ERROR = "LibvirtError";
 
   /** The input itself is wrong: a retry sends the same input. */
   private static final Set<ErrorNumber> INVALID_INPUT =
@@ -29,16 +32,17 @@ final class LibvirtFailures {
 
   private LibvirtFailures() {}
 
-  static ErrorNumber code(LibvirtException e) {
+  public static ErrorNumber code(LibvirtException e) {
     return e.getError() == null ? ErrorNumber.VIR_ERR_UNKNOWN : e.getError().getCode();
   }
 
-  static boolean isNoDomain(LibvirtException e) {
+  /** The domain looked up or acted on does not exist (any more). */
+  public static boolean isNoDomain(LibvirtException e) {
     return code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN;
   }
 
   /** The driver does not know a flag or an option we passed: try the plainer call. */
-  static boolean isUnsupported(LibvirtException e) {
+  public static boolean isUnsupported(LibvirtException e) {
     return switch (code(e)) {
       case VIR_ERR_NO_SUPPORT,
           VIR_ERR_INVALID_ARG,
@@ -49,7 +53,12 @@ final class LibvirtFailures {
     };
   }
 
-  static ApplicationFailure toFailure(String what, String uri, LibvirtException e) {
+  /**
+   * Invalid input (a domain XML libvirt refuses, an invalid argument) is a non-retryable
+   * INVALID_ARGUMENT rejection, a missing domain UNKNOWN_INSTANCE; any other error is a retryable
+   * {@link #LIBVIRT_ERROR}.
+   */
+  public static ApplicationFailure toFailure(String what, String uri, LibvirtException e) {
     ErrorNumber code = code(e);
     String message = what + " failed on " + uri + ": " + e.getMessage() + " (" + code + ")";
     if (INVALID_INPUT.contains(code)) {

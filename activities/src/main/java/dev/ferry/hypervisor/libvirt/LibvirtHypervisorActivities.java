@@ -7,15 +7,11 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostFacts;
 import dev.ferry.model.Names;
-import dev.ferry.model.PowerState;
 import io.temporal.activity.Activity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo.DomainState;
 import org.libvirt.LibvirtException;
@@ -37,15 +33,6 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
 
   /** How often powerOff looks whether the guest has shut down (and heartbeats). */
   static final Duration POWER_OFF_POLL = Duration.ofMillis(250);
-
-  // VIR_DOMAIN_UNDEFINE_*: libvirt-java 0.5.4 lacks KEEP_NVRAM and CHECKPOINTS_METADATA.
-  // NVRAM is kept: it may sit on shared storage and belong to the copy that lives on.
-  private static final int UNDEFINE_KEEP_NVRAM = 8;
-  private static final int UNDEFINE_CHECKPOINTS_METADATA = 16;
-  private static final int UNDEFINE_BASIC =
-      Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA;
-  private static final int UNDEFINE_FULL =
-      UNDEFINE_BASIC | UNDEFINE_KEEP_NVRAM | UNDEFINE_CHECKPOINTS_METADATA;
 
   private final LibvirtConnection connection;
   private final GuestTemplate template;
@@ -74,8 +61,8 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
 
   @Override
   public DomainView inspect(String instanceId) {
-    String uuid = requireUuid(instanceId);
-    return activity("inspect " + uuid, () -> connection.call(c -> viewOrAbsent(c, uuid)));
+    String uuid = Domains.requireUuid(instanceId);
+    return activity("inspect " + uuid, () -> connection.call(c -> Domains.viewOrAbsent(c, uuid)));
   }
 
   /** Every domain, sorted by name; without {@code inactiveXml}, to keep the result small. */
@@ -89,7 +76,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                   List<DomainView> views = new ArrayList<>();
                   for (Domain domain : c.listAllDomains(0)) {
                     try {
-                      views.add(view(domain, false));
+                      views.add(Domains.view(domain, false));
                     } catch (LibvirtException e) {
                       if (!LibvirtFailures.isNoDomain(e)) {
                         throw e;
@@ -117,8 +104,8 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
             connection.call(
                 c -> {
                   String xml = definitionOf(spec, uuid, c.getType());
-                  Domain existing = find(c, uuid);
-                  Domain sameName = findByName(c, spec.name());
+                  Domain existing = Domains.find(c, uuid);
+                  Domain sameName = Domains.findByName(c, spec.name());
                   if (sameName != null && !uuid.equals(sameName.getUUIDString())) {
                     throw new FerryRejection(
                         Reason.DUPLICATE_NAME,
@@ -130,26 +117,26 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                   }
                   Domain domain =
                       existing != null && !existing.getName().equals(spec.name())
-                          ? redefineRenamed(c, existing, xml, spec.name())
+                          ? DomainChanges.redefineRenamed(c, existing, xml, spec.name())
                           : c.domainDefineXML(xml);
-                  disableAutostart(domain);
+                  DomainChanges.disableAutostart(domain);
                   if (domain.isActive() == 1) {
                     // the running definition carries the tag too (migration sends it)
-                    setTagLive(domain, new FerryTag(uuid, spec.epoch()));
+                    DomainChanges.setTagLive(domain, new FerryTag(uuid, spec.epoch()));
                   }
-                  return view(domain, true);
+                  return Domains.view(domain, true);
                 }));
   }
 
   @Override
   public DomainView powerOn(String instanceId) {
-    String uuid = requireUuid(instanceId);
+    String uuid = Domains.requireUuid(instanceId);
     return activity(
         "powerOn " + uuid,
         () ->
             connection.call(
                 c -> {
-                  Domain domain = require(c, uuid);
+                  Domain domain = Domains.require(c, uuid, connection.uri());
                   if (domain.getInfo().state == DomainState.VIR_DOMAIN_PAUSED) {
                     domain.resume();
                   } else if (domain.isActive() != 1) {
@@ -161,7 +148,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                       }
                     }
                   }
-                  return view(domain, true);
+                  return Domains.view(domain, true);
                 }));
   }
 
@@ -172,21 +159,22 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
    */
   @Override
   public DomainView powerOff(String instanceId, int gracefulSeconds) {
-    String uuid = requireUuid(instanceId);
+    String uuid = Domains.requireUuid(instanceId);
     return activity(
         "powerOff " + uuid,
         () -> {
           ShutdownStart start =
-              connection.call(c -> startShutdown(require(c, uuid), gracefulSeconds));
+              connection.call(
+                  c -> startShutdown(Domains.require(c, uuid, connection.uri()), gracefulSeconds));
           boolean running = start != ShutdownStart.ALREADY_OFF;
           if (start == ShutdownStart.ACPI_REQUESTED) {
             running = awaitShutdown(uuid, gracefulSeconds);
           }
           if (running) {
             Activity.getExecutionContext().heartbeat("destroying");
-            connection.call(c -> destroyIfActive(find(c, uuid)));
+            connection.call(c -> DomainChanges.destroyIfActive(Domains.find(c, uuid)));
           }
-          return connection.call(c -> viewOrAbsent(c, uuid));
+          return connection.call(c -> Domains.viewOrAbsent(c, uuid));
         });
   }
 
@@ -197,17 +185,17 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
    */
   @Override
   public DomainView remove(String instanceId, long epochAtMost) {
-    String uuid = requireUuid(instanceId);
+    String uuid = Domains.requireUuid(instanceId);
     return activity(
         "remove " + uuid,
         () ->
             connection.call(
                 c -> {
-                  Domain domain = find(c, uuid);
+                  Domain domain = Domains.find(c, uuid);
                   if (domain == null) {
                     return DomainView.absent(uuid);
                   }
-                  DomainView found = view(domain, true);
+                  DomainView found = Domains.view(domain, true);
                   if (found.ferryInstanceId() == null && epochAtMost != Long.MAX_VALUE) {
                     throw new FerryRejection(
                         Reason.INVALID_STATE,
@@ -227,8 +215,8 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                         epochAtMost);
                     return found;
                   }
-                  destroyIfActive(domain);
-                  undefine(domain);
+                  DomainChanges.destroyIfActive(domain);
+                  DomainChanges.undefine(domain);
                   return found;
                 }));
   }
@@ -247,13 +235,13 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
         () ->
             connection.call(
                 c -> {
-                  Domain domain = findByName(c, domainName);
+                  Domain domain = Domains.findByName(c, domainName);
                   if (domain == null) {
                     throw new FerryRejection(
                         Reason.UNKNOWN_INSTANCE,
                         "no domain named '" + domainName + "' on " + connection.uri());
                   }
-                  if (view(domain, false).ferryInstanceId() == null) {
+                  if (Domains.view(domain, false).ferryInstanceId() == null) {
                     if (domain.isPersistent() != 1) {
                       throw new FerryRejection(
                           Reason.INVALID_STATE,
@@ -261,10 +249,10 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                               + domainName
                               + "' is transient: define it persistently before adopting it");
                     }
-                    setTag(c, domain, new FerryTag(domain.getUUIDString(), 0));
+                    DomainChanges.setTag(c, domain, new FerryTag(domain.getUUIDString(), 0));
                   }
-                  disableAutostart(domain);
-                  return view(domain, true);
+                  DomainChanges.disableAutostart(domain);
+                  return Domains.view(domain, true);
                 }));
   }
 
@@ -290,34 +278,6 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     return xml.toXml();
   }
 
-  /**
-   * libvirt cannot redefine a UUID under another name, and 0.5.4 has no virDomainRename: undefine
-   * and define, putting the old definition back if the new one is refused.
-   */
-  private Domain redefineRenamed(Connect c, Domain existing, String xml, String newName)
-      throws LibvirtException {
-    if (existing.isActive() == 1) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          "domain "
-              + existing.getUUIDString()
-              + " runs as '"
-              + existing.getName()
-              + "': cannot rename a running domain to '"
-              + newName
-              + "'");
-    }
-    String previous =
-        existing.getXMLDesc(Domain.XMLFlags.INACTIVE | Domain.XMLFlags.SECURE); // exact copy
-    undefine(existing);
-    try {
-      return c.domainDefineXML(xml);
-    } catch (LibvirtException | RuntimeException e) {
-      c.domainDefineXML(previous);
-      throw e;
-    }
-  }
-
   private enum ShutdownStart {
     ALREADY_OFF,
     ACPI_REQUESTED,
@@ -336,7 +296,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     try {
       domain.shutdown();
     } catch (LibvirtException e) {
-      if (!isActive(domain)) {
+      if (!Domains.isActive(domain)) {
         return ShutdownStart.ALREADY_OFF; // stopped meanwhile
       }
       log.info("ACPI shutdown of {} refused: {}", domain.getName(), e.getMessage());
@@ -354,7 +314,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(gracefulSeconds).toNanos();
     while (true) {
-      if (!connection.call(c -> isActive(find(c, uuid)))) {
+      if (!connection.call(c -> Domains.isActive(Domains.find(c, uuid)))) {
         return false;
       }
       if (System.nanoTime() >= deadline) {
@@ -371,195 +331,11 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     }
   }
 
-  private static boolean isActive(Domain domain) throws LibvirtException {
-    try {
-      return domain != null && domain.isActive() == 1;
-    } catch (LibvirtException e) {
-      if (LibvirtFailures.isNoDomain(e)) {
-        return false; // a transient domain is gone once it stops
-      }
-      throw e;
-    }
-  }
-
-  private static Void destroyIfActive(Domain domain) throws LibvirtException {
-    if (!isActive(domain)) {
-      return null;
-    }
-    try {
-      domain.destroy();
-    } catch (LibvirtException e) {
-      if (isActive(domain)) {
-        throw e; // else it stopped by itself meanwhile
-      }
-    }
-    return null;
-  }
-
-  private static void undefine(Domain domain) throws LibvirtException {
-    try {
-      if (domain.isPersistent() != 1) {
-        return; // transient: gone with its destroy
-      }
-      try {
-        domain.undefine(UNDEFINE_FULL);
-      } catch (LibvirtException e) {
-        if (!LibvirtFailures.isUnsupported(e)) {
-          throw e;
-        }
-        domain.undefine(UNDEFINE_BASIC); // e.g. the test driver knows only these flags
-      }
-    } catch (LibvirtException e) {
-      if (!LibvirtFailures.isNoDomain(e)) {
-        throw e;
-      }
-    }
-  }
-
-  private static void disableAutostart(Domain domain) throws LibvirtException {
-    if (domain.isPersistent() == 1 && domain.getAutostart()) {
-      domain.setAutostart(false);
-    }
-  }
-
-  /** Tags the persistent definition, and the running one when the domain runs. */
-  private static void setTag(Connect c, Domain domain, FerryTag tag) throws LibvirtException {
-    int flags =
-        Domain.ModificationImpact.CONFIG
-            | (domain.isActive() == 1 ? Domain.ModificationImpact.LIVE : 0);
-    try {
-      domain.setMetadata(
-          Domain.MetadataType.ELEMENT,
-          tag.toMetadataFragment(),
-          FerryTag.PREFIX,
-          FerryTag.NAMESPACE,
-          flags);
-    } catch (LibvirtException e) {
-      if (!LibvirtFailures.isUnsupported(e)) {
-        throw e;
-      }
-      // a driver without virDomainSetMetadata: redefine with the tag in the XML
-      String xml = domain.getXMLDesc(Domain.XMLFlags.INACTIVE | Domain.XMLFlags.SECURE);
-      c.domainDefineXML(DomainXml.parse(xml).setFerryTag(tag).toXml());
-    }
-  }
-
-  private static void setTagLive(Domain domain, FerryTag tag) {
-    try {
-      domain.setMetadata(
-          Domain.MetadataType.ELEMENT,
-          tag.toMetadataFragment(),
-          FerryTag.PREFIX,
-          FerryTag.NAMESPACE,
-          Domain.ModificationImpact.LIVE);
-    } catch (LibvirtException e) {
-      // the persistent definition has it, and that is what start-up reconciliation reads
-      log.warn("cannot tag the running definition of {}: {}", tag.instanceId(), e.getMessage());
-    }
-  }
-
-  private DomainView viewOrAbsent(Connect c, String uuid) throws LibvirtException {
-    Domain domain = find(c, uuid);
-    try {
-      return domain == null ? DomainView.absent(uuid) : view(domain, true);
-    } catch (LibvirtException e) {
-      if (LibvirtFailures.isNoDomain(e)) {
-        return DomainView.absent(uuid); // undefined while we looked
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * What the host has: power state from the running domain; name, flavor and tag from the
-   * persistent definition (what define wrote, and what the next start uses). Epoch -1 when the
-   * domain carries no Ferry tag.
-   */
-  private static DomainView view(Domain domain, boolean withXml) throws LibvirtException {
-    PowerState state = powerState(domain.getInfo().state);
-    DomainXml xml = DomainXml.parse(migratableInactiveXml(domain)).stripHostSpecifics();
-    Optional<FerryTag> tag = xml.ferryTag();
-    return new DomainView(
-        true,
-        domain.getUUIDString(),
-        domain.getName(),
-        state,
-        xml.vcpus(),
-        xml.memoryMb(),
-        tag.map(FerryTag::instanceId).orElse(null),
-        tag.map(FerryTag::epoch).orElse(-1L),
-        withXml ? xml.toXml() : null);
-  }
-
-  /** The definition that can travel: inactive, migratable, never secure (no passwords). */
-  private static String migratableInactiveXml(Domain domain) throws LibvirtException {
-    try {
-      return domain.getXMLDesc(Domain.XMLFlags.INACTIVE | Domain.XMLFlags.MIGRATABLE);
-    } catch (LibvirtException e) {
-      if (!LibvirtFailures.isUnsupported(e)) {
-        throw e;
-      }
-      return domain.getXMLDesc(Domain.XMLFlags.INACTIVE); // stripped by DomainXml instead
-    }
-  }
-
-  /** Nova's mapping: blocked is running (waiting on I/O), shutdown (in progress) is shut down. */
-  public static PowerState powerState(DomainState state) {
-    return switch (state) {
-      case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> PowerState.RUNNING;
-      case VIR_DOMAIN_PAUSED -> PowerState.PAUSED;
-      case VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTOFF -> PowerState.SHUTDOWN;
-      case VIR_DOMAIN_CRASHED -> PowerState.CRASHED;
-      case VIR_DOMAIN_PMSUSPENDED -> PowerState.SUSPENDED;
-      default -> PowerState.NOSTATE;
-    };
-  }
-
-  private static Domain find(Connect c, String uuid) throws LibvirtException {
-    try {
-      return c.domainLookupByUUIDString(uuid);
-    } catch (LibvirtException e) {
-      if (LibvirtFailures.isNoDomain(e)) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  private static Domain findByName(Connect c, String name) throws LibvirtException {
-    try {
-      return c.domainLookupByName(name);
-    } catch (LibvirtException e) {
-      if (LibvirtFailures.isNoDomain(e)) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  private Domain require(Connect c, String uuid) throws LibvirtException {
-    Domain domain = find(c, uuid);
-    if (domain == null) {
-      throw new FerryRejection(
-          Reason.UNKNOWN_INSTANCE, "no domain with uuid " + uuid + " on " + connection.uri());
-    }
-    return domain;
-  }
-
-  private static String requireUuid(String instanceId) {
-    if (!Names.isUuid(instanceId)) {
-      throw new FerryRejection(
-              Reason.INVALID_ARGUMENT, "instance id '" + instanceId + "' is not a UUID")
-          .toFailure();
-    }
-    return instanceId.toLowerCase(Locale.ROOT);
-  }
-
   private static String validate(DomainSpec spec) {
     if (spec == null) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "define needs a spec").toFailure();
     }
-    String uuid = requireUuid(spec.instanceId());
+    String uuid = Domains.requireUuid(spec.instanceId());
     try {
       Names.requireValidName("server", spec.name());
     } catch (FerryRejection e) {
@@ -579,22 +355,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     return uuid;
   }
 
-  /** The activity boundary: rejections and libvirt errors become the right failures. */
-  private <T> T activity(String what, Body<T> body) {
-    try {
-      return body.run();
-    } catch (FerryRejection e) {
-      throw e.toFailure();
-    } catch (LibvirtException e) {
-      throw LibvirtFailures.toFailure(what, connection.uri(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Activity.wrap(e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Body<T> {
-    T run() throws LibvirtException, InterruptedException;
+  private <T> T activity(String what, ActivityBoundary.Body<T> body) {
+    return ActivityBoundary.run(what, connection.uri(), body);
   }
 }

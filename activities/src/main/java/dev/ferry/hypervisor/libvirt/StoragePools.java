@@ -1,5 +1,7 @@
 package dev.ferry.hypervisor.libvirt;
 
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import org.xml.sax.InputSource;
  * handles is a libvirt volume that can be created, streamed and deleted through any libvirt
  * connection, local or remote.
  */
-final class StoragePools {
+public final class StoragePools {
 
   /** Pools are defined once per libvirt; this JVM's concurrent calls take turns. */
   private static final Object DEFINE_LOCK = new Object();
@@ -36,13 +38,31 @@ final class StoragePools {
 
   private StoragePools() {}
 
+  /**
+   * {@code path} when it is an absolute, normalized file path; else a non-retryable
+   * INVALID_ARGUMENT.
+   */
+  public static String requireDiskPath(String path) {
+    if (path == null || path.isBlank() || !path.startsWith("/") || path.endsWith("/")) {
+      throw new FerryRejection(
+              Reason.INVALID_ARGUMENT, "'" + path + "' is not an absolute disk path")
+          .toFailure();
+    }
+    if (!Path.of(path).normalize().toString().equals(path)) {
+      throw new FerryRejection(
+              Reason.INVALID_ARGUMENT, "disk path '" + path + "' is not normalized")
+          .toFailure();
+    }
+    return path;
+  }
+
   /** The directory of an absolute disk path. */
-  static String dirOf(String path) {
+  public static String dirOf(String path) {
     Path parent = Path.of(path).normalize().getParent();
     return parent == null ? "/" : parent.toString();
   }
 
-  static String nameOf(String path) {
+  public static String nameOf(String path) {
     return Path.of(path).getFileName().toString();
   }
 
@@ -54,7 +74,7 @@ final class StoragePools {
   }
 
   /** The active pool whose target is {@code dir}, defined and started when there is none. */
-  static StoragePool ensure(Connect c, String dir) throws LibvirtException {
+  public static StoragePool ensure(Connect c, String dir) throws LibvirtException {
     String want = Path.of(dir).normalize().toString();
     StoragePool found = find(c, want);
     if (found != null) {
@@ -131,7 +151,7 @@ final class StoragePools {
    * The volume {@code name} of {@code pool}, or null. A volume another host (shared storage) or
    * another tool created is only listed after a refresh: a miss refreshes and looks again.
    */
-  static StorageVol findVolume(StoragePool pool, String name) throws LibvirtException {
+  public static StorageVol findVolume(StoragePool pool, String name) throws LibvirtException {
     StorageVol vol = lookup(pool, name);
     if (vol != null) {
       return vol;
@@ -172,13 +192,49 @@ final class StoragePools {
     }
   }
 
-  /** A volume definition: {@code format} qcow2 or raw, {@code capacity} in bytes. */
+  /**
+   * Creates the volume {@code name} of {@code capacityBytes} in {@code format} (qcow2 or raw): the
+   * one way Ferry makes a disk, so libvirt (qemu-img on a directory pool) writes it where its own
+   * domains will open it.
+   */
+  public static StorageVol createVolume(
+      StoragePool pool, String name, long capacityBytes, String format) throws LibvirtException {
+    return pool.storageVolCreateXML(volumeXml(name, capacityBytes, format), 0);
+  }
+
+  /** A directory pool lists its subdirectories as volumes of type dir. */
+  public static boolean isDirectory(StorageVol vol) throws LibvirtException {
+    return "dir".equals(xpath(vol.getXMLDesc(0), "/volume/@type"));
+  }
+
+  /** Deletes the volume when it exists; true when it did. */
+  public static boolean deleteVolume(StoragePool pool, String name) throws LibvirtException {
+    StorageVol vol = findVolume(pool, name);
+    if (vol == null) {
+      return false;
+    }
+    try {
+      vol.delete(0);
+      return true;
+    } catch (LibvirtException e) {
+      refresh(pool); // deleted by another host (shared storage) meanwhile?
+      if (findVolume(pool, name) == null) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A volume definition: {@code format} qcow2 or raw, {@code capacity} in bytes. Sparse (allocation
+   * 0): without it libvirt preallocates a raw volume's whole capacity.
+   */
   static String volumeXml(String name, long capacityBytes, String format) {
     return "<volume><name>"
         + DomainXml.escape(name)
         + "</name><capacity unit='bytes'>"
         + capacityBytes
-        + "</capacity><target><format type='"
+        + "</capacity><allocation unit='bytes'>0</allocation><target><format type='"
         + DomainXml.escape(format)
         + "'/></target></volume>";
   }
@@ -217,7 +273,7 @@ final class StoragePools {
     return out;
   }
 
-  static String xpath(String xml, String expression) {
+  public static String xpath(String xml, String expression) {
     NodeList nodes = nodes(xml, expression);
     return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
   }

@@ -509,20 +509,16 @@ class LibvirtHypervisorActivitiesTest {
   void libvirtPowerStatesMapAsNova() {
     assertEquals(
         PowerState.RUNNING,
-        LibvirtHypervisorActivities.powerState(
-            org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_BLOCKED));
+        Domains.powerState(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_BLOCKED));
     assertEquals(
         PowerState.SUSPENDED,
-        LibvirtHypervisorActivities.powerState(
-            org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PMSUSPENDED));
+        Domains.powerState(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PMSUSPENDED));
     assertEquals(
         PowerState.CRASHED,
-        LibvirtHypervisorActivities.powerState(
-            org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_CRASHED));
+        Domains.powerState(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_CRASHED));
     assertEquals(
         PowerState.NOSTATE,
-        LibvirtHypervisorActivities.powerState(
-            org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_NOSTATE));
+        Domains.powerState(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_NOSTATE));
   }
 
   // --- helpers ---

@@ -7,7 +7,7 @@ import dev.ferry.hypervisor.libvirt.GuestTemplate;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.hypervisor.libvirt.LibvirtDiskActivities;
 import dev.ferry.hypervisor.libvirt.LibvirtHypervisorActivities;
-import dev.ferry.live.LiveHostActivitiesImpl;
+import dev.ferry.hypervisor.libvirt.live.LiveHostActivitiesImpl;
 import dev.ferry.model.Names;
 import dev.ferry.worker.config.FerryProperties;
 import dev.ferry.worker.config.TemporalConnection;

@@ -1,7 +1,12 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
+import dev.ferry.live.JobOutcome;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.JobRequest;
+import dev.ferry.live.LiveMigrationWorkflow;
+import dev.ferry.live.TimeoutAction;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;

@@ -1,6 +1,7 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobRequest;
 import java.util.Optional;
 
 /**

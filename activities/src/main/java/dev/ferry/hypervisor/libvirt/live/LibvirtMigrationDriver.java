@@ -1,9 +1,13 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import dev.ferry.hypervisor.libvirt.DomainXml;
+import dev.ferry.hypervisor.libvirt.Domains;
 import dev.ferry.hypervisor.libvirt.FerryTag;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.hypervisor.libvirt.LibvirtFailures;
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobRequest;
+import dev.ferry.live.LiveMigrationOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,28 +110,19 @@ final class LibvirtMigrationDriver implements MigrationDriver {
 
   @Override
   public Optional<JobStats> activeJob() throws LibvirtException {
-    return connection.call(
-        c -> {
-          Domain d = find(c);
-          if (d == null) {
-            return Optional.empty();
-          }
-          try {
-            JobStats stats = stats(d.getJobStats(0));
-            return stats.type() == JOB_NONE || stats.type() >= JOB_COMPLETED
-                ? Optional.empty()
-                : Optional.of(stats);
-          } catch (LibvirtException e) {
-            if (gone(e) || noJob(e)) {
-              return Optional.empty(); // migrated and undefined (or stopped) while we asked
-            }
-            throw e;
-          }
-        });
+    return jobStats(0, true).filter(stats -> stats.type() < JOB_COMPLETED);
   }
 
   @Override
   public Optional<JobStats> completedJob() throws LibvirtException {
+    return jobStats(Domain.GetJobStatsFlags.COMPLETED, false);
+  }
+
+  /**
+   * The job statistics libvirt has for the domain; empty when it has none, or no domain (migrated
+   * and undefined, or stopped, while we asked). {@code noJobIsNone}: libvirt's "no job" error too.
+   */
+  private Optional<JobStats> jobStats(int flags, boolean noJobIsNone) throws LibvirtException {
     return connection.call(
         c -> {
           Domain d = find(c);
@@ -135,10 +130,10 @@ final class LibvirtMigrationDriver implements MigrationDriver {
             return Optional.empty();
           }
           try {
-            JobStats stats = stats(d.getJobStats(Domain.GetJobStatsFlags.COMPLETED));
+            JobStats stats = stats(d.getJobStats(flags));
             return stats.type() == JOB_NONE ? Optional.empty() : Optional.of(stats);
           } catch (LibvirtException e) {
-            if (gone(e)) {
+            if (LibvirtFailures.isNoDomain(e) || (noJobIsNone && noJob(e))) {
               return Optional.empty();
             }
             throw e;
@@ -185,7 +180,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
             try {
               d.abortJob();
             } catch (LibvirtException e) {
-              if (!gone(e) && !noJob(e)) {
+              if (!LibvirtFailures.isNoDomain(e) && !noJob(e)) {
                 throw e;
               }
             }
@@ -232,14 +227,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
   }
 
   private Domain find(Connect c) throws LibvirtException {
-    try {
-      return c.domainLookupByUUIDString(uuid);
-    } catch (LibvirtException e) {
-      if (gone(e)) {
-        return null;
-      }
-      throw e;
-    }
+    return Domains.find(c, uuid);
   }
 
   static JobStats stats(DomainJobStats js) {
@@ -252,11 +240,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
     return JobStats.of(js.type, fields);
   }
 
-  static boolean gone(LibvirtException e) {
-    return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
-  }
-
   static boolean noJob(LibvirtException e) {
-    return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_OPERATION_INVALID;
+    return LibvirtFailures.code(e) == ErrorNumber.VIR_ERR_OPERATION_INVALID;
   }
 }

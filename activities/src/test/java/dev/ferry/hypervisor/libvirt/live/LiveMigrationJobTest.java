@@ -1,26 +1,28 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.live.JobOutcome;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.JobRequest;
+import dev.ferry.live.LiveMigrationHostActivities;
+import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.live.LiveMigrationWorkflow;
+import dev.ferry.live.TimeoutAction;
 import dev.ferry.model.FerryRejection;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.client.ActivityCanceledException;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,56 +34,41 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job),
- * and the checks against libvirt's {@code test:///default} driver: every timeout, cancellation,
- * post-copy, re-attach; probes and pre_live_migration on a temporary directory.
+ * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job):
+ * every timeout, cancellation, post-copy, re-attach, force-complete and settle.
  */
 @Timeout(30)
 class LiveMigrationJobTest {
 
-  private static final String ID = "6695eb01-f6a4-8304-79aa-97f2502e193f"; // test:///default's
+  private static final String ID = TestLiveHost.ID;
   private static final Duration POLL = Duration.ofMillis(20);
 
   private TestActivityEnvironment env;
-  private LibvirtConnection connection;
+  private TestLiveHost host;
   private FakeDriver driver;
   private final List<String> signals = new CopyOnWriteArrayList<>();
   private final List<JobProgress> heartbeats = new CopyOnWriteArrayList<>();
   private LiveMigrationHostActivities activities;
-  private LiveHostActivitiesImpl impl;
-  @TempDir Path tmp;
 
   @BeforeEach
   void setUp() {
-    connection = LibvirtConnection.open("test:///default");
     driver = new FakeDriver();
-    env = TestActivityEnvironment.newInstance();
-    impl =
-        new LiveHostActivitiesImpl(
-            connection,
+    host =
+        new TestLiveHost(
             (workflowId, name, arg) -> signals.add(name + ":" + arg),
             uuid -> driver,
-            p -> p.startsWith("/") ? tmp.resolve(p.substring(1)) : tmp.resolve(p),
+            Path::of,
             POLL);
-    env.registerActivitiesImplementations(impl);
+    env = host.env;
     env.setActivityHeartbeatListener(JobProgress.class, heartbeats::add);
-    activities =
-        env.newActivityStub(
-            LiveMigrationHostActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                .setHeartbeatTimeout(Duration.ofSeconds(5))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+    activities = host.activities;
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
-    connection.close();
+    host.close();
   }
 
   // ---- the job -------------------------------------------------------------------------------
@@ -393,132 +380,7 @@ class LiveMigrationJobTest {
     assertEquals(0, driver.aborts.get());
   }
 
-  // ---- checks against test:///default -------------------------------------------------------
-
-  @Test
-  void theSourceIsInspected() {
-    SourceFacts facts = activities.inspectSource(ID);
-    assertEquals("TEST", facts.hypervisorType());
-    assertEquals("test", facts.domainName());
-    assertTrue(facts.memoryBytes() > 0);
-    assertFalse(facts.jobActive());
-  }
-
-  @Test
-  void theDestinationRefusesAGuestThatAlreadyRunsThere() {
-    SourceFacts facts = activities.inspectSource(ID);
-    ActivityFailure f =
-        assertThrows(
-            ActivityFailure.class,
-            () ->
-                activities.checkDestination(
-                    new DestinationCheck("m1", ID, facts, List.of("/var/lib/ferry/shared"))));
-    FerryRejection r = FerryRejection.from(f).orElseThrow();
-    assertEquals(FerryRejection.Reason.INVALID_STATE, r.reason());
-    assertTrue(r.getMessage().contains("already runs"), r.getMessage());
-  }
-
-  @Test
-  void theDestinationChecksHypervisorNetworksAndBridgesAndWritesProbes() throws Exception {
-    String other = "11111111-2222-4333-8444-555555555555";
-    SourceFacts facts = activities.inspectSource(ID);
-    Files.createDirectories(tmp.resolve("var/lib/ferry/shared"));
-
-    SourceFacts newer = copy(facts, facts.hypervisorVersion() + 1, List.of(), List.of());
-    assertEquals(
-        FerryRejection.Reason.HYPERVISOR_INCOMPATIBLE,
-        reasonOf(
-            () ->
-                activities.checkDestination(new DestinationCheck("m1", other, newer, List.of()))));
-    SourceFacts missingNet = copy(facts, facts.hypervisorVersion(), List.of("prod"), List.of());
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.checkDestination(
-                    new DestinationCheck("m1", other, missingNet, List.of()))));
-    SourceFacts missingBridge =
-        copy(facts, facts.hypervisorVersion(), List.of("default"), List.of("br-nowhere"));
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.checkDestination(
-                    new DestinationCheck("m1", other, missingBridge, List.of()))));
-
-    SourceFacts fine = copy(facts, facts.hypervisorVersion(), List.of("default"), List.of());
-    DestinationFacts df =
-        activities.checkDestination(
-            new DestinationCheck("m1", other, fine, List.of("/var/lib/ferry/shared", "/nope")));
-    assertEquals(List.of("/var/lib/ferry/shared/.ferry-probe-m1"), df.probePaths());
-    assertTrue(df.freeBytesByDir().get("/nope") > 0, "free space of the nearest parent");
-    assertEquals(df.probePaths(), activities.probesSeen(df.probePaths()));
-    activities.removeProbes(df.probePaths());
-    assertEquals(List.of(), activities.probesSeen(df.probePaths()));
-  }
-
-  @Test
-  void preLiveMigrationCreatesBlockMigrationDisksOnceAndRollbackRemovesThem() throws Exception {
-    DiskInfo disk = new DiskInfo("vda", "/var/lib/libvirt/images/vm1.qcow2", "qcow2", 64L << 20);
-    PrepareRequest prepare = new PrepareRequest("m1", ID, true, List.of(disk));
-
-    assertEquals(List.of(disk.path()), activities.prepareDestination(prepare));
-    Path local = tmp.resolve("var/lib/libvirt/images/vm1.qcow2");
-    assertTrue(Files.exists(local));
-    assertEquals(List.of(disk.path()), activities.prepareDestination(prepare)); // a retry: ours
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.prepareDestination(
-                    new PrepareRequest("m2", ID, true, List.of(disk))))); // not ours: refused
-    assertEquals(
-        FerryRejection.Reason.INVALID_STATE,
-        reasonOf(
-            () ->
-                activities.prepareDestination(
-                    new PrepareRequest(
-                        "m3",
-                        ID,
-                        false,
-                        List.of(new DiskInfo("vda", "/var/lib/ferry/shared/x", "qcow2", 1))))));
-
-    activities.removeDisks(List.of(disk.path()));
-    assertFalse(Files.exists(local));
-    try (var left = Files.list(local.getParent())) {
-      assertEquals(0, left.count(), "markers removed too");
-    }
-  }
-
   // ---- helpers -------------------------------------------------------------------------------
-
-  private static FerryRejection.Reason reasonOf(Runnable call) {
-    ActivityFailure f = assertThrows(ActivityFailure.class, call::run);
-    return FerryRejection.from(f)
-        .orElseThrow(() -> new AssertionError("not a rejection", f))
-        .reason();
-  }
-
-  private static SourceFacts copy(
-      SourceFacts f, long version, List<String> networks, List<String> bridges) {
-    return new SourceFacts(
-        f.hypervisorType(),
-        version,
-        f.libvirtVersion(),
-        f.domainName(),
-        f.powerState(),
-        f.epoch(),
-        f.domainType(),
-        f.arch(),
-        f.machine(),
-        f.emulator(),
-        null,
-        networks,
-        bridges,
-        List.of(),
-        f.memoryBytes(),
-        false);
-  }
 
   private static LiveMigrationOptions options() {
     return LiveMigrationOptions.NONE.resolvedWith(LiveMigrationOptions.DEFAULTS);

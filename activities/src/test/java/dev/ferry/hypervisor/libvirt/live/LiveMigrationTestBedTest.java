@@ -1,4 +1,4 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.hypervisor.libvirt.DomainXml;
 import dev.ferry.hypervisor.libvirt.FerryTag;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
+import dev.ferry.live.DestinationCheck;
+import dev.ferry.live.DestinationFacts;
+import dev.ferry.live.FinishedAtDestination;
+import dev.ferry.live.JobOutcome;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
+import dev.ferry.live.JobRequest;
+import dev.ferry.live.LiveMigrationHostActivities;
+import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.live.LiveMigrationWorkflow;
+import dev.ferry.live.PrepareRequest;
+import dev.ferry.live.SourceFacts;
+import dev.ferry.live.TimeoutAction;
 import dev.ferry.model.PowerState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

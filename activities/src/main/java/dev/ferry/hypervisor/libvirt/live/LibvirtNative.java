@@ -1,4 +1,4 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;

@@ -1,4 +1,4 @@
-package dev.ferry.live;
+package dev.ferry.hypervisor.libvirt.live;
 
 import java.util.Map;
 
