@@ -126,7 +126,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private void begin(MoveInput input) {
     request = input.request();
     record = input.instance();
-    channel = new InstanceChannel(record.id);
+    channel = new InstanceChannel(input);
     hosts.forServer(record.name);
     source = record.host;
     newEpoch = record.epoch + 1;

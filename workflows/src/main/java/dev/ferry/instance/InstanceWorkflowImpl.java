@@ -28,6 +28,7 @@ import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
 import dev.ferry.move.WebUiTexts;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ChildWorkflowStub;
@@ -217,9 +218,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       child.getExecution().get();
     } catch (RuntimeException e) {
       clearLock();
-      throw new FerryRejection(
-              Reason.INVALID_ARGUMENT, "could not start move " + workflowId + ": " + e.getMessage())
-          .toFailure();
+      throw startFailed(workflowId, e).toFailure();
     }
     return workflowId;
   }
@@ -382,19 +381,37 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   }
 
   /**
-   * Where the move went from and to, as it says; an outcome that does not say (older moves) is read
-   * as before: from the record's host to where the instance ended.
+   * Which move, where it went from and to, as it says; an outcome that does not say (older moves)
+   * is read as before: the current move's type and start, from the record's host to where the
+   * instance ended.
    */
   private MoveSummary summary(MoveOutcome outcome) {
     boolean saysWhere = outcome.sourceHost() != null;
     return new MoveSummary(
         outcome.moveId(),
-        record.currentMoveType,
+        outcome.type() != null ? outcome.type() : record.currentMoveType,
         saysWhere ? outcome.sourceHost() : record.host,
         saysWhere ? outcome.destHost() : outcome.host(),
         outcome.status(),
-        record.currentMoveStartedAtMillis,
+        outcome.startedAtMillis() != null
+            ? outcome.startedAtMillis()
+            : record.currentMoveStartedAtMillis,
         Workflow.currentTimeMillis());
+  }
+
+  /**
+   * Why a move's workflow did not start: its id is taken by a move that still runs (a conflict, not
+   * a malformed request); anything else is the cluster not starting it.
+   */
+  private static FerryRejection startFailed(String workflowId, RuntimeException e) {
+    String message = "could not start move " + workflowId + ": " + e.getMessage();
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof WorkflowExecutionAlreadyStarted) {
+        return new FerryRejection(
+            Reason.DUPLICATE_NAME, message + " (a move with that id is still running)");
+      }
+    }
+    return new FerryRejection(Reason.UNREACHABLE, message);
   }
 
   private static String rootMessage(Throwable t) {

@@ -164,7 +164,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private void begin(MoveInput input) {
     request = input.request();
     record = input.instance();
-    channel = new InstanceChannel(record.id);
+    channel = new InstanceChannel(input);
     hosts.forServer(record.name);
     source = record.host;
     oldFlavor = record.flavor;

@@ -254,6 +254,7 @@ class ResizeWorkflowTest {
     assertEquals(VmState.ACTIVE, out.vmState());
     assertEquals(PowerState.RUNNING, out.powerState());
     assertNull(out.error());
+    assertEquals(MoveType.COLD_MIGRATION, out.type(), "the outcome says which move it was");
 
     assertEquals(
         List.of(
