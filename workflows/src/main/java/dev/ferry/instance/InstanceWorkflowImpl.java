@@ -1,13 +1,12 @@
 package dev.ferry.instance;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
 import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
-import dev.ferry.hypervisor.DiskStubs;
-import dev.ferry.hypervisor.HypervisorStubs;
+import dev.ferry.hypervisor.DiskActivities;
+import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
@@ -24,6 +23,8 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.HostCallOptions;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
 import dev.ferry.move.WebUiTexts;
@@ -40,9 +41,9 @@ import java.util.List;
 public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   private final InstanceRecord record;
-  private final PlacementActivities placement = ConductorStubs.placement();
-  private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
-  private final WorkflowInspectionActivities inspection = ConductorStubs.inspection();
+  private final PlacementActivities placement = ConductorCalls.placement();
+  private final HostRecordActivities hostRecords = ConductorCalls.hostRecords();
+  private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
   private boolean deleted;
 
   @WorkflowInit
@@ -75,15 +76,14 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   private void spawn() {
     record.taskState = TaskState.SPAWNING;
     try {
-      var hypervisor = HypervisorStubs.forHost(record.host);
+      var hypervisor = hypervisor(record.host);
       if (buildsFromImage()) {
         if (!createDiskFromImage()) {
           return; // refused: nothing was created, the admission is withdrawn
         }
       } else if (record.diskSizeMb > 0 && record.diskPath == null) {
         record.diskPath =
-            DiskStubs.forHost(record.host)
-                .createDisk(record.id, record.diskSizeMb, record.sharedStorage);
+            disk(record.host).createDisk(record.id, record.diskSizeMb, record.sharedStorage);
       }
       hypervisor.define(
           new DomainSpec(
@@ -125,7 +125,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     RootDisk disk;
     try {
       disk =
-          DiskStubs.forHost(record.host)
+          disk(record.host)
               .createDiskFromImage(
                   record.id, record.baseImage, record.diskSizeMb, record.sharedStorage);
     } catch (ActivityFailure f) {
@@ -328,9 +328,9 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   public InstanceRecord delete() {
     record.taskState = TaskState.DELETING;
     try {
-      HypervisorStubs.forHost(record.host).remove(record.id, Long.MAX_VALUE);
+      hypervisor(record.host).remove(record.id, Long.MAX_VALUE);
       if (record.diskPath != null && record.diskSizeMb > 0) {
-        DiskStubs.forHost(record.host).deleteDisk(record.diskPath); // the disk Ferry created
+        disk(record.host).deleteDisk(record.diskPath); // the disk Ferry created
       }
     } catch (ActivityFailure e) {
       // The host does not answer: it removes the domain when its agent returns.
@@ -412,6 +412,16 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       }
     }
     return new FerryRejection(Reason.UNREACHABLE, message);
+  }
+
+  private static HypervisorActivities hypervisor(String host) {
+    return Workflow.newActivityStub(
+        HypervisorActivities.class, HostCallOptions.instanceHypervisor(host));
+  }
+
+  private static DiskActivities disk(String host) {
+    return Workflow.newActivityStub(
+        DiskActivities.class, HostCallOptions.instanceDisk(host), HostCallOptions.diskPerMethod());
   }
 
   private static String rootMessage(Throwable t) {

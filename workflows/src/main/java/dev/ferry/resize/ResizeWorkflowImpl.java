@@ -10,8 +10,6 @@ import static dev.ferry.resize.ResizeEvent.PREPARED;
 import static dev.ferry.resize.ResizeEvent.REVERT;
 import static dev.ferry.resize.ResizeEvent.REVERT_DONE;
 
-import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.ConductorStubs.EntityCalls;
 import dev.ferry.entities.Entities;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.model.Claim;
@@ -34,13 +32,17 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.HostCallOptions;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.HostUnreachableException;
 import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveStepException;
 import dev.ferry.move.MoveView;
 import dev.ferry.move.Summarized;
 import dev.ferry.move.WebUiTexts;
 import dev.ferry.statemachine.StateMachine;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -48,8 +50,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -129,12 +129,12 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private InstanceChannel channel;
 
   public ResizeWorkflowImpl() {
-    this(HostCalls.SCHEDULE_TO_START);
+    this(HostCallOptions.SCHEDULE_TO_START);
   }
 
   /** For tests (a worker's implementation factory): a dead host is found out faster. */
   ResizeWorkflowImpl(Duration hostScheduleToStart) {
-    this.hosts = new HostCalls(hostScheduleToStart);
+    this.hosts = new HostCalls(hostScheduleToStart, HostCalls.Refusals.AS_STEP_FAILURE);
   }
 
   @Override
@@ -233,7 +233,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   /** PRE_MIGRATING: settings, refusals that must come before touching anything, the claim. */
   private void claimDestination(Saga saga) {
-    Settings settings = conductor("read settings", c -> c.placement().settings());
+    Settings settings = ConductorCalls.get("read settings", c -> c.placement().settings());
     hosts.useGracefulShutdownSeconds(settings.gracefulShutdownSeconds());
     if (request.flavor() != null) {
       newFlavor = Flavors.require(request.flavor());
@@ -247,7 +247,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     refuseWhatCannotWork(settings);
     saga.addCompensation(this::settleClaimQuietly);
     Claim claim =
-        conductor(
+        ConductorCalls.get(
             "claim " + newFlavor.name() + " for " + moveConsumer(),
             c ->
                 c.placement()
@@ -380,7 +380,8 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       return;
     }
     String destUri =
-        PeerUris.forDiskCopy(conductor("read host " + dest, c -> c.hostRecords().get(dest)));
+        PeerUris.forDiskCopy(
+            ConductorCalls.get("read host " + dest, c -> c.hostRecords().get(dest)));
     saga.addCompensation(this::removeCopiedDisk);
     String what = "copy the disk " + record.diskPath + " to " + dest;
     diskCopy =
@@ -397,7 +398,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       saga.addCompensation(this::restartAtSource);
     }
     int graceful = hosts.gracefulShutdownSeconds();
-    observe(source, hosts.call(source, "power off", h -> h.powerOff(record.id, graceful)));
+    observe(source, hosts.hypervisor(source, "power off", h -> h.powerOff(record.id, graceful)));
   }
 
   /** POST_MIGRATING: define the new flavor at the destination (or in place) and start it. */
@@ -410,7 +411,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     }
     if (wasRunning) {
       destMayRun = true;
-      observe(dest, hosts.call(dest, "power on", h -> h.powerOn(record.id)));
+      observe(dest, hosts.hypervisor(dest, "power on", h -> h.powerOn(record.id)));
     }
     atDest = true;
   }
@@ -418,7 +419,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private void defineAtDestination(Saga saga) {
     saga.addCompensation(this::removeDestinationCopy);
     DomainSpec spec = spec(newFlavor, newEpoch, record.domainXml);
-    observe(dest, hosts.call(dest, "define", h -> h.define(spec)));
+    observe(dest, hosts.hypervisor(dest, "define", h -> h.define(spec)));
   }
 
   /** Same host: keep the old definition for revert, then redefine with the new flavor. */
@@ -426,7 +427,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     oldXml = record.domainXml != null ? record.domainXml : existingXmlAt(source);
     saga.addCompensation(this::restoreOldDefinition);
     DomainSpec spec = spec(newFlavor, newEpoch, oldXml);
-    observe(dest, hosts.call(dest, "define", h -> h.define(spec)));
+    observe(dest, hosts.hypervisor(dest, "define", h -> h.define(spec)));
     atDest = true;
   }
 
@@ -434,7 +435,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   private void removeDestinationCopy() {
     try {
-      hosts.call(dest, "remove the copy", h -> h.remove(record.id, newEpoch));
+      hosts.hypervisor(dest, "remove the copy", h -> h.remove(record.id, newEpoch));
       destMayRun = false;
     } catch (HostUnreachableException e) {
       noteError(e.getMessage());
@@ -449,11 +450,12 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
     try {
       if (destMayRun) {
         int graceful = hosts.gracefulShutdownSeconds();
-        observe(source, hosts.call(source, "power off", h -> h.powerOff(record.id, graceful)));
+        observe(
+            source, hosts.hypervisor(source, "power off", h -> h.powerOff(record.id, graceful)));
         destMayRun = false;
       }
       DomainSpec spec = spec(oldFlavor, record.epoch, oldXml);
-      observe(source, hosts.call(source, "restore the old definition", h -> h.define(spec)));
+      observe(source, hosts.hypervisor(source, "restore the old definition", h -> h.define(spec)));
       atDest = false;
     } catch (MoveStepException e) {
       noteError(e.getMessage());
@@ -489,7 +491,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       return;
     }
     try {
-      observe(source, hosts.call(source, "power on", h -> h.powerOn(record.id)));
+      observe(source, hosts.hypervisor(source, "power on", h -> h.powerOn(record.id)));
     } catch (MoveStepException e) {
       noteError(e.getMessage());
       instanceInError = true;
@@ -615,7 +617,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   /** The source copy carries the old epoch: the guard keeps a newer copy from being removed. */
   private void removeStaleSourceCopy() {
     try {
-      hosts.call(source, "remove the old copy", h -> h.remove(record.id, record.epoch));
+      hosts.hypervisor(source, "remove the old copy", h -> h.remove(record.id, record.epoch));
     } catch (HostUnreachableException e) {
       owe(
           source,
@@ -650,7 +652,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       }
       atDest = false;
       if (wasRunning) {
-        observe(source, hosts.call(source, "power on", h -> h.powerOn(record.id)));
+        observe(source, hosts.hypervisor(source, "power on", h -> h.powerOn(record.id)));
       }
       settleClaim();
       fire(REVERT_DONE, SYSTEM);
@@ -661,9 +663,9 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   private void restoreInPlace() {
     int graceful = hosts.gracefulShutdownSeconds();
-    observe(source, hosts.call(source, "power off", h -> h.powerOff(record.id, graceful)));
+    observe(source, hosts.hypervisor(source, "power off", h -> h.powerOff(record.id, graceful)));
     DomainSpec spec = spec(oldFlavor, record.epoch, oldXml);
-    observe(source, hosts.call(source, "restore the old definition", h -> h.define(spec)));
+    observe(source, hosts.hypervisor(source, "restore the old definition", h -> h.define(spec)));
   }
 
   /**
@@ -672,7 +674,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
    */
   private void removeDestinationCopyForRevert() {
     try {
-      hosts.call(dest, "remove the new copy", h -> h.remove(record.id, newEpoch));
+      hosts.hypervisor(dest, "remove the new copy", h -> h.remove(record.id, newEpoch));
     } catch (HostUnreachableException e) {
       atDest = false;
       owe(dest, newEpoch, "left by reverted " + what(), copiesDisk ? record.diskPath : null);
@@ -706,9 +708,10 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
       return;
     }
     if (atDest) {
-      conductorDo("swap the claim", c -> c.placement().swap(moveConsumer(), instanceConsumer()));
+      ConductorCalls.run(
+          "swap the claim", c -> c.placement().swap(moveConsumer(), instanceConsumer()));
     } else {
-      conductorDo("release the claim", c -> c.placement().release(moveConsumer()));
+      ConductorCalls.run("release the claim", c -> c.placement().release(moveConsumer()));
     }
     claimSettled = true;
   }
@@ -737,7 +740,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
             diskPath,
             reason);
     try {
-      conductorDo("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
+      ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
     } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
@@ -815,7 +818,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   }
 
   private DomainView lookAt(String host) {
-    return hosts.call(host, "inspect", h -> h.inspect(record.id));
+    return hosts.hypervisor(host, "inspect", h -> h.inspect(record.id));
   }
 
   private void observe(String host, DomainView view) {
@@ -831,24 +834,6 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private DomainSpec spec(Flavor flavor, long epoch, String baseXml) {
     return new DomainSpec(
         record.id, record.name, flavor, epoch, baseXml, record.diskPath, record.baseImage);
-  }
-
-  /** A call to the conductor's entities; {@code what} is its summary in the Web UI. */
-  private <T> T conductor(String what, Function<EntityCalls, T> call) {
-    try {
-      return call.apply(ConductorStubs.summarized(what));
-    } catch (ActivityFailure f) {
-      throw new MoveStepException(what + " failed: " + Failures.message(f));
-    }
-  }
-
-  private void conductorDo(String what, Consumer<EntityCalls> call) {
-    conductor(
-        what,
-        c -> {
-          call.accept(c);
-          return null;
-        });
   }
 
   private String flavorChange() {
