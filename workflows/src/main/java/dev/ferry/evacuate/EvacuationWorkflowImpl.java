@@ -5,11 +5,6 @@ import static dev.ferry.evacuate.EvacuationEvent.FENCED;
 import static dev.ferry.evacuate.EvacuationEvent.REBUILT;
 import static dev.ferry.evacuate.EvacuationEvent.REFUSED;
 
-import dev.ferry.entities.ConductorStubs;
-import dev.ferry.entities.ConductorStubs.EntityCalls;
-import dev.ferry.evacuate.AgentCalls.StepException;
-import dev.ferry.evacuate.AgentCalls.UnreachableException;
-import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.BaseImage;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
@@ -28,8 +23,14 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.HostCallOptions;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.HostUnreachableException;
 import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveStepException;
 import dev.ferry.move.MoveView;
 import dev.ferry.move.WebUiTexts;
 import dev.ferry.statemachine.StateMachine;
@@ -39,8 +40,6 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * An evacuation, Nova's way: the instance's host failed; {@code accepted → pre-migrating → done},
@@ -71,7 +70,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private static final String SYSTEM = "ferry";
 
-  private final AgentCalls hosts;
+  private final HostCalls hosts;
   private final StateMachine<EvacuationStatus, EvacuationEvent> machine =
       new StateMachine<>(EvacuationStateTable.TABLE, Workflow::currentTimeMillis);
   private final List<String> errors = new ArrayList<>();
@@ -104,12 +103,12 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private PowerState destPower = PowerState.NOSTATE;
 
   public EvacuationWorkflowImpl() {
-    this(HypervisorStubs.SCHEDULE_TO_START);
+    this(HostCallOptions.SCHEDULE_TO_START);
   }
 
   /** For tests (a worker's implementation factory): a dead destination is found out faster. */
   EvacuationWorkflowImpl(Duration hostScheduleToStart) {
-    this.hosts = new AgentCalls(hostScheduleToStart);
+    this.hosts = new HostCalls(hostScheduleToStart, HostCalls.Refusals.AS_STEP_FAILURE);
   }
 
   @Override
@@ -126,7 +125,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private void begin(MoveInput input) {
     request = input.request();
     record = input.instance();
-    channel = new InstanceChannel(record.id);
+    channel = new InstanceChannel(input);
     hosts.forServer(record.name);
     source = record.host;
     newEpoch = record.epoch + 1;
@@ -203,7 +202,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
     try {
       image =
           hosts.disk(named, "look for image " + record.baseImage, d -> d.findImage(imageName()));
-    } catch (StepException e) {
+    } catch (MoveStepException e) {
       throw new FerryRejection(
           Reason.UNREACHABLE,
           "cannot ask "
@@ -242,7 +241,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private HostRecord sourceRecord() {
     try {
-      return ConductorStubs.summarized("read host " + source + "'s record")
+      return ConductorCalls.summarized("read host " + source + "'s record")
           .hostRecords()
           .get(source);
     } catch (ActivityFailure f) {
@@ -251,7 +250,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               () ->
                   new FerryRejection(
                       Reason.UNREACHABLE,
-                      "cannot read host " + source + "'s record: " + AgentCalls.message(f)));
+                      "cannot read host " + source + "'s record: " + ActivityFailures.message(f)));
     }
   }
 
@@ -259,7 +258,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private FenceResult fence(HostRecord host) {
     String method = request.fenceMethod();
     try {
-      return EvacuationStubs.fencing(WebUiTexts.fence(source, method))
+      return ConductorCalls.fencing(WebUiTexts.fence(source, method))
           .fence(new FenceRequest(source, record.id, method, actor(), host.libvirtUri));
     } catch (ActivityFailure f) {
       throw new FerryRejection(
@@ -270,7 +269,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               + " failed, so "
               + record.name
               + " was not rebuilt: "
-              + AgentCalls.message(f)
+              + ActivityFailures.message(f)
               + " (if the host is powered off, say so with --fence "
               + FenceMethods.CONFIRMED_OFF
               + ")");
@@ -290,12 +289,12 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
       claimDestination(saga);
       defineAtDestination(saga);
       if (!wasStopped) {
-        DomainView on = hosts.call(dest, "power on", h -> h.powerOn(record.id));
+        DomainView on = hosts.hypervisor(dest, "power on", h -> h.powerOn(record.id));
         observe(on);
       }
       handOver();
       fire(REBUILT, SYSTEM);
-    } catch (StepException | FerryRejection e) {
+    } catch (MoveStepException | FerryRejection e) {
       noteError(
           e instanceof FerryRejection r ? r.reason() + ": " + r.getMessage() : e.getMessage());
       saga.compensate(); // each compensation handles its own failures
@@ -306,7 +305,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
   private void claimDestination(Saga saga) {
     saga.addCompensation(this::releaseClaimQuietly);
     Claim claim =
-        conductor(
+        ConductorCalls.get(
             "claim " + record.flavor.name() + " for " + moveConsumer(),
             c ->
                 c.placement()
@@ -318,16 +317,16 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
                             List.of(source))));
     dest = claim.host();
     if (source.equals(dest)) {
-      throw new StepException("placement chose the failed host " + source + " for " + what());
+      throw new MoveStepException("placement chose the failed host " + source + " for " + what());
     }
     announce();
   }
 
   /** Look before defining: never start a second running copy, never replace one silently. */
   private void defineAtDestination(Saga saga) {
-    DomainView there = hosts.call(dest, "inspect", h -> h.inspect(record.id));
+    DomainView there = hosts.hypervisor(dest, "inspect", h -> h.inspect(record.id));
     if (there.exists() && there.powerState() == PowerState.RUNNING) {
-      throw new StepException(
+      throw new MoveStepException(
           "a copy of "
               + record.name
               + " already runs on "
@@ -365,7 +364,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             record.domainXml,
             newDiskPath != null ? newDiskPath : record.diskPath,
             record.baseImage);
-    observe(hosts.call(dest, "define", h -> h.define(spec)));
+    observe(hosts.hypervisor(dest, "define", h -> h.define(spec)));
   }
 
   /**
@@ -431,19 +430,21 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             "stale copy of " + record.name + " evacuated to " + dest + " by " + what(),
             request.moveId());
     try {
-      conductorDo("add cleanup on " + source, c -> c.hostRecords().addCleanup(source, stale));
+      ConductorCalls.run(
+          "add cleanup on " + source, c -> c.hostRecords().addCleanup(source, stale));
       notes.add(
           "stale copy (epoch <= "
               + record.epoch
               + ") is on "
               + source
               + "'s cleanup list: destroyed when its agent returns");
-    } catch (StepException e) {
+    } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
     try {
-      conductorDo("swap the claim", c -> c.placement().swap(moveConsumer(), instanceConsumer()));
-    } catch (StepException e) {
+      ConductorCalls.run(
+          "swap the claim", c -> c.placement().swap(moveConsumer(), instanceConsumer()));
+    } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
   }
@@ -456,7 +457,7 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
       return;
     }
     try {
-      DomainView there = hosts.call(dest, "inspect", h -> h.inspect(record.id));
+      DomainView there = hosts.hypervisor(dest, "inspect", h -> h.inspect(record.id));
       if (!there.exists()) {
         return;
       }
@@ -470,12 +471,12 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
                 + newEpoch);
         return;
       }
-      hosts.call(dest, "remove the new copy", h -> h.remove(record.id, newEpoch));
+      hosts.hypervisor(dest, "remove the new copy", h -> h.remove(record.id, newEpoch));
       notes.add("removed the copy this move defined on " + dest);
-    } catch (UnreachableException e) {
+    } catch (HostUnreachableException e) {
       noteError(e.getMessage());
       owe(dest, newEpoch, "left by failed " + what());
-    } catch (StepException e) {
+    } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
   }
@@ -492,15 +493,15 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
               + newDiskPath
               + " on "
               + dest);
-    } catch (StepException e) {
+    } catch (MoveStepException e) {
       noteError(e.getMessage() + " (the new disk " + newDiskPath + " is left on " + dest + ")");
     }
   }
 
   private void releaseClaimQuietly() {
     try {
-      conductorDo("release the claim", c -> c.placement().release(moveConsumer()));
-    } catch (StepException e) {
+      ConductorCalls.run("release the claim", c -> c.placement().release(moveConsumer()));
+    } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
   }
@@ -515,8 +516,8 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
             null,
             reason);
     try {
-      conductorDo("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
-    } catch (StepException e) {
+      ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
+    } catch (MoveStepException e) {
       noteError(e.getMessage());
     }
   }
@@ -624,24 +625,6 @@ public class EvacuationWorkflowImpl implements EvacuationWorkflow {
 
   private boolean hasLocalDisk() {
     return record.diskPath != null && !record.diskPath.isBlank() && !record.sharedStorage;
-  }
-
-  /** A call to the conductor's entities; {@code what} is its summary in the Web UI. */
-  private <T> T conductor(String what, Function<EntityCalls, T> call) {
-    try {
-      return call.apply(ConductorStubs.summarized(what));
-    } catch (ActivityFailure f) {
-      throw new StepException(what + " failed: " + AgentCalls.message(f));
-    }
-  }
-
-  private void conductorDo(String what, Consumer<EntityCalls> call) {
-    conductor(
-        what,
-        c -> {
-          call.accept(c);
-          return null;
-        });
   }
 
   private String actor() {

@@ -5,6 +5,7 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ConductorCalls;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -16,7 +17,7 @@ public class HostEvacuationWorkflowImpl extends HostMovesRun implements HostEvac
   static final Set<VmState> EVACUABLE = EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR);
 
   public HostEvacuationWorkflowImpl() {
-    this(EvacuationStubs.AWAIT_MOVES_HEARTBEAT);
+    this(ConductorCalls.AWAIT_MOVES_HEARTBEAT);
   }
 
   /** For tests (a worker's implementation factory): a killed conductor's poll retries sooner. */

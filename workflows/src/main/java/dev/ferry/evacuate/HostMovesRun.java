@@ -1,6 +1,5 @@
 package dev.ferry.evacuate;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.evacuate.HostMoveItem.State;
@@ -9,6 +8,8 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
+import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.ConductorCalls;
 import dev.ferry.move.Summarized;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
  * child move ids derive from the first run's id and the instance id, so a resumed run (worker
  * crash, replay, continue-as-new) asks for the same move again and the instance answers with it
  * instead of starting a second one. Continues as new between polls, carrying running moves. Every
- * wait is bounded: each long poll by {@link EvacuationStubs#AWAIT_MOVES_MAX}, the run by its
+ * wait is bounded: each long poll by {@link ConductorCalls#AWAIT_MOVES_MAX}, the run by its
  * deadline.
  */
 abstract class HostMovesRun {
@@ -45,17 +46,17 @@ abstract class HostMovesRun {
   private static final Logger log = Workflow.getLogger(HostMovesRun.class);
 
   private final HostMovesActivities moves;
-  final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
+  final HostRecordActivities hostRecords = ConductorCalls.hostRecords();
   HostMovesInput input;
   private HostMovesState state = new HostMovesState();
   private String status = "running";
 
   /**
    * @param awaitHeartbeat the long poll's heartbeat timeout: how soon a killed conductor's poll is
-   *     retried ({@link EvacuationStubs#AWAIT_MOVES_HEARTBEAT}; tests pass less)
+   *     retried ({@link ConductorCalls#AWAIT_MOVES_HEARTBEAT}; tests pass less)
    */
   HostMovesRun(Duration awaitHeartbeat) {
-    this.moves = EvacuationStubs.hostMoves(awaitHeartbeat);
+    this.moves = ConductorCalls.hostMoves(awaitHeartbeat);
   }
 
   /** {@code host-evacuation} or {@code host-drain}. */
@@ -206,7 +207,7 @@ abstract class HostMovesRun {
         item.detail =
             FerryRejection.from(f)
                 .map(r -> r.reason() + ": " + r.getMessage())
-                .orElse("could not start its move: " + AgentCalls.message(f));
+                .orElse("could not start its move: " + ActivityFailures.message(f));
         item.endedAtMillis = Workflow.currentTimeMillis();
       }
       Workflow.setCurrentDetails(summary());
@@ -223,12 +224,12 @@ abstract class HostMovesRun {
     long left = state.deadlineMillis - Workflow.currentTimeMillis();
     int waitSeconds =
         (int)
-            Math.max(1, Math.min(EvacuationStubs.AWAIT_MOVES_MAX.toSeconds(), (left + 999) / 1000));
+            Math.max(1, Math.min(ConductorCalls.AWAIT_MOVES_MAX.toSeconds(), (left + 999) / 1000));
     List<MoveState> states;
     try {
       states = moves.awaitMoves(refs, waitSeconds);
     } catch (ActivityFailure f) {
-      log.warn("awaiting moves failed: {}", AgentCalls.message(f));
+      log.warn("awaiting moves failed: {}", ActivityFailures.message(f));
       Summarized.sleep(RETRY_PAUSE, "pause before asking about the moves again");
       return;
     }
@@ -327,7 +328,7 @@ abstract class HostMovesRun {
       return body.get();
     } catch (ActivityFailure f) {
       throw FerryRejection.from(f)
-          .orElseGet(() -> new FerryRejection(Reason.UNREACHABLE, AgentCalls.message(f)));
+          .orElseGet(() -> new FerryRejection(Reason.UNREACHABLE, ActivityFailures.message(f)));
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.ferry.host;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
 import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.WorkflowInspectionActivities;
@@ -11,6 +10,7 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.HostStatus;
 import dev.ferry.model.Names;
+import dev.ferry.move.ConductorCalls;
 import dev.ferry.placement.PlacementWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -59,7 +59,7 @@ public class HostWorkflowImpl implements HostWorkflow {
   private final Set<String> leasesRunning = new HashSet<>();
   private boolean placementStale = true;
   private final MigrationSlots slots;
-  private final WorkflowInspectionActivities inspection = ConductorStubs.inspection();
+  private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
 
   @WorkflowInit
   public HostWorkflowImpl(HostRecord initial) {

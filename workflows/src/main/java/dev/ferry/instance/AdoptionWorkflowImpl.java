@@ -1,8 +1,7 @@
 package dev.ferry.instance;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.PlacementActivities;
-import dev.ferry.hypervisor.HypervisorStubs;
+import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.Flavor;
@@ -11,6 +10,8 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.HostCallOptions;
 import dev.ferry.placement.Admission;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -21,7 +22,7 @@ import io.temporal.workflow.Workflow;
 /** Makes an existing domain an instance: tag it, admit it, start its record. */
 public class AdoptionWorkflowImpl implements AdoptionWorkflow {
 
-  private final PlacementActivities placement = ConductorStubs.placement();
+  private final PlacementActivities placement = ConductorCalls.placement();
 
   @Override
   public String adopt(String host, String domainName) {
@@ -30,7 +31,10 @@ public class AdoptionWorkflowImpl implements AdoptionWorkflow {
     } catch (FerryRejection r) {
       throw r.toFailure(); // fails the adoption; a bare exception would retry the task forever
     }
-    DomainView domain = HypervisorStubs.forHost(host).adopt(domainName);
+    DomainView domain =
+        Workflow.newActivityStub(
+                HypervisorActivities.class, HostCallOptions.instanceHypervisor(host))
+            .adopt(domainName);
     Flavor flavor = flavorOf(domain);
     // force: the domain already runs there, whatever placement thought was free.
     placement.admit(new Admission(domain.uuid(), domainName, host, flavor.resources(), true));

@@ -1,13 +1,12 @@
 package dev.ferry.instance;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.entities.Entities;
 import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
-import dev.ferry.hypervisor.DiskStubs;
-import dev.ferry.hypervisor.HypervisorStubs;
+import dev.ferry.hypervisor.DiskActivities;
+import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
@@ -24,10 +23,13 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.HostCallOptions;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
 import dev.ferry.move.WebUiTexts;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ChildWorkflowStub;
@@ -39,9 +41,9 @@ import java.util.List;
 public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   private final InstanceRecord record;
-  private final PlacementActivities placement = ConductorStubs.placement();
-  private final HostRecordActivities hostRecords = ConductorStubs.hostRecords();
-  private final WorkflowInspectionActivities inspection = ConductorStubs.inspection();
+  private final PlacementActivities placement = ConductorCalls.placement();
+  private final HostRecordActivities hostRecords = ConductorCalls.hostRecords();
+  private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
   private boolean deleted;
 
   @WorkflowInit
@@ -74,15 +76,14 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   private void spawn() {
     record.taskState = TaskState.SPAWNING;
     try {
-      var hypervisor = HypervisorStubs.forHost(record.host);
+      var hypervisor = hypervisor(record.host);
       if (buildsFromImage()) {
         if (!createDiskFromImage()) {
           return; // refused: nothing was created, the admission is withdrawn
         }
       } else if (record.diskSizeMb > 0 && record.diskPath == null) {
         record.diskPath =
-            DiskStubs.forHost(record.host)
-                .createDisk(record.id, record.diskSizeMb, record.sharedStorage);
+            disk(record.host).createDisk(record.id, record.diskSizeMb, record.sharedStorage);
       }
       hypervisor.define(
           new DomainSpec(
@@ -124,7 +125,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     RootDisk disk;
     try {
       disk =
-          DiskStubs.forHost(record.host)
+          disk(record.host)
               .createDiskFromImage(
                   record.id, record.baseImage, record.diskSizeMb, record.sharedStorage);
     } catch (ActivityFailure f) {
@@ -217,9 +218,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       child.getExecution().get();
     } catch (RuntimeException e) {
       clearLock();
-      throw new FerryRejection(
-              Reason.INVALID_ARGUMENT, "could not start move " + workflowId + ": " + e.getMessage())
-          .toFailure();
+      throw startFailed(workflowId, e).toFailure();
     }
     return workflowId;
   }
@@ -329,9 +328,9 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   public InstanceRecord delete() {
     record.taskState = TaskState.DELETING;
     try {
-      HypervisorStubs.forHost(record.host).remove(record.id, Long.MAX_VALUE);
+      hypervisor(record.host).remove(record.id, Long.MAX_VALUE);
       if (record.diskPath != null && record.diskSizeMb > 0) {
-        DiskStubs.forHost(record.host).deleteDisk(record.diskPath); // the disk Ferry created
+        disk(record.host).deleteDisk(record.diskPath); // the disk Ferry created
       }
     } catch (ActivityFailure e) {
       // The host does not answer: it removes the domain when its agent returns.
@@ -382,19 +381,47 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   }
 
   /**
-   * Where the move went from and to, as it says; an outcome that does not say (older moves) is read
-   * as before: from the record's host to where the instance ended.
+   * Which move, where it went from and to, as it says; an outcome that does not say (older moves)
+   * is read as before: the current move's type and start, from the record's host to where the
+   * instance ended.
    */
   private MoveSummary summary(MoveOutcome outcome) {
     boolean saysWhere = outcome.sourceHost() != null;
     return new MoveSummary(
         outcome.moveId(),
-        record.currentMoveType,
+        outcome.type() != null ? outcome.type() : record.currentMoveType,
         saysWhere ? outcome.sourceHost() : record.host,
         saysWhere ? outcome.destHost() : outcome.host(),
         outcome.status(),
-        record.currentMoveStartedAtMillis,
+        outcome.startedAtMillis() != null
+            ? outcome.startedAtMillis()
+            : record.currentMoveStartedAtMillis,
         Workflow.currentTimeMillis());
+  }
+
+  /**
+   * Why a move's workflow did not start: its id is taken by a move that still runs (a conflict, not
+   * a malformed request); anything else is the cluster not starting it.
+   */
+  private static FerryRejection startFailed(String workflowId, RuntimeException e) {
+    String message = "could not start move " + workflowId + ": " + e.getMessage();
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof WorkflowExecutionAlreadyStarted) {
+        return new FerryRejection(
+            Reason.DUPLICATE_NAME, message + " (a move with that id is still running)");
+      }
+    }
+    return new FerryRejection(Reason.UNREACHABLE, message);
+  }
+
+  private static HypervisorActivities hypervisor(String host) {
+    return Workflow.newActivityStub(
+        HypervisorActivities.class, HostCallOptions.instanceHypervisor(host));
+  }
+
+  private static DiskActivities disk(String host) {
+    return Workflow.newActivityStub(
+        DiskActivities.class, HostCallOptions.instanceDisk(host), HostCallOptions.diskPerMethod());
   }
 
   private static String rootMessage(Throwable t) {

@@ -1,7 +1,9 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.model.Settings;
+import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveStepException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 
@@ -39,7 +41,7 @@ final class ClusterDefaults {
 
   /**
    * The request completed with the cluster's defaults (a no-op for a run that predates {@value
-   * #CHANGE_ID}: {@code options} is resolved already). Throws {@link LiveStepException} when the
+   * #CHANGE_ID}: {@code options} is resolved already). Throws {@link MoveStepException} when the
    * settings cannot be read: nothing has been touched yet.
    */
   LiveMigrationOptions resolve(LiveMigrationOptions options) {
@@ -48,9 +50,10 @@ final class ClusterDefaults {
     }
     Settings settings;
     try {
-      settings = ConductorStubs.summarized("read the cluster settings").placement().settings();
+      settings = ConductorCalls.summarized("read the cluster settings").placement().settings();
     } catch (ActivityFailure f) {
-      throw new LiveStepException("read the cluster settings failed: " + LiveFailures.message(f));
+      throw new MoveStepException(
+          "read the cluster settings failed: " + ActivityFailures.message(f));
     }
     return options.resolvedWith(settings == null ? null : settings.liveMigrationDefaults());
   }

@@ -1,10 +1,12 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveStepException;
 import io.temporal.failure.ActivityFailure;
 import java.util.List;
 
@@ -33,7 +35,7 @@ final class DestinationClaim {
     held = true; // compensation first: releasing a claim that was never made is a no-op
     try {
       Claim claim =
-          ConductorStubs.summarized("claim a host for " + run.moveConsumer())
+          ConductorCalls.summarized("claim a host for " + run.moveConsumer())
               .placement()
               .claim(claimRequest);
       return claim.host();
@@ -41,8 +43,8 @@ final class DestinationClaim {
       held = false;
       FerryRejection r = FerryRejection.from(f).orElse(null);
       if (r == null) {
-        throw new LiveStepException(
-            "claim for " + run.moveConsumer() + " failed: " + LiveFailures.message(f));
+        throw new MoveStepException(
+            "claim for " + run.moveConsumer() + " failed: " + ActivityFailures.message(f));
       }
       if (run.request.destHost() != null || run.candidatesRefused.isEmpty()) {
         throw r;
@@ -67,7 +69,7 @@ final class DestinationClaim {
       }
       held = false;
       return true;
-    } catch (LiveStepException e) {
+    } catch (MoveStepException e) {
       run.noteError(e.getMessage()); // placement's reconcile releases claims of closed moves
       return false;
     }

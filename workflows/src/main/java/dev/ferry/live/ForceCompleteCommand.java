@@ -3,6 +3,8 @@ package dev.ferry.live;
 import dev.ferry.entities.Entities;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.MoveStepException;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -13,12 +15,11 @@ import io.temporal.failure.ApplicationFailure;
 final class ForceCompleteCommand {
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final JobSupervisor jobs;
   private final LiveReporting reporting;
 
-  ForceCompleteCommand(
-      LiveRun run, LiveHostCalls hosts, JobSupervisor jobs, LiveReporting reporting) {
+  ForceCompleteCommand(LiveRun run, HostCalls hosts, JobSupervisor jobs, LiveReporting reporting) {
     this.run = run;
     this.hosts = hosts;
     this.jobs = jobs;
@@ -47,7 +48,7 @@ final class ForceCompleteCommand {
               a -> a.forceComplete(run.record.id, run.options.permitPostCopy()));
     } catch (FerryRejection e) {
       throw e.toFailure();
-    } catch (LiveStepException e) {
+    } catch (MoveStepException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "LiveForceCompleteFailed");
     }
     run.forcedBy = how + " by " + who;

@@ -1,6 +1,8 @@
 package dev.ferry.live;
 
 import dev.ferry.model.CleanupItem;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveStepException;
 
 /**
  * Work a host that stopped answering owes: a cleanup item on its HostWorkflow, done (epoch-guarded)
@@ -25,7 +27,7 @@ final class HostCleanup {
             reason);
     try {
       ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
-    } catch (LiveStepException e) {
+    } catch (MoveStepException e) {
       run.noteError(e.getMessage());
     }
   }

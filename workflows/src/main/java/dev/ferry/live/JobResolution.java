@@ -8,6 +8,8 @@ import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.PowerState;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.MoveStepException;
 
 /**
  * After the job, or when a host stopped answering: look at where the guest is, then go on (switch
@@ -16,7 +18,7 @@ import dev.ferry.model.PowerState;
 final class JobResolution {
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final LiveReporting reporting;
   private final JobSupervisor jobs;
   private final Switchover switchover;
@@ -25,7 +27,7 @@ final class JobResolution {
 
   JobResolution(
       LiveRun run,
-      LiveHostCalls hosts,
+      HostCalls hosts,
       LiveReporting reporting,
       JobSupervisor jobs,
       Switchover switchover,
@@ -123,7 +125,7 @@ final class JobResolution {
       DomainView view = hosts.hypervisor(host, "inspect", h -> h.inspect(run.record.id));
       run.observe(host, view);
       return view;
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
       return null;
     }

@@ -4,14 +4,14 @@ import static dev.ferry.live.LiveMigrationEvent.JOB_STARTED;
 import static dev.ferry.live.LiveMigrationEvent.POST_COPY_STARTED;
 import static dev.ferry.live.LiveRun.SYSTEM;
 
-import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.live.LiveMigrationWorkflowImpl.Tuning;
 import dev.ferry.model.FerryRejection;
-import io.temporal.activity.ActivityCancellationType;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.HostCallOptions;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.MoveStepException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -30,14 +30,14 @@ import java.time.Duration;
 final class JobSupervisor {
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final LiveReporting reporting;
   private final Tuning tuning;
 
   private CancellationScope jobScope;
   private Promise<JobOutcome> jobPromise;
 
-  JobSupervisor(LiveRun run, LiveHostCalls hosts, LiveReporting reporting, Tuning tuning) {
+  JobSupervisor(LiveRun run, HostCalls hosts, LiveReporting reporting, Tuning tuning) {
     this.run = run;
     this.hosts = hosts;
     this.reporting = reporting;
@@ -59,7 +59,7 @@ final class JobSupervisor {
                   new PrepareRequest(run.moveId(), run.record.id, run.block(), run.facts.disks())));
     } catch (FerryRejection r) {
       run.destDisksMayExist = false; // refused before creating anything (e.g. a file is in the way)
-      throw new LiveStepException(
+      throw new MoveStepException(
           "pre_live_migration on " + run.dest + " refused: " + r.getMessage());
     }
   }
@@ -87,7 +87,8 @@ final class JobSupervisor {
       return jobPromise.get();
     } catch (ActivityFailure f) {
       if (!(run.abortRequested() && f.getCause() instanceof CanceledFailure)) {
-        run.noteError("the job activity on " + run.source + " failed: " + LiveFailures.message(f));
+        run.noteError(
+            "the job activity on " + run.source + " failed: " + ActivityFailures.message(f));
       }
       return settle(!run.postCopy);
     } catch (CanceledFailure f) {
@@ -104,7 +105,7 @@ final class JobSupervisor {
   private JobOutcome settle(boolean abort) {
     try {
       return hosts.live(run.source, "settle the job", a -> a.settleJob(run.record.id, abort));
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
       return new JobOutcome(
           Result.FAILED, SourceState.UNKNOWN, e.getMessage(), 0, run.postCopy, run.forcedBy, null);
@@ -152,20 +153,16 @@ final class JobSupervisor {
         completionTimeoutSeconds > 0
             ? Duration.ofSeconds(completionTimeoutSeconds).multipliedBy(2).plusMinutes(10)
             : Duration.ofDays(1);
-    return hosts.summarizedLiveStub(
+    return hosts.stub(
+        LiveMigrationHostActivities.class,
         run.source,
         "live migration job to " + run.dest,
-        ActivityOptions.newBuilder(hosts.base(run.source, budget))
-            .setHeartbeatTimeout(tuning.jobHeartbeatTimeout())
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofSeconds(1))
-                    .setMaximumInterval(Duration.ofSeconds(10))
-                    .setMaximumAttempts(tuning.jobMaxAttempts())
-                    .setDoNotRetry(HypervisorStubs.rejectionTypes())
-                    .build())
-            .build());
+        HostCallOptions.liveJob(
+            run.source,
+            hosts.scheduleToStart(),
+            budget,
+            tuning.jobHeartbeatTimeout(),
+            tuning.jobMaxAttempts()));
   }
 
   // ---- what the job says about itself --------------------------------------------------------

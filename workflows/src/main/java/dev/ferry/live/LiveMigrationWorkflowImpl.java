@@ -3,9 +3,12 @@ package dev.ferry.live;
 import static dev.ferry.live.LiveMigrationEvent.SLOT_GRANTED;
 import static dev.ferry.live.LiveRun.SYSTEM;
 
-import dev.ferry.hypervisor.HypervisorStubs;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.move.HostCallOptions;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.HostUnreachableException;
 import dev.ferry.move.MoveInput;
+import dev.ferry.move.MoveStepException;
 import dev.ferry.move.MoveView;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -52,11 +55,11 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   public record Tuning(
       Duration hostScheduleToStart, Duration jobHeartbeatTimeout, int jobMaxAttempts) {
     public static final Tuning PRODUCTION =
-        new Tuning(HypervisorStubs.SCHEDULE_TO_START, Duration.ofSeconds(5), 5);
+        new Tuning(HostCallOptions.SCHEDULE_TO_START, Duration.ofSeconds(5), 5);
   }
 
   private final LiveRun run = new LiveRun();
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final ClusterDefaults clusterDefaults;
   private final LiveReporting reporting;
   private final LivePreChecks preChecks;
@@ -72,7 +75,7 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
   }
 
   public LiveMigrationWorkflowImpl(Tuning tuning) {
-    hosts = new LiveHostCalls(tuning.hostScheduleToStart());
+    hosts = new HostCalls(tuning.hostScheduleToStart(), HostCalls.Refusals.TYPED);
     clusterDefaults = new ClusterDefaults();
     reporting = new LiveReporting(run);
     DestinationClaim claim = new DestinationClaim(run);
@@ -143,10 +146,10 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
       rollback.refused(r);
     } catch (AbortedException e) {
       rollback.rollBack(null, true);
-    } catch (HostGoneException e) {
+    } catch (HostUnreachableException e) {
       run.noteError(e.getMessage());
       resolution.afterDeadHost(e.host());
-    } catch (LiveStepException e) {
+    } catch (MoveStepException e) {
       run.noteError(e.getMessage());
       rollback.rollBack(null, false);
     }

@@ -1,11 +1,15 @@
 package dev.ferry.live;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.VmState;
+import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.HostUnreachableException;
+import dev.ferry.move.MoveStepException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -22,14 +26,14 @@ final class LivePreChecks {
   private static final Logger log = Workflow.getLogger(LivePreChecks.class);
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final ClusterDefaults clusterDefaults;
   private final DestinationClaim claim;
   private final LiveReporting reporting;
 
   LivePreChecks(
       LiveRun run,
-      LiveHostCalls hosts,
+      HostCalls hosts,
       ClusterDefaults clusterDefaults,
       DestinationClaim claim,
       LiveReporting reporting) {
@@ -44,7 +48,7 @@ final class LivePreChecks {
   void run() {
     try {
       checkAll();
-    } catch (HostGoneException e) {
+    } catch (HostUnreachableException e) {
       throw reject(Reason.HOST_UNAVAILABLE, e.getMessage());
     }
   }
@@ -112,7 +116,7 @@ final class LivePreChecks {
       try {
         try {
           checkCandidate(src, candidate);
-        } catch (HostGoneException e) {
+        } catch (HostUnreachableException e) {
           if (e.host().equals(run.source)) {
             throw e;
           }
@@ -220,13 +224,13 @@ final class LivePreChecks {
 
   private HostRecord hostRecord(String host, String role) {
     try {
-      return ConductorStubs.summarized("read host " + host + "'s record").hostRecords().get(host);
+      return ConductorCalls.summarized("read host " + host + "'s record").hostRecords().get(host);
     } catch (ActivityFailure f) {
       FerryRejection r = FerryRejection.from(f).orElse(null);
       if (r != null && r.reason() == Reason.UNKNOWN_HOST) {
         throw reject(Reason.UNKNOWN_HOST, "unknown " + role + " host '" + host + "'");
       }
-      throw new LiveStepException("read host " + host + " failed: " + LiveFailures.message(f));
+      throw new MoveStepException("read host " + host + " failed: " + ActivityFailures.message(f));
     }
   }
 
@@ -236,7 +240,7 @@ final class LivePreChecks {
     }
     try {
       hosts.liveDo(host, "remove the probe files", a -> a.removeProbes(probes));
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       log.warn("probe files left on {}: {}", host, e.getMessage());
     }
   }

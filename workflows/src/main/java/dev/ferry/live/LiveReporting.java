@@ -6,6 +6,7 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.InstanceChannel;
+import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
 import java.util.List;
 
@@ -25,7 +26,7 @@ final class LiveReporting {
 
   /** Once the input is known (not a command: the external stub only names the instance). */
   void begin() {
-    channel = new InstanceChannel(run.record.id);
+    channel = new InstanceChannel(new MoveInput(run.request, run.record));
   }
 
   void fire(LiveMigrationEvent event, String actor) {

@@ -8,6 +8,9 @@ import static dev.ferry.live.LiveRun.SYSTEM;
 
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.HostUnreachableException;
+import dev.ferry.move.MoveStepException;
 import java.util.List;
 
 /**
@@ -17,7 +20,7 @@ import java.util.List;
 final class LiveRollback {
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final LiveReporting reporting;
   private final DestinationClaim claim;
   private final OutboundSlot slot;
@@ -25,7 +28,7 @@ final class LiveRollback {
 
   LiveRollback(
       LiveRun run,
-      LiveHostCalls hosts,
+      HostCalls hosts,
       LiveReporting reporting,
       DestinationClaim claim,
       OutboundSlot slot,
@@ -81,7 +84,7 @@ final class LiveRollback {
         hosts.liveDo(run.dest, "remove the created disks", a -> a.removeDisks(paths));
       }
       return true;
-    } catch (HostGoneException e) {
+    } catch (HostUnreachableException e) {
       run.noteError(e.getMessage());
       cleanup.owe(
           run.dest,
@@ -89,7 +92,7 @@ final class LiveRollback {
           cleanup.staleCopyKind(),
           "left by failed live migration " + run.moveConsumer());
       return false;
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
       return false;
     }
@@ -108,7 +111,7 @@ final class LiveRollback {
           run.source,
           hosts.hypervisor(run.source, "resume the guest", h -> h.powerOn(run.record.id)));
       return true;
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
       run.instanceInError = true;
       return false;

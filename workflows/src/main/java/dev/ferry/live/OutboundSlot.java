@@ -1,5 +1,7 @@
 package dev.ferry.live;
 
+import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveStepException;
 import dev.ferry.move.Summarized;
 import dev.ferry.move.WebUiTexts;
 import java.time.Duration;
@@ -38,7 +40,7 @@ final class OutboundSlot {
         throw new AbortedException();
       }
       if (!woke) {
-        throw new LiveStepException(
+        throw new MoveStepException(
             "no outbound live-migration slot on "
                 + run.source
                 + " within "
@@ -69,7 +71,7 @@ final class OutboundSlot {
           "release the outbound slot on " + run.source,
           c -> c.hostRecords().releaseSlot(run.source, run.moveId()));
       asked = false;
-    } catch (LiveStepException e) {
+    } catch (MoveStepException e) {
       run.noteError(e.getMessage()); // the HostWorkflow reclaims slots of closed moves
     }
   }

@@ -7,6 +7,8 @@ import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.MoveStepException;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -20,7 +22,7 @@ final class PostCopyRecovery {
   static final String CHANGE_ID = "live-post-copy-keeps-source-paused";
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final LiveReporting reporting;
   private final JobSupervisor jobs;
   private final Switchover switchover;
@@ -30,7 +32,7 @@ final class PostCopyRecovery {
 
   PostCopyRecovery(
       LiveRun run,
-      LiveHostCalls hosts,
+      HostCalls hosts,
       LiveReporting reporting,
       JobSupervisor jobs,
       Switchover switchover,
@@ -63,7 +65,7 @@ final class PostCopyRecovery {
         run.noteError("post-copy resume failed: " + resumed.message());
       } catch (FerryRejection e) {
         run.noteError("post-copy resume failed: " + e.getMessage());
-      } catch (LiveStepException e) {
+      } catch (MoveStepException e) {
         run.noteError("post-copy resume failed: " + e.getMessage());
         if (keepsSourcePausedAfterPostCopy() && sourceLost()) {
           // the source went away during the resume: it owes the removal of its paused copy

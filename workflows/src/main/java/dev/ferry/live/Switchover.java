@@ -7,6 +7,9 @@ import static dev.ferry.live.LiveMigrationEvent.SWITCHED_OVER;
 import static dev.ferry.live.LiveRun.SYSTEM;
 
 import dev.ferry.model.FerryRejection;
+import dev.ferry.move.HostCalls;
+import dev.ferry.move.HostUnreachableException;
+import dev.ferry.move.MoveStepException;
 import java.util.List;
 
 /**
@@ -17,7 +20,7 @@ import java.util.List;
 final class Switchover {
 
   private final LiveRun run;
-  private final LiveHostCalls hosts;
+  private final HostCalls hosts;
   private final LiveReporting reporting;
   private final DestinationClaim claim;
   private final OutboundSlot slot;
@@ -25,7 +28,7 @@ final class Switchover {
 
   Switchover(
       LiveRun run,
-      LiveHostCalls hosts,
+      HostCalls hosts,
       LiveReporting reporting,
       DestinationClaim claim,
       OutboundSlot slot,
@@ -57,7 +60,7 @@ final class Switchover {
       run.observe(run.dest, fin.view());
       run.totalTimeMs = fin.totalTimeMs();
       run.downtimeMs = fin.downtimeMs();
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
       complete = false;
     }
@@ -78,7 +81,7 @@ final class Switchover {
         hosts.liveDo(run.source, "remove the copied disks", a -> a.removeDisks(paths));
       }
       return true;
-    } catch (HostGoneException e) {
+    } catch (HostUnreachableException e) {
       run.noteError(e.getMessage());
       cleanup.owe(
           run.source,
@@ -86,7 +89,7 @@ final class Switchover {
           cleanup.staleCopyKind(),
           "stale copy after live migration " + run.moveConsumer() + " to " + run.dest);
       return false;
-    } catch (FerryRejection | LiveStepException e) {
+    } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
       return false;
     }

@@ -48,6 +48,19 @@ public final class FerryRejection extends RuntimeException {
     return ApplicationFailure.newNonRetryableFailure(getMessage(), TYPE_PREFIX + reason.name());
   }
 
+  /**
+   * The failure types of every reason: an activity's retry policy never retries them (a refusal
+   * stays a refusal).
+   */
+  public static String[] failureTypes() {
+    Reason[] reasons = Reason.values();
+    String[] types = new String[reasons.length];
+    for (int i = 0; i < reasons.length; i++) {
+      types[i] = TYPE_PREFIX + reasons[i].name();
+    }
+    return types;
+  }
+
   /** Finds a rejection anywhere in a failure's cause chain (client or activity side). */
   public static Optional<FerryRejection> from(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {

@@ -8,6 +8,10 @@ package dev.ferry.model;
  * ({@code host}: after a revert or a rollback it is the source). Null in outcomes from before they
  * existed and from moves that do not set them; {@code destHost} also when no destination was
  * chosen.
+ *
+ * <p>{@code type} and {@code startedAtMillis} say which move this was, so a close reported after
+ * the instance freed its lock (or started another move) is recorded as itself. Null in outcomes
+ * from before they existed: the instance then reads its current move's.
  */
 public record MoveOutcome(
     String moveId,
@@ -21,7 +25,40 @@ public record MoveOutcome(
     PowerState powerState,
     String error,
     String sourceHost,
-    String destHost) {
+    String destHost,
+    MoveType type,
+    Long startedAtMillis) {
+
+  /** An outcome that does not say which move it was (the move's channel stamps it: {@link #of}). */
+  public MoveOutcome(
+      String moveId,
+      String status,
+      boolean succeeded,
+      String host,
+      Flavor flavor,
+      long epoch,
+      String domainXml,
+      VmState vmState,
+      PowerState powerState,
+      String error,
+      String sourceHost,
+      String destHost) {
+    this(
+        moveId,
+        status,
+        succeeded,
+        host,
+        flavor,
+        epoch,
+        domainXml,
+        vmState,
+        powerState,
+        error,
+        sourceHost,
+        destHost,
+        null,
+        null);
+  }
 
   /**
    * An outcome that does not say where the move went (the record's host before it is the source).
@@ -50,5 +87,24 @@ public record MoveOutcome(
         error,
         null,
         null);
+  }
+
+  /** This outcome, saying which move it was: its type and when its instance started it. */
+  public MoveOutcome of(MoveType moveType, Long moveStartedAtMillis) {
+    return new MoveOutcome(
+        moveId,
+        status,
+        succeeded,
+        host,
+        flavor,
+        epoch,
+        domainXml,
+        vmState,
+        powerState,
+        error,
+        sourceHost,
+        destHost,
+        moveType,
+        moveStartedAtMillis);
   }
 }

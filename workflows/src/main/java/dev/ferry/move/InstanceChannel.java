@@ -23,10 +23,17 @@ public final class InstanceChannel {
   private static final Logger log = Workflow.getLogger(InstanceChannel.class);
 
   private final String instanceId;
+  private final MoveType moveType;
+  private final Long moveStartedAtMillis;
   private final InstanceWorkflow instance;
 
-  public InstanceChannel(String instanceId) {
-    this.instanceId = instanceId;
+  /** For the move started with {@code input}: its instance, its type and its start. */
+  public InstanceChannel(MoveInput input) {
+    this.instanceId = input.instance().id;
+    this.moveType = input.request().type();
+    // Set by the instance before it started the move; 0 when the move was started by other means.
+    long started = input.instance().currentMoveStartedAtMillis;
+    this.moveStartedAtMillis = started > 0 ? started : null;
     this.instance =
         Workflow.newExternalWorkflowStub(
             InstanceWorkflow.class, Names.instanceWorkflowId(instanceId));
@@ -44,9 +51,13 @@ public final class InstanceChannel {
     tell(i -> i.moveProgress(progress));
   }
 
-  /** The move has ended: the instance takes over the record (command: one signal). */
+  /**
+   * The move has ended: the instance takes over the record (command: one signal). The outcome says
+   * which move it was (type, start), however late it arrives.
+   */
   public void closed(MoveOutcome outcome) {
-    tell(i -> i.moveClosed(outcome));
+    MoveOutcome stamped = outcome.of(moveType, moveStartedAtMillis);
+    tell(i -> i.moveClosed(stamped));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ferry.resize;
 
+import dev.ferry.move.MoveStepException;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;

@@ -1,6 +1,7 @@
 package dev.ferry.resize;
 
 import dev.ferry.model.HostRecord;
+import dev.ferry.move.MoveStepException;
 import java.net.URI;
 
 /**

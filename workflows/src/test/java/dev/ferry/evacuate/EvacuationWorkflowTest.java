@@ -566,6 +566,33 @@ class EvacuationWorkflowTest {
     awaitIdle(instance);
   }
 
+  /**
+   * A destination whose record says alive but whose agent never takes a call: the move gives up
+   * after the kernel's three rounds (the message says so), defines nothing and releases its claim.
+   */
+  @Test
+  void aDestinationWhoseAgentNeverAnswersIsGivenUpAfterThreeRounds() {
+    upHosts.add("h3"); // alive by its record, no agent on its queue
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    InstanceWorkflow instance = startInstance(rec);
+    String moveId = UUID.randomUUID().toString();
+
+    instance.startMove(evacuationTo(moveId, rec, "h3"));
+
+    MoveView view = result(moveId);
+    assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
+    assertTrue(
+        view.error()
+            .contains(
+                "inspect on h3 failed: host h3 is unreachable (no agent took the call within 3 s,"
+                    + " 3 times)"),
+        view.error());
+    assertEquals(List.of(), h2.calls);
+    verify(placement).release("move:" + moveId);
+    verify(placement, never()).swap(anyString(), anyString());
+    assertEquals(VmState.ERROR, awaitIdle(instance).vmState);
+  }
+
   @Test
   void noValidHostEndsInErrorAndReleasesNothingItDidNotClaim() {
     doThrow(

@@ -31,6 +31,7 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveSummary;
@@ -490,6 +491,80 @@ class InstanceWorkflowTest {
     assertEquals(H1, r.host);
     assertEquals("closed-unreported", r.moves.get(0).status());
     assertEquals("m1", r.moves.get(0).moveId());
+  }
+
+  /**
+   * The check freed the lock of m1 while it still ran, m2 started, then m1 reports its close: its
+   * summary is m1's own (its type, its start), not the current move's.
+   */
+  @Test
+  void aMoveThatReportsItsCloseLateIsRecordedWithItsOwnTypeAndStart() {
+    InstanceWorkflow instance = t.startInstance(active());
+    instance.startMove(resize("m1", "m1.medium", H2));
+    long m1Started = instance.get().currentMoveStartedAtMillis;
+    when(t.inspection.closedOrMissing(List.of("move:m1"))).thenReturn(List.of("move:m1"));
+    t.env.sleep(Entities.RECONCILE_EVERY.plusSeconds(10));
+    eventually(() -> assertFalse(instance.get().isBusy()));
+    InstanceRecord error = instance.get();
+    assertEquals(VmState.ERROR, error.vmState);
+    t.env.sleep(Duration.ofMinutes(5));
+    // An evacuation is the move an instance in ERROR may still take.
+    instance.startMove(new MoveRequest("m2", MoveType.EVACUATION, ID, H2, null, null, "test"));
+    long m2Started = instance.get().currentMoveStartedAtMillis;
+    assertTrue(m2Started > m1Started, m2Started + " <= " + m1Started);
+
+    move("m1").requestRevert("test"); // the fake m1 now reports its close
+
+    eventually(() -> assertEquals("reverted", summaryOf(instance.get(), "m1").status()));
+    MoveSummary late = summaryOf(instance.get(), "m1");
+    assertEquals(MoveType.RESIZE, late.type());
+    assertEquals(m1Started, late.startedAtMillis());
+    assertEquals("m2", instance.get().currentMoveId, "a late close leaves the current move's lock");
+  }
+
+  /** An outcome from before it carried its move's type and start: the current move's are used. */
+  @Test
+  void anOutcomeWithoutTypeAndStartIsRecordedWithTheCurrentMoves() {
+    InstanceWorkflow instance = t.startInstance(active());
+    instance.startMove(resize("m1", "m1.medium", H2));
+    long m1Started = instance.get().currentMoveStartedAtMillis;
+
+    instance.moveClosed(
+        new MoveOutcome(
+            "m1", "reverted", false, H1, null, 3, null, VmState.ACTIVE, PowerState.RUNNING, null));
+
+    eventually(() -> assertFalse(instance.get().isBusy()));
+    MoveSummary m = summaryOf(instance.get(), "m1");
+    assertEquals(MoveType.RESIZE, m.type());
+    assertEquals(m1Started, m.startedAtMillis());
+  }
+
+  /**
+   * The move's workflow id is taken by a move that still runs (here: of another instance): the
+   * start fails as a conflict (DUPLICATE_NAME), not as a malformed request, and frees the lock.
+   */
+  @Test
+  void aMoveWhoseIdRunsAlreadyIsRefusedAsADuplicateAndFreesTheLock() {
+    t.startInstance(active()).startMove(resize("m1", "m1.medium", H2));
+    InstanceRecord other = active();
+    other.id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    other.name = "web-2";
+    InstanceWorkflow second = t.startInstance(other);
+
+    FerryRejection r =
+        rejection(
+            () ->
+                second.startMove(
+                    new MoveRequest(
+                        "m1", MoveType.COLD_MIGRATION, other.id, null, null, null, "t")));
+
+    assertEquals(Reason.DUPLICATE_NAME, r.reason(), r.getMessage());
+    assertTrue(r.getMessage().contains("move:m1"), r.getMessage());
+    assertFalse(second.get().isBusy(), "a failed start keeps the lock");
+  }
+
+  private static MoveSummary summaryOf(InstanceRecord r, String moveId) {
+    return r.moves.stream().filter(m -> m.moveId().equals(moveId)).findFirst().orElseThrow();
   }
 
   // ---- delete

@@ -24,6 +24,21 @@ class MoveOutcomeJsonTest {
     assertEquals(3, read.epoch());
     assertNull(read.sourceHost());
     assertNull(read.destHost());
+    assertNull(read.type());
+    assertNull(read.startedAtMillis());
+  }
+
+  @Test
+  void theMovesTypeAndStartSurviveTheRoundTrip() throws Exception {
+    MoveOutcome outcome =
+        new MoveOutcome("m1", "done", true, "h2", null, 4, null, null, null, null, "h1", "h2")
+            .of(MoveType.EVACUATION, 1_700_000_000_000L);
+
+    MoveOutcome read = json.readValue(json.writeValueAsString(outcome), MoveOutcome.class);
+
+    assertEquals(MoveType.EVACUATION, read.type());
+    assertEquals(1_700_000_000_000L, read.startedAtMillis());
+    assertEquals(outcome, read);
   }
 
   @Test

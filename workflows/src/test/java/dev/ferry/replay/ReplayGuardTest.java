@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.entities.ConductorStubs;
 import dev.ferry.evacuate.EvacuationWorkflowImpl;
 import dev.ferry.evacuate.HostDrainWorkflowImpl;
 import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
@@ -18,6 +17,7 @@ import dev.ferry.live.LiveMigrationView;
 import dev.ferry.live.LiveMigrationWorkflowImpl;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.move.ConductorCalls;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
 import dev.ferry.placement.PlacementState;
@@ -69,7 +69,7 @@ class ReplayGuardTest {
   public static class ResizeWithActivityInConfirm extends ResizeWorkflowImpl {
     @Override
     public MoveView confirm(String actor) {
-      ConductorStubs.placement().settings();
+      ConductorCalls.placement().settings();
       return super.confirm(actor);
     }
   }
@@ -83,7 +83,7 @@ class ReplayGuardTest {
 
     @Override
     public void run(HostRecord initial) {
-      ConductorStubs.inspection().closedOrMissing(List.of());
+      ConductorCalls.inspection().closedOrMissing(List.of());
       super.run(initial);
     }
   }
@@ -96,7 +96,7 @@ class ReplayGuardTest {
 
     @Override
     public void run(InstanceRecord initial) {
-      ConductorStubs.inspection().closedOrMissing(List.of());
+      ConductorCalls.inspection().closedOrMissing(List.of());
       super.run(initial);
     }
   }
@@ -109,7 +109,7 @@ class ReplayGuardTest {
 
     @Override
     public void run(PlacementState initial) {
-      ConductorStubs.inspection().closedOrMissing(List.of());
+      ConductorCalls.inspection().closedOrMissing(List.of());
       super.run(initial);
     }
   }
@@ -127,7 +127,7 @@ class ReplayGuardTest {
   public static class LiveMigrationWithActivityInAbort extends LiveMigrationWorkflowImpl {
     @Override
     public LiveMigrationView abort(String actor) {
-      ConductorStubs.placement().settings();
+      ConductorCalls.placement().settings();
       return super.abort(actor);
     }
   }

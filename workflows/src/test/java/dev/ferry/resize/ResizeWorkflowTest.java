@@ -52,6 +52,7 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
+import dev.ferry.move.HostCallOptions;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
@@ -254,6 +255,7 @@ class ResizeWorkflowTest {
     assertEquals(VmState.ACTIVE, out.vmState());
     assertEquals(PowerState.RUNNING, out.powerState());
     assertNull(out.error());
+    assertEquals(MoveType.COLD_MIGRATION, out.type(), "the outcome says which move it was");
 
     assertEquals(
         List.of(
@@ -985,7 +987,7 @@ class ResizeWorkflowTest {
 
   @Test
   void hostCallsCarryTheirOwnTimeouts() {
-    hostScheduleToStart = HostCalls.SCHEDULE_TO_START; // production's, 60 s
+    hostScheduleToStart = HostCallOptions.SCHEDULE_TO_START; // production's, 60 s
     Move move =
         start(
             instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null, 0L);

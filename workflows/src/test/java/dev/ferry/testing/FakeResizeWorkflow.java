@@ -1,11 +1,11 @@
 package dev.ferry.testing;
 
-import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveRequest;
+import dev.ferry.move.InstanceChannel;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveView;
 import dev.ferry.resize.ResizeWorkflow;
@@ -67,8 +67,7 @@ public class FakeResizeWorkflow implements ResizeWorkflow {
     }
     status = outcome.status();
     finished = true;
-    String parent = Workflow.getInfo().getParentWorkflowId().orElseThrow();
-    Workflow.newExternalWorkflowStub(InstanceWorkflow.class, parent).moveClosed(outcome);
+    new InstanceChannel(input).closed(outcome); // as a real move: says which move it was
     return status();
   }
 

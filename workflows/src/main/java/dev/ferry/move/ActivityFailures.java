@@ -1,15 +1,15 @@
-package dev.ferry.resize;
+package dev.ferry.move;
 
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 
 /** Reading activity failures: what to tell the operator, and whether the call ever started. */
-final class Failures {
-  private Failures() {}
+public final class ActivityFailures {
+  private ActivityFailures() {}
 
   /** The most specific message in the cause chain: the agent's own words when there are some. */
-  static String message(Throwable failure) {
+  public static String message(Throwable failure) {
     String message = failure.getMessage();
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof ApplicationFailure af) {
@@ -22,7 +22,7 @@ final class Failures {
   }
 
   /** True when no worker took the task in time: the call never ran on the host. */
-  static boolean neverStarted(Throwable failure) {
+  public static boolean neverStarted(Throwable failure) {
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof TimeoutFailure tf
           && tf.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
@@ -33,7 +33,7 @@ final class Failures {
   }
 
   /** True when the call (or its last attempt) ran out of time: its host may be gone. */
-  static boolean timedOut(Throwable failure) {
+  public static boolean timedOut(Throwable failure) {
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof TimeoutFailure) {
         return true;
