@@ -68,8 +68,8 @@ public final class CdsTraining {
             false,
             List.of(new StateMachine.Change(null, null, "PRE_MIGRATING", 1, "ferry")),
             null);
-    Output table = new Output(sink, FerryCommand.OutputFormat.table);
-    Output json = new Output(sink, FerryCommand.OutputFormat.json);
+    Output table = new Output(sink, OutputFormat.table);
+    Output json = new Output(sink, OutputFormat.json);
     for (Output out : List.of(table, json)) {
       out.emit(List.of(listing), () -> out.print(Views.hostTable(List.of(listing))));
       out.emit(server, () -> out.print(Views.serverDetails(server)));

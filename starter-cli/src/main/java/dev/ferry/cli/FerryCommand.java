@@ -57,12 +57,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
     })
 public final class FerryCommand implements Runnable {
 
-  /** How results are printed. */
-  public enum OutputFormat {
-    table,
-    json
-  }
-
   // No defaultValue on inherited options: a subcommand's default would overwrite a value given
   // before it. Null means "the default".
   @Option(

@@ -29,6 +29,7 @@ import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Emptying hosts ({@code ferry evacuate}, {@code host evacuate}, {@code host drain}): evacuate a
@@ -232,18 +233,32 @@ public final class EvacuationClient {
 
   /** Polls a host evacuation or drain until it is no longer running. */
   public HostMovesView awaitHostMoves(String workflowId, Duration timeout) {
-    Duration wait = requirePositive(timeout, "timeout");
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      HostMovesView view = hostMoves(workflowId);
-      if (!"running".equals(view.status())) {
-        return view;
+    return Polling.every(ClientContext.POLL)
+        .until(
+            hostMovesWatch(workflowId, () -> hostMoves(workflowId)),
+            requirePositive(timeout, "timeout"));
+  }
+
+  /** Waiting for a host evacuation or drain to end; a wait that runs out says where it is. */
+  static Polling.Watch<HostMovesView> hostMovesWatch(
+      String workflowId, Supplier<HostMovesView> progress) {
+    return new Polling.Watch<>() {
+      @Override
+      public HostMovesView poll() {
+        return progress.get();
       }
-      if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
+
+      @Override
+      public boolean ended(HostMovesView view) {
+        return HostRunStatus.ended(view);
+      }
+
+      @Override
+      public FerryFailure timedOut(HostMovesView view, Duration timeout) {
+        return new FerryFailure(
             workflowId
                 + " is still running after "
-                + seconds(wait)
+                + seconds(timeout)
                 + " ("
                 + view.done()
                 + " done, "
@@ -252,8 +267,7 @@ public final class EvacuationClient {
                 + view.pending()
                 + " pending); it goes on");
       }
-      ClientContext.sleep(ClientContext.POLL);
-    }
+    };
   }
 
   private static WorkflowOptions hostMovesOptions(String workflowId, String summary) {

@@ -92,27 +92,36 @@ public final class LiveMigrationClient {
    */
   public LiveMigrationView awaitChecks(String moveId, Duration timeout) {
     String id = stripMovePrefix(moveId);
-    long deadline = System.nanoTime() + requirePositive(timeout, "timeout").toNanos();
-    while (true) {
-      LiveMigrationView view = view(id);
-      if (view != null && view.rejection() != null) {
-        throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
-      }
-      if (view != null && (view.checksPassed() || view.finished())) {
-        return view;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
-            "live migration "
-                + id
-                + " is still checking after "
-                + seconds(timeout)
-                + "; it goes on: follow it with 'ferry migration show "
-                + id
-                + "'");
-      }
-      ClientContext.sleep(ClientContext.POLL);
-    }
+    Duration wait = requirePositive(timeout, "timeout");
+    return Polling.every(ClientContext.POLL)
+        .until(
+            new Polling.Watch<LiveMigrationView>() {
+              @Override
+              public LiveMigrationView poll() {
+                return view(id);
+              }
+
+              @Override
+              public boolean ended(LiveMigrationView view) {
+                if (view.rejection() != null) {
+                  throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
+                }
+                return view.checksPassed() || view.finished();
+              }
+
+              @Override
+              public FerryFailure timedOut(LiveMigrationView last, Duration timeout) {
+                return new FerryFailure(
+                    "live migration "
+                        + id
+                        + " is still checking after "
+                        + seconds(timeout)
+                        + "; it goes on: follow it with 'ferry migration show "
+                        + id
+                        + "'");
+              }
+            },
+            wait);
   }
 
   /** A live migration's own view (options, storage, abort/force); null when there is none. */

@@ -4,16 +4,14 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Durations;
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
+import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.FerryClient;
-import dev.ferry.client.FerryFailure;
-import dev.ferry.client.MovesClient;
 import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
 import java.time.Duration;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -87,22 +85,7 @@ public final class EvacuateCommand extends ClientCommand {
               + moveId);
       return 0;
     }
-    MoveView view = client.moves().await(moveId, Set.of("DONE", "FAILED", "ERROR"), waitTimeout);
-    String status = MovesClient.normalizeStatus(view.status());
-    if (status.equals("FAILED") || status.equals("ERROR")) {
-      throw new FerryFailure(
-          "evacuation "
-              + moveId
-              + " of server "
-              + server
-              + " "
-              + view.status()
-              + ": "
-              + (view.error() != null ? view.error() : "no reason recorded")
-              + "; see 'ferry migration show "
-              + moveId
-              + "'");
-    }
+    MoveView view = new Follower(client).evacuation(moveId, server, waitTimeout);
     out.emit(
         view,
         () -> {

@@ -1,4 +1,4 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

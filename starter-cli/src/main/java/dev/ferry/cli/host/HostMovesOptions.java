@@ -1,4 +1,4 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
 import dev.ferry.cli.Durations;
 import java.time.Duration;

@@ -2,22 +2,17 @@ package dev.ferry.cli.move;
 
 import dev.ferry.cli.Output;
 import dev.ferry.cli.Views;
-import dev.ferry.client.FerryFailure;
-import dev.ferry.client.MovesClient;
+import dev.ferry.cli.follow.Follower;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
-import java.util.Set;
 
-/** After {@code migrate} / {@code resize}: reports the started move, or follows it. */
-final class MoveFollower {
-  static final String FINISHED = "FINISHED";
-  static final String ERROR = "ERROR";
-
-  private MoveFollower() {}
+/** After {@code migrate} / {@code resize}: reports the started move, or follows it to its end. */
+final class MoveReport {
+  private MoveReport() {}
 
   static int report(
-      MovesClient moves,
+      Follower follower,
       Output out,
       MoveOptions options,
       MoveType type,
@@ -39,25 +34,12 @@ final class MoveFollower {
               + moveId);
       return 0;
     }
-    MoveView view = moves.await(moveId, Set.of(FINISHED, ERROR), options.waitTimeout);
-    if (MovesClient.normalizeStatus(view.status()).equals(ERROR)) {
-      throw new FerryFailure(
-          noun
-              + " "
-              + moveId
-              + " of server "
-              + server
-              + " failed: "
-              + (view.error() != null ? view.error() : "no reason recorded")
-              + "; see 'ferry migration show "
-              + moveId
-              + "'");
-    }
+    MoveView view = follower.resize(moveId, noun, server, options.waitTimeout);
     out.emit(
         view,
         () -> {
           out.print(Views.moveDetails(view));
-          if (MovesClient.normalizeStatus(view.status()).equals(FINISHED)) {
+          if (Follower.parked(view)) {
             out.println("server " + server + " is in VERIFY_RESIZE on host " + view.destHost());
             out.println("confirm with: ferry resize-confirm " + server);
             out.println("or revert with: ferry resize-revert " + server);

@@ -1,4 +1,4 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Output;
@@ -40,7 +40,7 @@ public final class HostDrainCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     return HostMovesReport.run(
-        client.evacuation(),
+        client,
         out,
         options,
         HostMoves.drainWorkflowId(host),
