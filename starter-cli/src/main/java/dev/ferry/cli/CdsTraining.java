@@ -1,5 +1,8 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.OutputFormat;
+import dev.ferry.cli.common.Views;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryClientOptions;
 import dev.ferry.client.HostListing;

@@ -1,6 +1,6 @@
 package dev.ferry.cli.host;
 
-import dev.ferry.cli.GroupCommand;
+import dev.ferry.cli.common.GroupCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry host ...}: the compute services. */

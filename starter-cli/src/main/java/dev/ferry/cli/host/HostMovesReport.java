@@ -1,7 +1,7 @@
 package dev.ferry.cli.host;
 
-import dev.ferry.cli.Output;
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.FerryClient;

@@ -1,8 +1,8 @@
 package dev.ferry.cli.live;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Durations;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Durations;
+import dev.ferry.cli.common.Output;
 import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.FerryClient;
 import dev.ferry.live.BlockMigration;

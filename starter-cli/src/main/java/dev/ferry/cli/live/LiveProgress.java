@@ -1,6 +1,6 @@
 package dev.ferry.cli.live;
 
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.Output;
 import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.LiveMigrationClient;
 import dev.ferry.live.JobProgress;

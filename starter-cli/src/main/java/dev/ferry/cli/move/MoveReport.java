@@ -1,7 +1,7 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.Output;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.Views;
 import dev.ferry.cli.follow.Follower;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;

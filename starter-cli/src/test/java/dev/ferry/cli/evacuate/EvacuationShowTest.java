@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.cli.ExitStatus;
 import dev.ferry.cli.FerryCommand;
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.FakeFerry;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.fakes.FakeEvacuation;

@@ -2,8 +2,8 @@ package dev.ferry.cli.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.cli.Output;
-import dev.ferry.cli.OutputFormat;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.OutputFormat;
 import dev.ferry.live.JobProgress;
 import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveView;
