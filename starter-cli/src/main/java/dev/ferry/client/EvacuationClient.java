@@ -4,11 +4,11 @@ import static dev.ferry.client.ClientContext.seconds;
 import static dev.ferry.client.ClientContext.unknownInstance;
 import static dev.ferry.client.Inputs.label;
 import static dev.ferry.client.Inputs.requireConcurrency;
-import static dev.ferry.client.Inputs.requireFenceMethod;
 import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
 
 import dev.ferry.evacuate.EvacuationDetails;
+import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.evacuate.HostDrainWorkflow;
 import dev.ferry.evacuate.HostEvacuationWorkflow;
 import dev.ferry.evacuate.HostMoves;
@@ -268,6 +268,23 @@ public final class EvacuationClient {
                 + " pending); it goes on");
       }
     };
+  }
+
+  /**
+   * Null (the conductor's default) or one of {@link FenceMethods#ALL}; public for a caller that
+   * refuses a bad one before connecting.
+   *
+   * @throws FerryRejection INVALID_ARGUMENT for an unknown method
+   */
+  public static void requireFenceMethod(String fenceMethod) {
+    if (fenceMethod != null && !FenceMethods.ALL.contains(fenceMethod)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "unknown fencing method '"
+              + fenceMethod
+              + "': use one of "
+              + String.join(", ", FenceMethods.ALL));
+    }
   }
 
   private static WorkflowOptions hostMovesOptions(String workflowId, String summary) {

@@ -1,18 +1,17 @@
 package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.common.ClientCommand;
-import dev.ferry.cli.common.Durations;
 import dev.ferry.cli.common.Output;
 import dev.ferry.cli.common.Views;
+import dev.ferry.cli.common.WaitTimeout;
 import dev.ferry.cli.follow.Follower;
+import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.FerryClient;
-import dev.ferry.evacuate.FenceMethods;
-import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
-import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,27 +45,14 @@ public final class EvacuateCommand extends ClientCommand {
   @Option(names = "--wait", description = "Wait until the evacuation is done or failed.")
   boolean await;
 
-  @Option(
-      names = "--wait-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30m",
-      converter = Durations.class,
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
-  Duration waitTimeout;
+  @Mixin WaitTimeout waitTimeout;
 
   @Override
   protected void validate() {
     if (host != null) {
       Names.requireValidName("host", host);
     }
-    if (fence != null && !FenceMethods.ALL.contains(fence)) {
-      throw new FerryRejection(
-          FerryRejection.Reason.INVALID_ARGUMENT,
-          "unknown fencing method '"
-              + fence
-              + "': use one of "
-              + String.join(", ", FenceMethods.ALL));
-    }
+    EvacuationClient.requireFenceMethod(fence);
   }
 
   @Override
@@ -85,7 +71,7 @@ public final class EvacuateCommand extends ClientCommand {
               + moveId);
       return 0;
     }
-    MoveView view = new Follower(client).evacuation(moveId, server, waitTimeout);
+    MoveView view = new Follower(client).evacuation(moveId, server, waitTimeout.get());
     out.emit(
         view,
         () -> {

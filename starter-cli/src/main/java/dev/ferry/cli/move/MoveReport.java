@@ -34,7 +34,7 @@ final class MoveReport {
               + moveId);
       return 0;
     }
-    MoveView view = follower.resize(moveId, noun, server, options.waitTimeout);
+    MoveView view = follower.resize(moveId, noun, server, options.waitTimeout.get());
     out.emit(
         view,
         () -> {
