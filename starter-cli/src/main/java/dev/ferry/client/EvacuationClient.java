@@ -242,32 +242,21 @@ public final class EvacuationClient {
   /** Waiting for a host evacuation or drain to end; a wait that runs out says where it is. */
   static Polling.Watch<HostMovesView> hostMovesWatch(
       String workflowId, Supplier<HostMovesView> progress) {
-    return new Polling.Watch<>() {
-      @Override
-      public HostMovesView poll() {
-        return progress.get();
-      }
-
-      @Override
-      public boolean ended(HostMovesView view) {
-        return HostRunStatus.ended(view);
-      }
-
-      @Override
-      public FerryFailure timedOut(HostMovesView view, Duration timeout) {
-        return new FerryFailure(
-            workflowId
-                + " is still running after "
-                + seconds(timeout)
-                + " ("
-                + view.done()
-                + " done, "
-                + view.running()
-                + " running, "
-                + view.pending()
-                + " pending); it goes on");
-      }
-    };
+    return Polling.watch(
+        progress,
+        HostRunStatus::ended,
+        (view, timeout) ->
+            new FerryFailure(
+                workflowId
+                    + " is still running after "
+                    + seconds(timeout)
+                    + " ("
+                    + view.done()
+                    + " done, "
+                    + view.running()
+                    + " running, "
+                    + view.pending()
+                    + " pending); it goes on"));
   }
 
   /**

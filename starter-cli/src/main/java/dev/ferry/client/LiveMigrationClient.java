@@ -95,33 +95,27 @@ public final class LiveMigrationClient {
     Duration wait = requirePositive(timeout, "timeout");
     return Polling.every(ClientContext.POLL)
         .until(
-            new Polling.Watch<LiveMigrationView>() {
-              @Override
-              public LiveMigrationView poll() {
-                return view(id);
-              }
-
-              @Override
-              public boolean ended(LiveMigrationView view) {
-                if (view.rejection() != null) {
-                  throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
-                }
-                return view.checksPassed() || view.finished();
-              }
-
-              @Override
-              public FerryFailure timedOut(LiveMigrationView last, Duration timeout) {
-                return new FerryFailure(
-                    "live migration "
-                        + id
-                        + " is still checking after "
-                        + seconds(timeout)
-                        + "; it goes on: follow it with 'ferry migration show "
-                        + id
-                        + "'");
-              }
-            },
+            Polling.watch(
+                () -> view(id),
+                LiveMigrationClient::checkedOrEnded,
+                (last, t) ->
+                    new FerryFailure(
+                        "live migration "
+                            + id
+                            + " is still checking after "
+                            + seconds(t)
+                            + "; it goes on: follow it with 'ferry migration show "
+                            + id
+                            + "'")),
             wait);
+  }
+
+  /** The pre-checks passed or the move ended; a pre-check's refusal is thrown as it was. */
+  private static boolean checkedOrEnded(LiveMigrationView view) {
+    if (view.rejection() != null) {
+      throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
+    }
+    return view.checksPassed() || view.finished();
   }
 
   /** A live migration's own view (options, storage, abort/force); null when there is none. */

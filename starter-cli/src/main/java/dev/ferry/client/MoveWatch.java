@@ -11,34 +11,20 @@ import java.util.function.Supplier;
  * Waiting for a move's status view to reach a point (see {@link MoveEnd}); a wait that runs out
  * says where the move still is, and that it goes on.
  */
-public final class MoveWatch implements Polling.Watch<MoveView> {
-  private final String moveId;
-  private final Supplier<MoveView> view;
-  private final Predicate<MoveView> until;
+public final class MoveWatch {
+  private MoveWatch() {}
 
   /**
    * @param moveId the move's id, without {@code move:}
    * @param view the move's view now; null while there is no such move (not started yet)
    * @param until true for the view that ends the wait
    */
-  public MoveWatch(String moveId, Supplier<MoveView> view, Predicate<MoveView> until) {
-    this.moveId = moveId;
-    this.view = view;
-    this.until = until;
+  public static Polling.Watch<MoveView> of(
+      String moveId, Supplier<MoveView> view, Predicate<MoveView> until) {
+    return Polling.watch(view, until, (last, timeout) -> stillGoing(moveId, last, timeout));
   }
 
-  @Override
-  public MoveView poll() {
-    return view.get();
-  }
-
-  @Override
-  public boolean ended(MoveView answer) {
-    return until.test(answer);
-  }
-
-  @Override
-  public FerryFailure timedOut(MoveView last, Duration timeout) {
+  private static FerryFailure stillGoing(String moveId, MoveView last, Duration timeout) {
     return new FerryFailure(
         "move "
             + moveId

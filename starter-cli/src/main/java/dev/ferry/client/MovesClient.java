@@ -124,7 +124,7 @@ public final class MovesClient {
   private MoveView await(String moveId, Predicate<MoveView> until, Duration timeout) {
     String id = stripMovePrefix(moveId);
     Duration wait = requirePositive(timeout, "timeout");
-    return Polling.every(ClientContext.POLL).until(new MoveWatch(id, () -> view(id), until), wait);
+    return Polling.every(ClientContext.POLL).until(MoveWatch.of(id, () -> view(id), until), wait);
   }
 
   /**

@@ -1,6 +1,9 @@
 package dev.ferry.client;
 
 import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The one way the client and the {@code ferry} command wait: ask, stop when the answer says so,
@@ -29,6 +32,27 @@ public final class Polling {
 
     /** The failure a wait that ran out of time throws; {@code last} is the last answer, or null. */
     RuntimeException timedOut(V last, Duration timeout);
+  }
+
+  /** A watch of {@code poll}, ended by {@code ended}, that fails as {@code timedOut} says. */
+  public static <V> Watch<V> watch(
+      Supplier<V> poll, Predicate<V> ended, BiFunction<V, Duration, RuntimeException> timedOut) {
+    return new Watch<>() {
+      @Override
+      public V poll() {
+        return poll.get();
+      }
+
+      @Override
+      public boolean ended(V answer) {
+        return ended.test(answer);
+      }
+
+      @Override
+      public RuntimeException timedOut(V last, Duration timeout) {
+        return timedOut.apply(last, timeout);
+      }
+    };
   }
 
   /** Real time, and a sleep that turns an interrupt into a {@link FerryFailure}. */

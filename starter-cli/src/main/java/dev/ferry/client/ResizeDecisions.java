@@ -87,36 +87,26 @@ final class ResizeDecisions {
     String label = label(record);
     return Polling.every(ClientContext.POLL)
         .until(
-            new Polling.Watch<InstanceRecord>() {
-              @Override
-              public InstanceRecord poll() {
-                return ctx.call(
-                    "query server " + label,
-                    () -> ctx.instanceStub(record.id).get(),
-                    () -> unknownInstance(label));
-              }
-
-              @Override
-              public boolean ended(InstanceRecord now) {
-                return !moveId.equals(now.currentMoveId);
-              }
-
-              @Override
-              public FerryFailure timedOut(InstanceRecord now, Duration timeout) {
-                return new FerryFailure(
-                    "server "
-                        + label
-                        + " still holds move "
-                        + moveId
-                        + " ("
-                        + now.currentMoveStatus
-                        + ") after "
-                        + seconds(timeout)
-                        + "; it goes on: follow it with 'ferry migration show "
-                        + moveId
-                        + "'");
-              }
-            },
+            Polling.watch(
+                () ->
+                    ctx.call(
+                        "query server " + label,
+                        () -> ctx.instanceStub(record.id).get(),
+                        () -> unknownInstance(label)),
+                now -> !moveId.equals(now.currentMoveId),
+                (now, timeout) ->
+                    new FerryFailure(
+                        "server "
+                            + label
+                            + " still holds move "
+                            + moveId
+                            + " ("
+                            + now.currentMoveStatus
+                            + ") after "
+                            + seconds(timeout)
+                            + "; it goes on: follow it with 'ferry migration show "
+                            + moveId
+                            + "'")),
             wait);
   }
 }

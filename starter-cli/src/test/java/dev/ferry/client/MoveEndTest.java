@@ -99,8 +99,8 @@ class MoveEndTest {
 
   @Test
   void aMoveThatDoesNotEndInTimeIsAFailureSayingWhereItIsAndThatItGoesOn() {
-    MoveWatch watch =
-        new MoveWatch(MOVE, () -> view("migrating", false), MoveEnd.RESIZE_PARKED::reached);
+    Polling.Watch<MoveView> watch =
+        MoveWatch.of(MOVE, () -> view("migrating", false), MoveEnd.RESIZE_PARKED::reached);
     FerryFailure f =
         assertThrows(
             FerryFailure.class,
