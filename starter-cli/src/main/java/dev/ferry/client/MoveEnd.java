@@ -49,6 +49,11 @@ public final class MoveEnd<S extends Enum<S>> {
     return parse(statuses, view.status());
   }
 
+  /** The move's status is {@code expected}. */
+  public boolean is(MoveView view, S expected) {
+    return status(view).orElse(null) == expected;
+  }
+
   /**
    * Following the move ends here. A status this kind of move does not have (another kind of move
    * was named) ends it when the move itself says it has finished.

@@ -134,7 +134,7 @@ public final class ResizeClient {
           return null;
         },
         () -> new FerryRejection(Reason.NOTHING_PENDING, "move " + moveId + " has ended"));
-    return moves.await(moveId, Set.of(), timeout);
+    return moves.await(moveId, MoveEnd.RESIZE_ENDED, timeout);
   }
 
   // ---------------------------------------------------------------- internals

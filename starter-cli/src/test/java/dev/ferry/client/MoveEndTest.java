@@ -87,6 +87,8 @@ class MoveEndTest {
       assertEquals(Optional.of(ResizeStatus.PRE_MIGRATING), MoveEnd.parse(ResizeStatus.class, s));
     }
     assertEquals(Optional.empty(), MoveEnd.parse(ResizeStatus.class, "done"));
+    assertTrue(MoveEnd.RESIZE_ENDED.is(view("ERROR", true), ResizeStatus.ERROR));
+    assertFalse(MoveEnd.RESIZE_ENDED.is(view("done", true), ResizeStatus.ERROR));
     assertEquals(Optional.empty(), MoveEnd.parse(ResizeStatus.class, null));
   }
 

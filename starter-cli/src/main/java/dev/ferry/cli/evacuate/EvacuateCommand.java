@@ -61,14 +61,7 @@ public final class EvacuateCommand extends ClientCommand {
     if (!await) {
       EvacuationStarted started =
           new EvacuationStarted(moveId, Names.moveWorkflowId(moveId), server, host, fence);
-      out.emit(
-          started,
-          "evacuation "
-              + moveId
-              + " of server "
-              + server
-              + " started; follow it with: ferry migration show "
-              + moveId);
+      out.emit(started, Follower.started("evacuation", moveId, server));
       return 0;
     }
     MoveView view = new Follower(client).evacuation(moveId, server, waitTimeout.get());

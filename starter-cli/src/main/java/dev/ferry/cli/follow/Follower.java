@@ -12,7 +12,6 @@ import dev.ferry.live.LiveMigrationView;
 import dev.ferry.move.MoveView;
 import dev.ferry.resize.ResizeStatus;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * What every {@code --wait} of a move (and of a host-wide run) goes through: it follows the move
@@ -34,6 +33,17 @@ public final class Follower {
   Follower(FerryClient client, Polling.Ticker ticker) {
     this.client = client;
     this.ticker = ticker;
+  }
+
+  /** The line a move started without {@code --wait} prints: what started, and how to follow it. */
+  public static String started(String noun, String moveId, String server) {
+    return noun
+        + " "
+        + moveId
+        + " of server "
+        + server
+        + " started; follow it with: ferry migration show "
+        + moveId;
   }
 
   /** Shows a followed move's progress as it goes (e.g. a live migration's status lines). */
@@ -59,11 +69,11 @@ public final class Follower {
 
   /** The move waits in VERIFY_RESIZE for a confirm or revert. */
   public static boolean parked(MoveView view) {
-    return is(MoveEnd.RESIZE_PARKED.status(view), ResizeStatus.FINISHED);
+    return MoveEnd.RESIZE_PARKED.is(view, ResizeStatus.FINISHED);
   }
 
   static void requireResizeOk(MoveView view, String moveId, String noun, String server) {
-    if (is(MoveEnd.RESIZE_PARKED.status(view), ResizeStatus.ERROR)) {
+    if (MoveEnd.RESIZE_PARKED.is(view, ResizeStatus.ERROR)) {
       throw new FerryFailure(
           noun
               + " "
@@ -90,8 +100,8 @@ public final class Follower {
   }
 
   static void requireEvacuationOk(MoveView view, String moveId, String server) {
-    Optional<EvacuationStatus> status = MoveEnd.EVACUATION_ENDED.status(view);
-    if (is(status, EvacuationStatus.FAILED) || is(status, EvacuationStatus.ERROR)) {
+    if (MoveEnd.EVACUATION_ENDED.is(view, EvacuationStatus.FAILED)
+        || MoveEnd.EVACUATION_ENDED.is(view, EvacuationStatus.ERROR)) {
       throw new FerryFailure(
           "evacuation "
               + moveId
@@ -127,9 +137,8 @@ public final class Follower {
 
   static void requireLiveCompleted(
       MoveView view, String moveId, LiveMigrationView live, String server) {
-    Optional<LiveMigrationStatus> status = MoveEnd.LIVE_MIGRATION_ENDED.status(view);
     String abortedBy = live != null ? live.abortRequestedBy() : null;
-    if (is(status, LiveMigrationStatus.CANCELLED)) {
+    if (MoveEnd.LIVE_MIGRATION_ENDED.is(view, LiveMigrationStatus.CANCELLED)) {
       throw new FerryFailure(
           "live migration "
               + moveId
@@ -140,7 +149,7 @@ public final class Follower {
               + ": the server stays on "
               + view.sourceHost());
     }
-    if (!is(status, LiveMigrationStatus.COMPLETED)) {
+    if (!MoveEnd.LIVE_MIGRATION_ENDED.is(view, LiveMigrationStatus.COMPLETED)) {
       throw new FerryFailure(
           "live migration "
               + moveId
@@ -171,7 +180,7 @@ public final class Follower {
    * @throws FerryFailure unless every server of the run was moved or skipped
    */
   public static void requireHostMovesDone(String workflowId, HostMovesView view) {
-    if (!is(HostRunStatus.of(view), HostRunStatus.DONE)) {
+    if (HostRunStatus.of(view).orElse(null) != HostRunStatus.DONE) {
       throw new FerryFailure(
           workflowId
               + " ended "
@@ -180,10 +189,6 @@ public final class Follower {
               + (view.failed() + view.pending() + view.running())
               + " server(s) not moved");
     }
-  }
-
-  private static <S> boolean is(Optional<S> status, S expected) {
-    return status.isPresent() && status.get() == expected;
   }
 
   private static String reason(MoveView view) {

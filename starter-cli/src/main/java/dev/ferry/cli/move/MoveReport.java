@@ -23,15 +23,7 @@ final class MoveReport {
     if (!options.await) {
       MoveStarted started =
           new MoveStarted(moveId, Names.moveWorkflowId(moveId), type, server, options.host, flavor);
-      out.emit(
-          started,
-          noun
-              + " "
-              + moveId
-              + " of server "
-              + server
-              + " started; follow it with: ferry migration show "
-              + moveId);
+      out.emit(started, Follower.started(noun, moveId, server));
       return 0;
     }
     MoveView view = follower.resize(moveId, noun, server, options.waitTimeout.get());

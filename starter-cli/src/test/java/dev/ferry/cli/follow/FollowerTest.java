@@ -66,6 +66,16 @@ class FollowerTest {
   }
 
   @Test
+  void aMoveStartedWithoutWaitSaysHowToFollowIt() {
+    assertEquals(
+        "evacuation "
+            + MOVE
+            + " of server web1 started; follow it with: ferry migration show "
+            + MOVE,
+        Follower.started("evacuation", MOVE, "web1"));
+  }
+
+  @Test
   void aResizeThatEndedInErrorFailsAndEveryOtherEndIsFine() {
     assertFails(
         "resize "
