@@ -24,15 +24,9 @@ public final class Follower {
   static final Duration LIVE_POLL = Duration.ofMillis(500);
 
   private final FerryClient client;
-  private final Polling.Ticker ticker;
 
   public Follower(FerryClient client) {
-    this(client, Polling.SYSTEM);
-  }
-
-  Follower(FerryClient client, Polling.Ticker ticker) {
     this.client = client;
-    this.ticker = ticker;
   }
 
   /** The line a move started without {@code --wait} prints: what started, and how to follow it. */
@@ -125,7 +119,7 @@ public final class Follower {
    */
   public LiveMigrationView live(String moveId, String server, Duration timeout, Progress progress) {
     MoveView view =
-        new Polling(ticker, LIVE_POLL)
+        Polling.every(LIVE_POLL)
             .until(
                 new LiveWatch(moveId, server, () -> client.moves().get("move:" + moveId), progress),
                 timeout);
