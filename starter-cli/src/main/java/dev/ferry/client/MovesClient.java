@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -125,14 +124,6 @@ public final class MovesClient {
     String id = stripMovePrefix(moveId);
     Duration wait = requirePositive(timeout, "timeout");
     return Polling.every(ClientContext.POLL).until(MoveWatch.of(id, () -> view(id), until), wait);
-  }
-
-  /**
-   * A move by id ({@code <uuid>} or {@code move:<uuid>}); empty while there is no such move (not
-   * started yet, or its history expired).
-   */
-  public Optional<MoveView> find(String moveId) {
-    return Optional.ofNullable(view(stripMovePrefix(moveId)));
   }
 
   private static MigrationQuery checked(MigrationQuery q) {
