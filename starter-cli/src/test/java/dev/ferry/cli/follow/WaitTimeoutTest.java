@@ -24,21 +24,28 @@ class WaitTimeoutTest extends FakeClusterTest {
     assertEquals("ferry: error: " + line + "\n", r.err(), r.toString());
   }
 
+  /** {@code ferry args} runs out of time while move {@link #MOVE} is {@code status}. */
+  private void assertMoveStillGoing(String status, String... args) {
+    Cli.Result r = ferry(args);
+    assertFailedWith(
+        r,
+        "move "
+            + MOVE
+            + " is still "
+            + status
+            + " after 1 s; it goes on: follow it with 'ferry migration show "
+            + MOVE
+            + "'");
+    assertEquals("", r.out(), r.toString());
+  }
+
   @Test
   void aColdMigrationStillMigratingWhenTheWaitRunsOut() {
     ferry.server("slow1", "m1.tiny", "a", VmState.ACTIVE);
     ferry.nextIds(MOVE);
 
-    Cli.Result r = ferry("migrate", "slow1", "--host", "b", "--wait", "--wait-timeout", "1s");
-
-    assertFailedWith(
-        r,
-        "move "
-            + MOVE
-            + " is still migrating after 1 s; it goes on: follow it with 'ferry migration show "
-            + MOVE
-            + "'");
-    assertEquals("", r.out(), r.toString());
+    assertMoveStillGoing(
+        "migrating", "migrate", "slow1", "--host", "b", "--wait", "--wait-timeout", "1s");
   }
 
   @Test
@@ -46,15 +53,7 @@ class WaitTimeoutTest extends FakeClusterTest {
     ferry.server("hold1", "m1.tiny", "c", VmState.ACTIVE); // c is DOWN
     ferry.nextIds(MOVE);
 
-    Cli.Result r = ferry("evacuate", "hold1", "--wait", "--wait-timeout", "1s");
-
-    assertFailedWith(
-        r,
-        "move "
-            + MOVE
-            + " is still accepted after 1 s; it goes on: follow it with 'ferry migration show "
-            + MOVE
-            + "'");
+    assertMoveStillGoing("accepted", "evacuate", "hold1", "--wait", "--wait-timeout", "1s");
   }
 
   @Test
