@@ -1,5 +1,8 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.OutputFormat;
+import dev.ferry.cli.common.Views;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryClientOptions;
 import dev.ferry.client.HostListing;
@@ -68,8 +71,8 @@ public final class CdsTraining {
             false,
             List.of(new StateMachine.Change(null, null, "PRE_MIGRATING", 1, "ferry")),
             null);
-    Output table = new Output(sink, FerryCommand.OutputFormat.table);
-    Output json = new Output(sink, FerryCommand.OutputFormat.json);
+    Output table = new Output(sink, OutputFormat.table);
+    Output json = new Output(sink, OutputFormat.json);
     for (Output out : List.of(table, json)) {
       out.emit(List.of(listing), () -> out.print(Views.hostTable(List.of(listing))));
       out.emit(server, () -> out.print(Views.serverDetails(server)));

@@ -1,5 +1,8 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.common.CommandRoot;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.OutputFormat;
 import dev.ferry.cli.evacuate.EvacuateCommand;
 import dev.ferry.cli.flavor.FlavorCommand;
 import dev.ferry.cli.history.HistoryCommand;
@@ -55,13 +58,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       HistoryCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class FerryCommand implements Runnable {
-
-  /** How results are printed. */
-  public enum OutputFormat {
-    table,
-    json
-  }
+public final class FerryCommand implements Runnable, CommandRoot {
 
   // No defaultValue on inherited options: a subcommand's default would overwrite a value given
   // before it. Null means "the default".
@@ -106,12 +103,13 @@ public final class FerryCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "missing command");
   }
 
-  /** Connects with the global options; the caller closes the client. */
+  @Override
   public FerryClient connect() {
     return connector.apply(
         FerryClientOptions.defaults().withTarget(target).withNamespace(namespace));
   }
 
+  @Override
   public Output output() {
     return new Output(spec.commandLine().getOut(), output == null ? OutputFormat.table : output);
   }

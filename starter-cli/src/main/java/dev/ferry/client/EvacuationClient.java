@@ -4,11 +4,11 @@ import static dev.ferry.client.ClientContext.seconds;
 import static dev.ferry.client.ClientContext.unknownInstance;
 import static dev.ferry.client.Inputs.label;
 import static dev.ferry.client.Inputs.requireConcurrency;
-import static dev.ferry.client.Inputs.requireFenceMethod;
 import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
 
 import dev.ferry.evacuate.EvacuationDetails;
+import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.evacuate.HostDrainWorkflow;
 import dev.ferry.evacuate.HostEvacuationWorkflow;
 import dev.ferry.evacuate.HostMoves;
@@ -29,6 +29,7 @@ import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Emptying hosts ({@code ferry evacuate}, {@code host evacuate}, {@code host drain}): evacuate a
@@ -232,27 +233,46 @@ public final class EvacuationClient {
 
   /** Polls a host evacuation or drain until it is no longer running. */
   public HostMovesView awaitHostMoves(String workflowId, Duration timeout) {
-    Duration wait = requirePositive(timeout, "timeout");
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      HostMovesView view = hostMoves(workflowId);
-      if (!"running".equals(view.status())) {
-        return view;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
-            workflowId
-                + " is still running after "
-                + seconds(wait)
-                + " ("
-                + view.done()
-                + " done, "
-                + view.running()
-                + " running, "
-                + view.pending()
-                + " pending); it goes on");
-      }
-      ClientContext.sleep(ClientContext.POLL);
+    return Polling.every(ClientContext.POLL)
+        .until(
+            hostMovesWatch(workflowId, () -> hostMoves(workflowId)),
+            requirePositive(timeout, "timeout"));
+  }
+
+  /** Waiting for a host evacuation or drain to end; a wait that runs out says where it is. */
+  static Polling.Watch<HostMovesView> hostMovesWatch(
+      String workflowId, Supplier<HostMovesView> progress) {
+    return Polling.watch(
+        progress,
+        HostRunStatus::ended,
+        (view, timeout) ->
+            new FerryFailure(
+                workflowId
+                    + " is still running after "
+                    + seconds(timeout)
+                    + " ("
+                    + view.done()
+                    + " done, "
+                    + view.running()
+                    + " running, "
+                    + view.pending()
+                    + " pending); it goes on"));
+  }
+
+  /**
+   * Null (the conductor's default) or one of {@link FenceMethods#ALL}; public for a caller that
+   * refuses a bad one before connecting.
+   *
+   * @throws FerryRejection INVALID_ARGUMENT for an unknown method
+   */
+  public static void requireFenceMethod(String fenceMethod) {
+    if (fenceMethod != null && !FenceMethods.ALL.contains(fenceMethod)) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "unknown fencing method '"
+              + fenceMethod
+              + "': use one of "
+              + String.join(", ", FenceMethods.ALL));
     }
   }
 

@@ -37,11 +37,11 @@ final class HostRuns {
                     .newUntypedWorkflowStub(workflowId)
                     .query("progress", HostMovesView.class),
             () -> neverRan(workflowId));
-    if (!"running".equals(view.status())) {
+    if (HostRunStatus.ended(view)) {
       return view;
     }
-    String closed = closedAs(describe(workflowId).getStatus());
-    return closed == null ? view : withStatus(view, closed);
+    HostRunStatus closed = closedAs(describe(workflowId).getStatus());
+    return closed == null ? view : withStatus(view, closed.wireName());
   }
 
   /**
@@ -114,12 +114,12 @@ final class HostRuns {
   }
 
   /** What a closed workflow whose code set no status ended as; null while it runs. */
-  private static String closedAs(WorkflowExecutionStatus status) {
+  private static HostRunStatus closedAs(WorkflowExecutionStatus status) {
     return switch (status) {
-      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "cancelled";
-      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "terminated";
-      case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed";
-      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed-out";
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> HostRunStatus.CANCELLED;
+      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> HostRunStatus.TERMINATED;
+      case WORKFLOW_EXECUTION_STATUS_FAILED -> HostRunStatus.FAILED;
+      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> HostRunStatus.TIMED_OUT;
       default -> null;
     };
   }

@@ -1,6 +1,5 @@
 package dev.ferry.client;
 
-import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
@@ -49,18 +48,6 @@ final class Inputs {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "the concurrency must be at least 1");
     }
     return concurrency;
-  }
-
-  /** Null (the conductor's default) or one of {@link FenceMethods#ALL}. */
-  static void requireFenceMethod(String fenceMethod) {
-    if (fenceMethod != null && !FenceMethods.ALL.contains(fenceMethod)) {
-      throw new FerryRejection(
-          Reason.INVALID_ARGUMENT,
-          "unknown fencing method '"
-              + fenceMethod
-              + "': use one of "
-              + String.join(", ", FenceMethods.ALL));
-    }
   }
 
   /** How messages name a server: its name, else its id. */

@@ -92,27 +92,30 @@ public final class LiveMigrationClient {
    */
   public LiveMigrationView awaitChecks(String moveId, Duration timeout) {
     String id = stripMovePrefix(moveId);
-    long deadline = System.nanoTime() + requirePositive(timeout, "timeout").toNanos();
-    while (true) {
-      LiveMigrationView view = view(id);
-      if (view != null && view.rejection() != null) {
-        throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
-      }
-      if (view != null && (view.checksPassed() || view.finished())) {
-        return view;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
-            "live migration "
-                + id
-                + " is still checking after "
-                + seconds(timeout)
-                + "; it goes on: follow it with 'ferry migration show "
-                + id
-                + "'");
-      }
-      ClientContext.sleep(ClientContext.POLL);
+    Duration wait = requirePositive(timeout, "timeout");
+    return Polling.every(ClientContext.POLL)
+        .until(
+            Polling.watch(
+                () -> view(id),
+                LiveMigrationClient::checkedOrEnded,
+                (last, t) ->
+                    new FerryFailure(
+                        "live migration "
+                            + id
+                            + " is still checking after "
+                            + seconds(t)
+                            + "; it goes on: follow it with 'ferry migration show "
+                            + id
+                            + "'")),
+            wait);
+  }
+
+  /** The pre-checks passed or the move ended; a pre-check's refusal is thrown as it was. */
+  private static boolean checkedOrEnded(LiveMigrationView view) {
+    if (view.rejection() != null) {
+      throw new FerryRejection(Reason.valueOf(view.rejection()), view.error());
     }
+    return view.checksPassed() || view.finished();
   }
 
   /** A live migration's own view (options, storage, abort/force); null when there is none. */

@@ -1,6 +1,5 @@
 package dev.ferry.client;
 
-import static dev.ferry.client.ClientContext.seconds;
 import static dev.ferry.client.Inputs.nullToEmpty;
 import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -108,32 +108,22 @@ public final class MovesClient {
    * it has finished.
    */
   public MoveView await(String moveId, Set<String> untilStatuses, Duration timeout) {
-    String id = stripMovePrefix(moveId);
-    Duration wait = requirePositive(timeout, "timeout");
     Set<String> until =
         untilStatuses == null
             ? Set.of()
             : untilStatuses.stream().map(MovesClient::normalizeStatus).collect(Collectors.toSet());
-    long deadline = System.nanoTime() + wait.toNanos();
-    MoveView last = null;
-    while (true) {
-      last = view(id);
-      if (last != null && (last.finished() || until.contains(normalizeStatus(last.status())))) {
-        return last;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
-            "move "
-                + id
-                + (last == null ? " has not started" : " is still " + last.status())
-                + " after "
-                + seconds(wait)
-                + "; it goes on: follow it with 'ferry migration show "
-                + id
-                + "'");
-      }
-      ClientContext.sleep(ClientContext.POLL);
-    }
+    return await(moveId, v -> v.finished() || until.contains(normalizeStatus(v.status())), timeout);
+  }
+
+  /** Polls a move's {@code status} query until it has reached {@code end}. */
+  public MoveView await(String moveId, MoveEnd<?> end, Duration timeout) {
+    return await(moveId, end::reached, timeout);
+  }
+
+  private MoveView await(String moveId, Predicate<MoveView> until, Duration timeout) {
+    String id = stripMovePrefix(moveId);
+    Duration wait = requirePositive(timeout, "timeout");
+    return Polling.every(ClientContext.POLL).until(MoveWatch.of(id, () -> view(id), until), wait);
   }
 
   private static MigrationQuery checked(MigrationQuery q) {

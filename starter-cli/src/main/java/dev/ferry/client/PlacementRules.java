@@ -10,6 +10,7 @@ import dev.ferry.model.HostSummary;
 import dev.ferry.model.PlacementView;
 import dev.ferry.model.PlacementView.HostUsage;
 import dev.ferry.model.Resources;
+import dev.ferry.placement.HostFit;
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -23,8 +24,7 @@ final class PlacementRules {
   /** An alive, enabled host with room for the flavor and the most free memory. */
   static String pickHost(PlacementView view, Flavor flavor, String forWhat) {
     return nullToEmpty(view.hosts()).stream()
-        .filter(PlacementRules::usable)
-        .filter(u -> fits(u.free(), flavor.resources()))
+        .filter(u -> canTake(u, flavor.resources()))
         .max(
             Comparator.comparingInt((HostUsage u) -> u.free().memoryMb())
                 .thenComparing(u -> u.host().name(), Comparator.reverseOrder()))
@@ -46,9 +46,12 @@ final class PlacementRules {
         .findFirst();
   }
 
-  static boolean usable(HostUsage u) {
-    HostSummary h = u.host();
-    return h.status() == HostStatus.UP && h.enabled() && !h.forcedDown();
+  /**
+   * Placement's own rule ({@link HostFit}: UP, enabled, {@code needed} free), and not forced down:
+   * the client refuses a forced-down host by its flag.
+   */
+  static boolean canTake(HostUsage u, Resources needed) {
+    return !u.host().forcedDown() && HostFit.fits(u, needed);
   }
 
   static void requireUsable(HostUsage u) {
@@ -72,13 +75,6 @@ final class PlacementRules {
               + h.name()
               + "'");
     }
-  }
-
-  static boolean fits(Resources free, Resources needed) {
-    return free != null
-        && needed.vcpus() <= free.vcpus()
-        && needed.memoryMb() <= free.memoryMb()
-        && needed.diskGb() <= free.diskGb();
   }
 
   /** What a same-host resize needs on top of what the instance already holds. */

@@ -5,7 +5,7 @@ import static dev.ferry.client.ClientContext.unknownInstance;
 import static dev.ferry.client.Inputs.label;
 import static dev.ferry.client.Inputs.nullToEmpty;
 import static dev.ferry.client.Inputs.requirePositive;
-import static dev.ferry.client.PlacementRules.fits;
+import static dev.ferry.client.PlacementRules.canTake;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
@@ -20,6 +20,7 @@ import dev.ferry.model.PlacementView.HostUsage;
 import dev.ferry.model.Resources;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
+import dev.ferry.placement.HostFit;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -133,7 +134,7 @@ public final class ResizeClient {
           return null;
         },
         () -> new FerryRejection(Reason.NOTHING_PENDING, "move " + moveId + " has ended"));
-    return moves.await(moveId, Set.of(), timeout);
+    return moves.await(moveId, MoveEnd.RESIZE_ENDED, timeout);
   }
 
   // ---------------------------------------------------------------- internals
@@ -243,7 +244,7 @@ public final class ResizeClient {
       }
       PlacementRules.requireUsable(usage);
       Resources needed = same ? onSame : onOther;
-      if (!fits(usage.free(), needed)) {
+      if (!HostFit.fits(usage, needed)) { // usable, so only room can be missing
         throw new FerryRejection(
             Reason.INSUFFICIENT_CAPACITY,
             "host "
@@ -260,8 +261,7 @@ public final class ResizeClient {
     }
     for (HostUsage u : nullToEmpty(view.hosts())) {
       boolean same = u.host().name().equals(record.host);
-      if (PlacementRules.usable(u)
-          && (same ? sameHostAllowed && fits(u.free(), onSame) : fits(u.free(), onOther))) {
+      if (same ? sameHostAllowed && canTake(u, onSame) : canTake(u, onOther)) {
         return;
       }
     }

@@ -85,31 +85,28 @@ final class ResizeDecisions {
    */
   InstanceRecord awaitReleased(InstanceRecord record, String moveId, Duration wait) {
     String label = label(record);
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      InstanceRecord now =
-          ctx.call(
-              "query server " + label,
-              () -> ctx.instanceStub(record.id).get(),
-              () -> unknownInstance(label));
-      if (!moveId.equals(now.currentMoveId)) {
-        return now;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
-            "server "
-                + label
-                + " still holds move "
-                + moveId
-                + " ("
-                + now.currentMoveStatus
-                + ") after "
-                + seconds(wait)
-                + "; it goes on: follow it with 'ferry migration show "
-                + moveId
-                + "'");
-      }
-      ClientContext.sleep(ClientContext.POLL);
-    }
+    return Polling.every(ClientContext.POLL)
+        .until(
+            Polling.watch(
+                () ->
+                    ctx.call(
+                        "query server " + label,
+                        () -> ctx.instanceStub(record.id).get(),
+                        () -> unknownInstance(label)),
+                now -> !moveId.equals(now.currentMoveId),
+                (now, timeout) ->
+                    new FerryFailure(
+                        "server "
+                            + label
+                            + " still holds move "
+                            + moveId
+                            + " ("
+                            + now.currentMoveStatus
+                            + ") after "
+                            + seconds(timeout)
+                            + "; it goes on: follow it with 'ferry migration show "
+                            + moveId
+                            + "'")),
+            wait);
   }
 }

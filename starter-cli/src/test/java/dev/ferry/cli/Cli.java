@@ -8,8 +8,8 @@ import java.util.function.Function;
 import picocli.CommandLine;
 
 /** TEST ONLY: runs {@code ferry} in-process and captures exit status, stdout and stderr. */
-final class Cli {
-  record Result(int exit, String out, String err) {
+public final class Cli {
+  public record Result(int exit, String out, String err) {
     @Override
     public String toString() {
       return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -18,11 +18,11 @@ final class Cli {
 
   private Cli() {}
 
-  static Result run(Function<FerryClientOptions, FerryClient> connector, String... args) {
+  public static Result run(Function<FerryClientOptions, FerryClient> connector, String... args) {
     return run(connector, false, args);
   }
 
-  static Result run(
+  public static Result run(
       Function<FerryClientOptions, FerryClient> connector, boolean debug, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -34,7 +34,7 @@ final class Cli {
   }
 
   /** A connector that fails the test: parsing errors must not connect. */
-  static FerryClient neverConnect(FerryClientOptions options) {
+  public static FerryClient neverConnect(FerryClientOptions options) {
     throw new AssertionError("connected although the command line was invalid");
   }
 }

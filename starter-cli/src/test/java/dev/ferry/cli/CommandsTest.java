@@ -5,55 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.client.FakeFerry;
 import dev.ferry.model.Names;
 import dev.ferry.model.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The commands end to end against an in-process Temporal with fake entities. */
-class CommandsTest {
+class CommandsTest extends FakeClusterTest {
   private static final Pattern ISO_UTC =
       Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private FakeFerry ferry;
-
-  @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
-  }
-
-  @AfterEach
-  void tearDown() {
-    ferry.close();
-  }
-
-  private Cli.Result ferry(String... args) {
-    return Cli.run(o -> ferry.client(), args);
-  }
-
-  private Cli.Result ok(String... args) {
-    Cli.Result r = ferry(args);
-    assertEquals(0, r.exit(), r.toString());
-    assertEquals("", r.err(), r.toString());
-    return r;
-  }
-
-  private Cli.Result refused(int status, String expected, String... args) {
-    Cli.Result r = ferry(args);
-    assertEquals(status, r.exit(), r.toString());
-    assertEquals(1, r.err().lines().count(), r.toString());
-    assertTrue(r.err().startsWith("ferry: error: "), r.toString());
-    assertTrue(r.err().contains(expected), r.toString());
-    return r;
-  }
 
   private static boolean has(String text, String regex) {
     return Pattern.compile(regex).matcher(text).find();

@@ -4,39 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.client.FakeFerry;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Names and ids on the command line: a UUID is never a name, a malformed reference (exit 2) is not
  * an unknown one (exit 3), and a reference that could mean two servers is refused (exit 4).
  */
-class NamesAndIdsTest {
+class NamesAndIdsTest extends FakeClusterTest {
   private static final String UNKNOWN_ID = "99999999-9999-4999-8999-999999999999";
 
-  private FakeFerry ferry;
-
-  @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
-  }
-
-  @AfterEach
-  void tearDown() {
-    ferry.close();
-  }
-
-  private Cli.Result ferry(String... args) {
-    return Cli.run(o -> ferry.client(), args);
-  }
-
-  private static void assertRefused(Cli.Result r, int status, String line) {
+  private static void assertRefusedWithLine(Cli.Result r, int status, String line) {
     assertEquals(status, r.exit(), r.toString());
     assertEquals("ferry: error: " + line + "\n", r.err(), r.toString());
     assertEquals("", r.out(), r.toString());
@@ -65,7 +46,7 @@ class NamesAndIdsTest {
             "--host",
             "b");
 
-    assertRefused(
+    assertRefusedWithLine(
         r,
         ExitStatus.USAGE,
         "invalid server name '"
@@ -94,21 +75,21 @@ class NamesAndIdsTest {
   void malformedAndUnknownReferencesHaveTheirOwnMessagesAndStatuses() {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
 
-    assertRefused(
+    assertRefusedWithLine(
         ferry("server", "show", "web 1"),
         ExitStatus.USAGE,
         "'web 1' is neither a server name (1-63 letters, digits, '.', '_' or '-', starting with a"
             + " letter or digit) nor a server id (a UUID)");
-    assertRefused(
+    assertRefusedWithLine(
         ferry("server", "show", "99999999-9999-4999-8999"),
         ExitStatus.USAGE,
         "malformed server id '99999999-9999-4999-8999': an id is a UUID (8-4-4-4-12 hex digits,"
             + " as 'ferry server list' shows)");
-    assertRefused(
+    assertRefusedWithLine(
         ferry("server", "show", UNKNOWN_ID),
         ExitStatus.NOT_FOUND,
         "no server with id " + UNKNOWN_ID + ": see 'ferry server list'");
-    assertRefused(
+    assertRefusedWithLine(
         ferry("server", "delete", "web9"),
         ExitStatus.NOT_FOUND,
         "unknown server 'web9': see 'ferry server list'");
@@ -116,12 +97,12 @@ class NamesAndIdsTest {
 
   @Test
   void movesToo() {
-    assertRefused(
+    assertRefusedWithLine(
         ferry("migration", "show", "move:not-a-uuid"),
         ExitStatus.USAGE,
         "malformed move id 'move:not-a-uuid': a move id is a UUID, with or without 'move:' (as"
             + " 'ferry migration list' shows)");
-    assertRefused(
+    assertRefusedWithLine(
         ferry("migration", "show", "99999999-9999-4999-8999"),
         ExitStatus.USAGE,
         "malformed id '99999999-9999-4999-8999': a server or move id is a UUID (8-4-4-4-12 hex"

@@ -5,32 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.client.FakeFerry;
 import dev.ferry.client.fakes.FakeInstance;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code server create --image}: recorded and shown; an image the host lacks is a refusal. */
-class ServerCreateImageTest {
+class ServerCreateImageTest extends FakeClusterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private FakeFerry ferry;
-
-  @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
-  }
-
-  @AfterEach
-  void tearDown() {
-    ferry.close();
-  }
-
-  private Cli.Result ferry(String... args) {
-    return Cli.run(o -> ferry.client(), args);
-  }
 
   @Test
   void theImageIsRecordedAndShown() throws Exception {

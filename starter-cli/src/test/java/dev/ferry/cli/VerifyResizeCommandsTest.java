@@ -5,44 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.client.FakeFerry;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.VmState;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A server in VERIFY_RESIZE: confirm and revert with {@code --wait}, and delete, which confirms
  * first as Nova does.
  */
-class VerifyResizeCommandsTest {
+class VerifyResizeCommandsTest extends FakeClusterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MOVE = "33333333-3333-4333-8333-333333333333";
-
-  private FakeFerry ferry;
-
-  @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
-  }
-
-  @AfterEach
-  void tearDown() {
-    ferry.close();
-  }
-
-  private Cli.Result ferry(String... args) {
-    return Cli.run(o -> ferry.client(), args);
-  }
-
-  private Cli.Result ok(String... args) {
-    Cli.Result r = ferry(args);
-    assertEquals(ExitStatus.OK, r.exit(), r.toString());
-    assertEquals("", r.err(), r.toString());
-    return r;
-  }
 
   /** web1 migrated from a to b, waiting in VERIFY_RESIZE (move {@link #MOVE}). */
   private void inVerifyResize() {

@@ -1,20 +1,17 @@
 package dev.ferry.cli.evacuate;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Durations;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.Views;
+import dev.ferry.cli.common.WaitTimeout;
+import dev.ferry.cli.follow.Follower;
+import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.FerryClient;
-import dev.ferry.client.FerryFailure;
-import dev.ferry.client.MovesClient;
-import dev.ferry.evacuate.FenceMethods;
-import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
-import java.time.Duration;
-import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,27 +45,14 @@ public final class EvacuateCommand extends ClientCommand {
   @Option(names = "--wait", description = "Wait until the evacuation is done or failed.")
   boolean await;
 
-  @Option(
-      names = "--wait-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30m",
-      converter = Durations.class,
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
-  Duration waitTimeout;
+  @Mixin WaitTimeout waitTimeout;
 
   @Override
   protected void validate() {
     if (host != null) {
       Names.requireValidName("host", host);
     }
-    if (fence != null && !FenceMethods.ALL.contains(fence)) {
-      throw new FerryRejection(
-          FerryRejection.Reason.INVALID_ARGUMENT,
-          "unknown fencing method '"
-              + fence
-              + "': use one of "
-              + String.join(", ", FenceMethods.ALL));
-    }
+    EvacuationClient.requireFenceMethod(fence);
   }
 
   @Override
@@ -77,32 +61,10 @@ public final class EvacuateCommand extends ClientCommand {
     if (!await) {
       EvacuationStarted started =
           new EvacuationStarted(moveId, Names.moveWorkflowId(moveId), server, host, fence);
-      out.emit(
-          started,
-          "evacuation "
-              + moveId
-              + " of server "
-              + server
-              + " started; follow it with: ferry migration show "
-              + moveId);
+      out.emit(started, Follower.started("evacuation", moveId, server));
       return 0;
     }
-    MoveView view = client.moves().await(moveId, Set.of("DONE", "FAILED", "ERROR"), waitTimeout);
-    String status = MovesClient.normalizeStatus(view.status());
-    if (status.equals("FAILED") || status.equals("ERROR")) {
-      throw new FerryFailure(
-          "evacuation "
-              + moveId
-              + " of server "
-              + server
-              + " "
-              + view.status()
-              + ": "
-              + (view.error() != null ? view.error() : "no reason recorded")
-              + "; see 'ferry migration show "
-              + moveId
-              + "'");
-    }
+    MoveView view = new Follower(client).evacuation(moveId, server, waitTimeout.get());
     out.emit(
         view,
         () -> {

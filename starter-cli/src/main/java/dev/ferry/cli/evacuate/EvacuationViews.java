@@ -1,6 +1,6 @@
 package dev.ferry.cli.evacuate;
 
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.ServersClient;
 import dev.ferry.evacuate.EvacuationDetails;

@@ -1,8 +1,8 @@
 package dev.ferry.cli.flavor;
 
-import dev.ferry.cli.FerryCommand;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.CommandRoot;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class FlavorListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Flavor> flavors = Flavors.all();
-    Output out = ((FerryCommand) spec.root().userObject()).output();
+    Output out = ((CommandRoot) spec.root().userObject()).output();
     out.emit(flavors, () -> out.print(table(flavors)));
     return 0;
   }

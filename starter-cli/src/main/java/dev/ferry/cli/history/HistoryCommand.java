@@ -1,6 +1,6 @@
 package dev.ferry.cli.history;
 
-import dev.ferry.cli.GroupCommand;
+import dev.ferry.cli.common.GroupCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry history ...}: workflow histories. */

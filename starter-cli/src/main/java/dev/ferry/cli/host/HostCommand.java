@@ -1,8 +1,6 @@
 package dev.ferry.cli.host;
 
-import dev.ferry.cli.GroupCommand;
-import dev.ferry.cli.evacuate.HostDrainCommand;
-import dev.ferry.cli.evacuate.HostEvacuateCommand;
+import dev.ferry.cli.common.GroupCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry host ...}: the compute services. */

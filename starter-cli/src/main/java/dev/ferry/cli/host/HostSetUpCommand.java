@@ -1,7 +1,7 @@
 package dev.ferry.cli.host;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.Names;

@@ -1,8 +1,8 @@
 package dev.ferry.cli.host;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.Views;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.HostListing;
 import dev.ferry.model.Names;

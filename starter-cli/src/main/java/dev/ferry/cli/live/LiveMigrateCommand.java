@@ -1,8 +1,9 @@
 package dev.ferry.cli.live;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Durations;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Durations;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.FerryClient;
 import dev.ferry.live.BlockMigration;
 import dev.ferry.live.LiveMigrationOptions;
@@ -169,8 +170,12 @@ public final class LiveMigrateCommand extends ClientCommand {
     }
     boolean terminal = System.console() != null && !out.isJson();
     LiveMigrationView done =
-        new LiveFollower(client.moves(), client.live(), out, terminal)
-            .follow(moveId, server, waitTimeout);
+        new Follower(client)
+            .live(
+                moveId,
+                server,
+                waitTimeout,
+                new LiveProgress(client.live(), out, moveId, terminal));
     out.emit(
         done,
         () -> {

@@ -1,7 +1,7 @@
 package dev.ferry.cli.live;
 
-import dev.ferry.cli.Output;
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.LiveMigrationClient;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.LiveMigrationOptions;

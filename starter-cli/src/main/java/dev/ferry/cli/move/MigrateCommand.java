@@ -1,7 +1,8 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.MoveType;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ public final class MigrateCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     String moveId = client.resizes().migrate(server, options.host, options.confirmWindow);
-    return MoveFollower.report(
-        client.moves(), out, options, MoveType.COLD_MIGRATION, server, null, moveId);
+    return MoveReport.report(
+        new Follower(client), out, options, MoveType.COLD_MIGRATION, server, null, moveId);
   }
 }

@@ -1,12 +1,14 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Durations;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Durations;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.Views;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryFailure;
+import dev.ferry.client.MoveEnd;
 import dev.ferry.move.MoveView;
+import dev.ferry.resize.ResizeStatus;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +42,7 @@ public final class MigrationCancelCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     MoveView view = client.resizes().cancel(server, waitTimeout);
-    if ("error".equals(view.status())) {
+    if (MoveEnd.RESIZE_ENDED.is(view, ResizeStatus.ERROR)) {
       throw new FerryFailure(
           "move "
               + view.moveId()
@@ -62,7 +64,8 @@ public final class MigrationCancelCommand extends ClientCommand {
                   + server
                   + " is "
                   + view.status()
-                  + ("cancelled".equals(view.status()) || "reverted".equals(view.status())
+                  + (MoveEnd.RESIZE_ENDED.is(view, ResizeStatus.CANCELLED)
+                          || MoveEnd.RESIZE_ENDED.is(view, ResizeStatus.REVERTED)
                       ? ": the server stays on " + view.sourceHost()
                       : ""));
           out.print(Views.moveDetails(view));

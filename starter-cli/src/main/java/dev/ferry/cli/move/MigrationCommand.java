@@ -1,6 +1,6 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.GroupCommand;
+import dev.ferry.cli.common.GroupCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry migration ...}: moves. */

@@ -1,6 +1,6 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.Durations;
+import dev.ferry.cli.common.Durations;
 import dev.ferry.client.MigrationVocabulary;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;

@@ -1,6 +1,6 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.MigrationListing;
 import dev.ferry.client.MigrationVocabulary;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.TableWriter;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.TableWriter;
+import dev.ferry.cli.common.Views;
 import dev.ferry.cli.evacuate.EvacuationViews;
 import dev.ferry.cli.live.LiveViews;
 import dev.ferry.client.FerryClient;

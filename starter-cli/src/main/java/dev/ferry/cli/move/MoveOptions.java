@@ -1,7 +1,9 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.Durations;
+import dev.ferry.cli.common.Durations;
+import dev.ferry.cli.common.WaitTimeout;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code migrate} and {@code resize} (a picocli mixin). */
@@ -26,11 +28,5 @@ public final class MoveOptions {
       description = "Wait until the move reaches VERIFY_RESIZE (finished) or fails.")
   boolean await;
 
-  @Option(
-      names = "--wait-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30m",
-      converter = Durations.class,
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
-  Duration waitTimeout;
+  @Mixin WaitTimeout waitTimeout;
 }

@@ -1,7 +1,8 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.MoveType;
@@ -34,7 +35,7 @@ public final class ResizeCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     String moveId = client.resizes().resize(server, flavor, options.host, options.confirmWindow);
-    return MoveFollower.report(
-        client.moves(), out, options, MoveType.RESIZE, server, flavor, moveId);
+    return MoveReport.report(
+        new Follower(client), out, options, MoveType.RESIZE, server, flavor, moveId);
   }
 }

@@ -1,13 +1,14 @@
 package dev.ferry.cli.move;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Durations;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.Views;
+import dev.ferry.cli.common.WaitTimeout;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.move.MoveView;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,20 +28,14 @@ abstract class ResizeDecisionCommand extends ClientCommand {
               + " --wait-timeout.")
   boolean await;
 
-  @Option(
-      names = "--wait-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30m",
-      converter = Durations.class,
-      description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
-  Duration waitTimeout;
+  @Mixin WaitTimeout waitTimeout;
 
   /** True: confirm; false: revert. */
   abstract boolean confirms();
 
   @Override
   protected final int run(FerryClient client, Output out) {
-    Duration wait = await ? waitTimeout : null;
+    Duration wait = await ? waitTimeout.get() : null;
     MoveView view =
         confirms() ? client.resizes().confirm(server, wait) : client.resizes().revert(server, wait);
     InstanceRecord record = await ? client.servers().get(server) : null;

@@ -1,9 +1,9 @@
 package dev.ferry.cli.server;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Durations;
-import dev.ferry.cli.Output;
-import dev.ferry.cli.Views;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Durations;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.Views;
 import dev.ferry.client.FerryClient;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.InstanceRecord;

@@ -1,6 +1,6 @@
 package dev.ferry.cli.server;
 
-import dev.ferry.cli.GroupCommand;
+import dev.ferry.cli.common.GroupCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry server ...}: instances. */

@@ -1,7 +1,7 @@
 package dev.ferry.cli.server;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.ServerDeletion;
 import dev.ferry.model.InstanceRecord;

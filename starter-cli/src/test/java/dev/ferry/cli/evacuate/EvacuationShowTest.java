@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.Cli;
 import dev.ferry.cli.ExitStatus;
-import dev.ferry.cli.FerryCommand;
-import dev.ferry.cli.TableWriter;
-import dev.ferry.client.FakeFerry;
+import dev.ferry.cli.FakeClusterTest;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.fakes.FakeEvacuation;
 import dev.ferry.client.fakes.FakeInstance;
@@ -22,8 +22,6 @@ import dev.ferry.model.MoveType;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -32,46 +30,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * {@code ferry migration show} of an evacuation, against fake entities and a fake evacuation
  * ({@link FakeEvacuation}): the fencing, disk, lost-data and notes rows. Host c is DOWN.
  */
 @Timeout(60)
-class EvacuationShowTest {
+class EvacuationShowTest extends FakeClusterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
-  private FakeFerry ferry;
   private FerryClient client;
 
   @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
+  void openClient() {
     client = ferry.client();
   }
 
   @AfterEach
-  void tearDown() {
+  void closeClient() {
     client.close();
-    ferry.close();
-  }
-
-  private Result ferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = FerryCommand.commandLine(new FerryCommand(o -> ferry.client(), false));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
   }
 
   /** A server on DOWN host c with a host-local disk (shared: false) or a shared one. */
@@ -97,7 +74,7 @@ class EvacuationShowTest {
   }
 
   /** The value of the {@code key} row, or null when there is none. */
-  private static String row(Result r, String key) {
+  private static String row(Cli.Result r, String key) {
     return r.out()
         .lines()
         .filter(l -> l.startsWith(key))
@@ -111,7 +88,7 @@ class EvacuationShowTest {
     InstanceRecord vm = serverWithDisk("vm1", false);
     String moveId = evacuateToDone("vm1", null);
 
-    Result r = ferry("migration", "show", "vm1");
+    Cli.Result r = ferry("migration", "show", "vm1");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("", r.err(), r.toString());
@@ -135,7 +112,7 @@ class EvacuationShowTest {
         lines.stream().filter(l -> l.startsWith("Disk:")).findFirst().get().indexOf("rebuilt"),
         r.toString());
     // the same move by id, and the log still follows
-    Result byId = ferry("migration", "show", moveId);
+    Cli.Result byId = ferry("migration", "show", moveId);
     assertEquals(row(r, "Fencing:"), row(byId, "Fencing:"), byId.toString());
     assertTrue(byId.out().lines().anyMatch(l -> l.startsWith("TIME")), byId.toString());
   }
@@ -145,7 +122,7 @@ class EvacuationShowTest {
     InstanceRecord vm = serverWithDisk("vm2", true);
     evacuateToDone("vm2", "confirmed-off");
 
-    Result r = ferry("migration", "show", "vm2");
+    Cli.Result r = ferry("migration", "show", "vm2");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     String fencing = row(r, "Fencing:");
@@ -162,7 +139,7 @@ class EvacuationShowTest {
     ferry.server("vm3", "m1.small", "c", VmState.ERROR);
     evacuateToDone("vm3", null);
 
-    Result r = ferry("migration", "show", "vm3");
+    Cli.Result r = ferry("migration", "show", "vm3");
 
     assertEquals("none", row(r, "Disk:"), r.toString());
     assertNull(row(r, "Notes:"), r.toString());
@@ -173,7 +150,7 @@ class EvacuationShowTest {
     serverWithDisk("hold1", false);
     String moveId = client.evacuation().evacuate("hold1", "b", null);
 
-    Result r = ferry("migration", "show", "hold1");
+    Cli.Result r = ferry("migration", "show", "hold1");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("not yet", row(r, "Fencing:"), r.toString());
@@ -212,7 +189,7 @@ class EvacuationShowTest {
     serverWithDisk("vm4", false);
     String moveId = evacuateToDone("vm4", null);
 
-    Result r = ferry("--output", "json", "migration", "show", "vm4");
+    Cli.Result r = ferry("--output", "json", "migration", "show", "vm4");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     JsonNode shown = JSON.readTree(r.out());
@@ -225,7 +202,7 @@ class EvacuationShowTest {
   void anUnknownMoveIsStillTheOneLineError() {
     String id = UUID.randomUUID().toString();
 
-    Result r = ferry("migration", "show", id);
+    Cli.Result r = ferry("migration", "show", id);
 
     assertEquals(ExitStatus.NOT_FOUND, r.exit(), r.toString());
     assertEquals(1, r.err().lines().count(), r.toString());

@@ -142,9 +142,9 @@ class LiveMigrateCommandTest {
     assertEquals("starting  elapsed 0.0 s  (go)", LiveViews.line(JobProgress.starting(0, "go")));
     assertEquals(
         "status: running (job-started)",
-        LiveFollower.statusLine(new Change("PREPARING", "JOB_STARTED", "RUNNING", 1, "ferry")));
+        LiveProgress.statusLine(new Change("PREPARING", "JOB_STARTED", "RUNNING", 1, "ferry")));
     assertEquals(
         "status: cancelled (aborted) by bob",
-        LiveFollower.statusLine(new Change("RUNNING", "ABORTED", "CANCELLED", 1, "bob")));
+        LiveProgress.statusLine(new Change("RUNNING", "ABORTED", "CANCELLED", 1, "bob")));
   }
 }

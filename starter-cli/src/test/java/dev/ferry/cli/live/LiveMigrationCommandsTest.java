@@ -4,25 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.cli.Cli;
 import dev.ferry.cli.ExitStatus;
-import dev.ferry.cli.FerryCommand;
-import dev.ferry.client.FakeFerry;
+import dev.ferry.cli.FakeClusterTest;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.fakes.FakeLiveMigration;
 import dev.ferry.live.LiveMigrationOptions;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.VmState;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * {@code ferry live-migrate --wait}, {@code live-migration abort} and {@code force-complete}
@@ -31,53 +26,13 @@ import picocli.CommandLine;
  * terminal, so progress comes as plain lines.
  */
 @Timeout(60)
-class LiveMigrationCommandsTest {
-
-  private record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
-  private FakeFerry ferry;
-
-  @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
-  }
-
-  @AfterEach
-  void tearDown() {
-    ferry.close();
-  }
-
-  /** One in-process {@code ferry}, connected to the fake cluster. */
-  private Result ferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = FerryCommand.commandLine(new FerryCommand(o -> ferry.client(), false));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
-
-  /**
-   * Refused or failed: {@code status} and exactly one line on stderr, {@code ferry: error: ...}.
-   */
-  private static void assertRefused(Result r, int status, String expected) {
-    assertEquals(status, r.exit(), r.toString());
-    assertEquals(1, r.err().lines().count(), r.toString());
-    assertTrue(r.err().startsWith("ferry: error: "), r.toString());
-    assertTrue(r.err().contains(expected), r.toString());
-  }
+class LiveMigrationCommandsTest extends FakeClusterTest {
 
   @Test
   void waitFollowsACompletedMigrationWithProgressLinesAndExitsZero() {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
 
-    Result r = ferry("live-migrate", "web1", "--host", "b", "--wait");
+    Cli.Result r = ferry("live-migrate", "web1", "--host", "b", "--wait");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("", r.err(), r.toString());
@@ -106,7 +61,7 @@ class LiveMigrationCommandsTest {
         r.toString());
     awaitTrue(() -> "b".equals(server("web1").host), "the record on b");
 
-    Result show = ferry("migration", "show", "web1");
+    Cli.Result show = ferry("migration", "show", "web1");
     assertEquals(ExitStatus.OK, show.exit(), show.toString());
     String options =
         show.out()
@@ -136,7 +91,7 @@ class LiveMigrationCommandsTest {
   void waitOnAFailedMigrationExitsOneWithItsReason() {
     ferry.server("doomed1", "m1.small", "a", VmState.ACTIVE);
 
-    Result r = ferry("live-migrate", "doomed1", "--host", "b", "--wait");
+    Cli.Result r = ferry("live-migrate", "doomed1", "--host", "b", "--wait");
 
     assertRefused(
         r, ExitStatus.FAILED, "of server doomed1 ended failed: live migration of doomed1 failed: ");
@@ -149,11 +104,11 @@ class LiveMigrationCommandsTest {
   @Test
   void abortEndsAWaitedMigrationCancelledAndTheWaitExitsOne() throws Exception {
     ferry.server("hold1", "m1.small", "a", VmState.ACTIVE);
-    CompletableFuture<Result> waiting =
+    CompletableFuture<Cli.Result> waiting =
         CompletableFuture.supplyAsync(() -> ferry("live-migrate", "hold1", "--wait"));
     awaitTrue(() -> "running".equals(server("hold1").currentMoveStatus), "hold1 running");
 
-    Result abort = ferry("live-migration", "abort", "hold1");
+    Cli.Result abort = ferry("live-migration", "abort", "hold1");
 
     assertEquals(ExitStatus.OK, abort.exit(), abort.toString());
     assertEquals("", abort.err(), abort.toString());
@@ -163,7 +118,7 @@ class LiveMigrationCommandsTest {
             .matches(
                 "(?s)live migration \\S+ of server hold1 is cancelled: the server stays on a\\R"),
         abort.toString());
-    Result waited = waiting.get(30, TimeUnit.SECONDS);
+    Cli.Result waited = waiting.get(30, TimeUnit.SECONDS);
     assertRefused(waited, ExitStatus.FAILED, "of server hold1 was cancelled by ");
     assertTrue(waited.err().contains(": the server stays on a"), waited.toString());
     assertTrue(waited.out().contains("status: cancelled (aborted) by "), waited.toString());
@@ -186,13 +141,13 @@ class LiveMigrationCommandsTest {
   @Test
   void abortInPostCopyIsRefusedAndTheMigrationGoesOn() {
     ferry.server("postcopy1", "m1.small", "a", VmState.ACTIVE);
-    Result started = ferry("live-migrate", "postcopy1", "--host", "b");
+    Cli.Result started = ferry("live-migrate", "postcopy1", "--host", "b");
     assertEquals(ExitStatus.OK, started.exit(), started.toString());
     awaitTrue(
         () -> "running-post-copy".equals(server("postcopy1").currentMoveStatus),
         "postcopy1 in post-copy");
 
-    Result r = ferry("live-migration", "abort", "postcopy1");
+    Cli.Result r = ferry("live-migration", "abort", "postcopy1");
 
     assertRefused(r, ExitStatus.CONFLICT, "is in post-copy: the guest already runs on b");
     assertEquals("", r.out(), r.toString());
@@ -206,12 +161,12 @@ class LiveMigrationCommandsTest {
   @Test
   void forceCompleteMakesAHeldMigrationComplete() {
     ferry.server("hold2", "m1.small", "a", VmState.ACTIVE);
-    Result started = ferry("live-migrate", "hold2", "--host", "b");
+    Cli.Result started = ferry("live-migrate", "hold2", "--host", "b");
     assertEquals(ExitStatus.OK, started.exit(), started.toString());
     assertTrue(started.out().contains("of server hold2 to b is "), started.toString());
     awaitTrue(() -> "running".equals(server("hold2").currentMoveStatus), "hold2 running");
 
-    Result r = ferry("live-migration", "force-complete", "hold2");
+    Cli.Result r = ferry("live-migration", "force-complete", "hold2");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertEquals("", r.err(), r.toString());

@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

@@ -1,7 +1,7 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.evacuate.HostMoves;
 import dev.ferry.model.Names;
@@ -55,7 +55,7 @@ public final class HostEvacuateCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     return HostMovesReport.run(
-        client.evacuation(),
+        client,
         out,
         options,
         HostMoves.evacuationWorkflowId(host),

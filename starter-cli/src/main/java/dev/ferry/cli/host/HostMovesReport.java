@@ -1,9 +1,10 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
-import dev.ferry.cli.Output;
-import dev.ferry.cli.TableWriter;
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.TableWriter;
+import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.EvacuationClient;
-import dev.ferry.client.FerryFailure;
+import dev.ferry.client.FerryClient;
 import dev.ferry.evacuate.HostMoveItem;
 import dev.ferry.evacuate.HostMovesView;
 import java.util.List;
@@ -41,11 +42,12 @@ final class HostMovesReport {
 
   /** Runs what the options ask: {@code start} starts one and returns its workflow id. */
   static int run(
-      EvacuationClient evacuation,
+      FerryClient client,
       Output out,
       HostMovesOptions o,
       String workflowId,
       Supplier<String> start) {
+    EvacuationClient evacuation = client.evacuation();
     if (o.cancel) {
       return cancelled(evacuation.cancelHostMoves(workflowId, o.waitTimeout), out, workflowId);
     }
@@ -67,17 +69,14 @@ final class HostMovesReport {
           });
       return 0;
     }
-    HostMovesView view = evacuation.awaitHostMoves(workflowId, o.waitTimeout);
+    HostMovesView view = new Follower(client).hostMoves(workflowId, o.waitTimeout);
     out.emit(
         view,
         () -> {
           out.print(table(view));
           out.println(summary(workflowId, view));
         });
-    if (!"done".equals(view.status())) {
-      throw new FerryFailure(
-          workflowId + " ended " + view.status() + ": " + notMoved(view) + " server(s) not moved");
-    }
+    Follower.requireHostMovesDone(workflowId, view);
     return 0;
   }
 
@@ -125,10 +124,6 @@ final class HostMovesReport {
         + " failed, "
         + view.skipped()
         + " skipped)";
-  }
-
-  private static int notMoved(HostMovesView view) {
-    return view.failed() + view.pending() + view.running();
   }
 
   private static String command(HostMovesView view) {

@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,7 +106,7 @@ class ViewsTest {
   @Test
   void jsonIsTheSameObject() throws Exception {
     StringWriter s = new StringWriter();
-    Output out = new Output(new PrintWriter(s), FerryCommand.OutputFormat.json);
+    Output out = new Output(new PrintWriter(s), OutputFormat.json);
     out.emit(
         List.of(host("a", true, false)),
         () -> {

@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

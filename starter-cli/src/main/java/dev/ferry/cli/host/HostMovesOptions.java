@@ -1,6 +1,6 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
-import dev.ferry.cli.Durations;
+import dev.ferry.cli.common.Durations;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

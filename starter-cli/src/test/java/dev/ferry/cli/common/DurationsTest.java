@@ -1,10 +1,13 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.cli.Cli;
+import dev.ferry.cli.ExitStatus;
+import dev.ferry.cli.FerryCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import dev.ferry.client.FerryClient;
 import java.util.concurrent.Callable;
@@ -10,13 +10,13 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   @Spec protected CommandSpec spec;
 
-  protected FerryCommand root() {
-    return (FerryCommand) spec.root().userObject();
+  protected CommandRoot root() {
+    return (CommandRoot) spec.root().userObject();
   }
 
   @Override
   public final Integer call() throws Exception {
-    FerryCommand root = root();
+    CommandRoot root = root();
     validate();
     try (FerryClient client = root.connect()) {
       return run(client, root.output());

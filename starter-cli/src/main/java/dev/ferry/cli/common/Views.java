@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import dev.ferry.client.HostListing;
 import dev.ferry.model.CleanupItem;

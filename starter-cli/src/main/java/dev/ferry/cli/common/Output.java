@@ -1,10 +1,9 @@
-package dev.ferry.cli;
+package dev.ferry.cli.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.ferry.cli.FerryCommand.OutputFormat;
 import java.io.PrintWriter;
 
 /**

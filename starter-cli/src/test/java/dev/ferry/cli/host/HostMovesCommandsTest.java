@@ -1,4 +1,4 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.cli.Cli;
 import dev.ferry.cli.ExitStatus;
+import dev.ferry.cli.FakeClusterTest;
 import dev.ferry.cli.FerryCommand;
-import dev.ferry.client.FakeFerry;
 import dev.ferry.client.FerryClient;
 import dev.ferry.evacuate.HostMoveItem;
 import dev.ferry.evacuate.HostMovesView;
@@ -18,8 +19,6 @@ import dev.ferry.model.VmState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -28,35 +27,7 @@ import picocli.CommandLine;
  * the real host drain workflow (its activities answered by the fake entities): a cancelled drain
  * starts no further move, the one it started goes on, the host stays disabled.
  */
-class HostMovesCommandsTest {
-  private FakeFerry ferry;
-
-  record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
-  @BeforeEach
-  void setUp() {
-    ferry = new FakeFerry().standardCluster();
-  }
-
-  @AfterEach
-  void tearDown() {
-    ferry.close();
-  }
-
-  private Result ferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = FerryCommand.commandLine(new FerryCommand(o -> ferry.client(), false));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Result(cl.execute(args), out.toString(), err.toString());
-  }
-
+class HostMovesCommandsTest extends FakeClusterTest {
   /** Polls the drain's progress until {@code server}'s move runs. */
   private void awaitRunning(String server) throws InterruptedException {
     try (FerryClient client = ferry.client()) {
@@ -77,13 +48,13 @@ class HostMovesCommandsTest {
   void aCancelledDrainStartsNoFurtherMoveAndWhatItStartedGoesOn() throws Exception {
     InstanceRecord hold1 = ferry.server("hold1", "m1.tiny", "a", VmState.ACTIVE);
     InstanceRecord hold2 = ferry.server("hold2", "m1.tiny", "a", VmState.ACTIVE);
-    Result started = ferry("host", "drain", "a");
+    Cli.Result started = ferry("host", "drain", "a");
     assertEquals(ExitStatus.OK, started.exit(), started.toString());
     assertEquals(
         "host-drain:a started; follow it with: ferry host drain a --show --wait\n", started.out());
     awaitRunning("hold1");
 
-    Result cancelled = ferry("host", "drain", "a", "--cancel", "--wait-timeout", "30s");
+    Cli.Result cancelled = ferry("host", "drain", "a", "--cancel", "--wait-timeout", "30s");
 
     assertEquals(ExitStatus.OK, cancelled.exit(), cancelled.toString());
     assertTrue(
@@ -107,15 +78,15 @@ class HostMovesCommandsTest {
       assertFalse(client.hosts().get("a").enabled, "the drain disabled it");
     }
 
-    Result shown = ferry("host", "drain", "a", "--show");
+    Cli.Result shown = ferry("host", "drain", "a", "--show");
     assertEquals(ExitStatus.OK, shown.exit(), shown.toString());
     assertTrue(shown.out().contains("host-drain:a: cancelled ("), shown.toString());
-    Result followed = ferry("host", "drain", "a", "--show", "--wait");
+    Cli.Result followed = ferry("host", "drain", "a", "--show", "--wait");
     assertEquals(ExitStatus.FAILED, followed.exit(), "it ended, not every server moved");
     assertEquals(
         "ferry: error: host-drain:a ended cancelled: 2 server(s) not moved\n", followed.err());
 
-    Result again = ferry("host", "drain", "a", "--cancel");
+    Cli.Result again = ferry("host", "drain", "a", "--cancel");
     assertEquals(ExitStatus.CONFLICT, again.exit(), again.toString());
     assertEquals(
         "ferry: error: no host-drain:a is running (the last one ended cancelled): nothing to"
@@ -127,12 +98,12 @@ class HostMovesCommandsTest {
   void showStartsNothingAndANeverRunDrainIsNotFound() {
     ferry.server("web1", "m1.tiny", "b", VmState.ACTIVE);
 
-    Result r = ferry("host", "drain", "b", "--show");
+    Cli.Result r = ferry("host", "drain", "b", "--show");
 
     assertEquals(ExitStatus.NOT_FOUND, r.exit(), r.toString());
     assertEquals("ferry: error: no host-drain:b has run\n", r.err());
     assertFalse(ferry.exists("host-drain:b"), "nothing started");
-    Result cancel = ferry("host", "evacuate", "c", "--cancel");
+    Cli.Result cancel = ferry("host", "evacuate", "c", "--cancel");
     assertEquals(ExitStatus.NOT_FOUND, cancel.exit(), cancel.toString());
     assertFalse(ferry.exists("host-evacuation:c"));
   }
@@ -141,11 +112,11 @@ class HostMovesCommandsTest {
   void aHostEvacuationRunsToItsEndAndShowFollowsIt() {
     ferry.server("web1", "m1.tiny", "c", VmState.ACTIVE);
 
-    Result r = ferry("host", "evacuate", "c", "--wait");
+    Cli.Result r = ferry("host", "evacuate", "c", "--wait");
 
     assertEquals(ExitStatus.OK, r.exit(), r.toString());
     assertTrue(r.out().contains("host-evacuation:c: done (1 done, 0 running"), r.toString());
-    Result shown = ferry("host", "evacuate", "c", "--show", "--wait");
+    Cli.Result shown = ferry("host", "evacuate", "c", "--show", "--wait");
     assertEquals(ExitStatus.OK, shown.exit(), shown.toString());
     assertTrue(shown.out().contains("web1"), shown.toString());
   }

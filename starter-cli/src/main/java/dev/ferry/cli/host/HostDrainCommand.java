@@ -1,7 +1,7 @@
-package dev.ferry.cli.evacuate;
+package dev.ferry.cli.host;
 
-import dev.ferry.cli.ClientCommand;
-import dev.ferry.cli.Output;
+import dev.ferry.cli.common.ClientCommand;
+import dev.ferry.cli.common.Output;
 import dev.ferry.client.FerryClient;
 import dev.ferry.evacuate.HostMoves;
 import dev.ferry.model.Names;
@@ -40,7 +40,7 @@ public final class HostDrainCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     return HostMovesReport.run(
-        client.evacuation(),
+        client,
         out,
         options,
         HostMoves.drainWorkflowId(host),
