@@ -13,6 +13,7 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
 import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveSagas;
 import dev.ferry.move.MoveStepException;
 import io.temporal.workflow.Saga;
 import java.util.List;
@@ -42,12 +43,7 @@ final class EvacuationRebuild {
   }
 
   void rebuild() {
-    Saga saga =
-        new Saga(
-            new Saga.Options.Builder()
-                .setParallelCompensation(false)
-                .setContinueWithError(true)
-                .build());
+    Saga saga = MoveSagas.newSaga();
     try {
       claimDestination(saga);
       defineAtDestination(saga);
