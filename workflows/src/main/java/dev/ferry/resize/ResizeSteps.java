@@ -16,6 +16,7 @@ import dev.ferry.model.Flavors;
 import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveSagas;
 import dev.ferry.move.MoveStepException;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
@@ -56,12 +57,7 @@ final class ResizeSteps {
 
   /** Steps 1-3; on failure compensates and ends in ERROR. Returns whether it reached FINISHED. */
   boolean moveToDestination() {
-    Saga saga =
-        new Saga(
-            new Saga.Options.Builder()
-                .setParallelCompensation(false)
-                .setContinueWithError(true)
-                .build());
+    Saga saga = MoveSagas.newSaga();
     try {
       run.cancel.check("before the claim");
       claimDestination(saga);

@@ -1,0 +1,121 @@
+package dev.ferry.evacuate;
+
+import dev.ferry.model.MoveOutcome;
+import dev.ferry.model.MoveProgress;
+import dev.ferry.model.PowerState;
+import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
+import dev.ferry.move.MoveView;
+import java.util.List;
+
+/**
+ * What an evacuation tells: every transition announced (search attributes, UI details, the
+ * instance's vm/task state), its status and details for queries, and the outcome the instance takes
+ * over at the end.
+ */
+final class EvacuationReporting {
+
+  private final EvacuationRun run;
+
+  EvacuationReporting(EvacuationRun run) {
+    this.run = run;
+  }
+
+  void fire(EvacuationEvent event, String actor) {
+    run.machine.fire(event, actor);
+    announce();
+  }
+
+  /** Every status change: search attributes, UI details, and the instance's vm/task state. */
+  void announce() {
+    String details =
+        run.machine.state().novaName()
+            + ": evacuate "
+            + run.record.name
+            + " from "
+            + run.source
+            + (run.dest == null ? "" : " → " + run.dest);
+    MoveOutcome end = run.machine.isFinal() ? outcome() : null;
+    MoveProgress progress =
+        new MoveProgress(
+            run.request.moveId(),
+            run.machine.state().novaName(),
+            end != null ? end.vmState() : run.record.vmState,
+            end != null ? TaskState.NONE : TaskState.REBUILDING,
+            end != null ? end.powerState() : run.record.powerState);
+    run.channel.announce(run.request.type(), run.source, run.dest, details, progress);
+  }
+
+  MoveOutcome outcome() {
+    EvacuationStatus status = run.machine.state();
+    String error = run.errors.isEmpty() ? null : String.join("; ", run.errors);
+    String destination = run.dest != null ? run.dest : run.request.destHost();
+    return switch (status) {
+      case DONE ->
+          new MoveOutcome(
+              run.request.moveId(),
+              status.novaName(),
+              true,
+              run.dest,
+              run.record.flavor,
+              run.newEpoch,
+              run.destXml != null ? run.destXml : run.record.domainXml,
+              run.wasStopped ? VmState.STOPPED : VmState.ACTIVE,
+              run.destPower,
+              error,
+              run.source,
+              destination);
+      // Refused: the record stays as it was (its lastError says why).
+      case FAILED ->
+          new MoveOutcome(
+              run.request.moveId(),
+              status.novaName(),
+              false,
+              run.source,
+              run.record.flavor,
+              run.record.epoch,
+              run.record.domainXml,
+              run.record.vmState,
+              run.record.powerState,
+              error,
+              run.source,
+              destination);
+      // Fenced, not rebuilt: it runs nowhere. ERROR, still on the failed host; evacuate again.
+      default ->
+          new MoveOutcome(
+              run.request.moveId(),
+              status.novaName(),
+              false,
+              run.source,
+              run.record.flavor,
+              run.record.epoch,
+              run.record.domainXml,
+              VmState.ERROR,
+              PowerState.NOSTATE,
+              error,
+              run.source,
+              destination);
+    };
+  }
+
+  MoveView status() {
+    return MoveView.of(
+        run.request,
+        run.record,
+        run.source,
+        run.dest,
+        run.machine.state().novaName(),
+        run.machine,
+        run.errors);
+  }
+
+  EvacuationDetails details() {
+    return new EvacuationDetails(
+        run.fenceMethod,
+        run.fencingSummary,
+        run.disk,
+        run.localDataLost,
+        run.newEpoch,
+        List.copyOf(run.notes));
+  }
+}
