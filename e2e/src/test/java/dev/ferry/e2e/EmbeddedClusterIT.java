@@ -352,9 +352,9 @@ class EmbeddedClusterIT {
   }
 
   /**
-   * Issue 11: an agent frozen past its lease's heartbeat timeout (as when the Temporal server is
-   * away that long) used to leave its host DOWN for good while it went on running. Now it notices,
-   * comes back the way it starts under a new incarnation, and serves.
+   * An agent frozen past its lease's heartbeat timeout (as when the Temporal server is away that
+   * long) used to leave its host DOWN for good while it went on running. Now it notices, comes back
+   * the way it starts under a new incarnation, and serves.
    */
   @Test
   @Order(95)

@@ -27,12 +27,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Ferry end to end on the REAL test bed (issue 4): three simulated hosts, each a libvirtd in its
- * own namespaces with a Ferry host agent started inside its mount and UTS namespaces; the engine
- * and the conductor from scripts/cluster.sh; QEMU (TCG) busybox guests with a root disk; every
- * request through the {@code ferry} CLI. Each scenario asserts on libvirt (virsh over the hosts'
- * unix sockets), on the disks, and on the guest's serial console, and checks the guest's health
- * after every move (an oops fails the test: it is never retried away).
+ * Ferry end to end on the REAL test bed: three simulated hosts, each a libvirtd in its own
+ * namespaces with a Ferry host agent started inside its mount and UTS namespaces; the engine and
+ * the conductor from scripts/cluster.sh; QEMU (TCG) busybox guests with a root disk; every request
+ * through the {@code ferry} CLI. Each scenario asserts on libvirt (virsh over the hosts' unix
+ * sockets), on the disks, and on the guest's serial console, and checks the guest's health after
+ * every move (an oops fails the test: it is never retried away).
  *
  * <p>Needs root (namespaces, libvirtd, apt-get for what is missing). Skipped when not root unless
  * CI=true (then it fails: CI must run it), or when FERRY_TESTBED_SKIP=1. The scenarios share one
@@ -730,9 +730,9 @@ class RealTestbedIT {
   }
 
   /**
-   * Issue 6: fencing by libvirt-destroy. Only the host's agent dies (SIGKILL): its libvirtd and the
-   * guest live on, so the host goes DOWN (lease lost) while the guest still runs there, and only a
-   * fence can stop it. {@code evacuate --fence libvirt-destroy} has the conductor destroy the guest
+   * Fencing by libvirt-destroy. Only the host's agent dies (SIGKILL): its libvirtd and the guest
+   * live on, so the host goes DOWN (lease lost) while the guest still runs there, and only a fence
+   * can stop it. {@code evacuate --fence libvirt-destroy} has the conductor destroy the guest
    * through the failed host's own libvirtd (the unix-socket URI scripts/cluster.sh configures as
    * {@code ferry.fencing.libvirt-uris.<host>} on the bed) before it rebuilds on the target: the
    * domain there ends {@code shut off (destroyed)}, the move's history and its status log name the
@@ -881,10 +881,10 @@ class RealTestbedIT {
   }
 
   /**
-   * Issue 6: a server made from the base image ferry-tiny with a host-local disk; its guest writes
-   * data after creation; its host dies; the evacuation makes a new disk on the destination from
-   * that host's own copy of the image: the guest boots from the image's content (no marker, so it
-   * fills the disk anew), the data written after creation is gone, and the move says so.
+   * A server made from the base image ferry-tiny with a host-local disk; its guest writes data
+   * after creation; its host dies; the evacuation makes a new disk on the destination from that
+   * host's own copy of the image: the guest boots from the image's content (no marker, so it fills
+   * the disk anew), the data written after creation is gone, and the move says so.
    */
   @Test
   @Order(11)

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 6: a host that returns destroys what it owes (the copies evacuated elsewhere, stale copies
- * after a move it missed) BEFORE it serves again. Nova's compute service does not start when
- * destroying evacuated instances fails; neither does a Ferry agent.
+ * A host that returns destroys what it owes (the copies evacuated elsewhere, stale copies after a
+ * move it missed) BEFORE it serves again. Nova's compute service does not start when destroying
+ * evacuated instances fails; neither does a Ferry agent.
  *
  * <p>The agent reads its host's cleanup list and runs it before it registers. While an item fails,
  * it does not serve: it does not register (the host stays DOWN, as its lost lease left it), it

@@ -58,7 +58,7 @@ final class HostRegistrar {
   boolean join(String incarnation) {
     HostFacts facts = hypervisor.hostFacts();
     startHostWorkflow();
-    // Issue 6: what the host owes is done before it registers; while an item fails, no serving.
+    // What the host owes is done before it registers; while an item fails, no serving.
     HostRecord registered =
         new CleanupGate(
                 name,

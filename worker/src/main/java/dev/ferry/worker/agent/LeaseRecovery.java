@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 11: an agent whose lease was lost while it kept running (frozen past the heartbeat timeout,
- * the Temporal server away and back) comes back by itself, the way it starts. The HostWorkflow
- * grants no new lease to the incarnation that lost one, so without this its host stayed DOWN while
- * the agent went on serving.
+ * An agent whose lease was lost while it kept running (frozen past the heartbeat timeout, the
+ * Temporal server away and back) comes back by itself, the way it starts. The HostWorkflow grants
+ * no new lease to the incarnation that lost one, so without this its host stayed DOWN while the
+ * agent went on serving.
  *
  * <p>The mechanism: the {@link LeaseWatch} makes the lease suspect (a heartbeat refused, or no
  * lease here for longer than the heartbeat timeout). A suspicion alone proves nothing (a

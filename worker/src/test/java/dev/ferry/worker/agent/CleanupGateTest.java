@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 6: "when the dead host returns, it must destroy the evacuated copies before it serves
- * again". The agent's start-up gate: a cleanup item that fails keeps the agent from registering and
- * serving (it says so in its log and in the host's record, and retries with a backoff) until it
- * succeeds; with every item done it registers at once, as before.
+ * When the dead host returns, it destroys the evacuated copies before it serves again. The agent's
+ * start-up gate: a cleanup item that fails keeps the agent from registering and serving (it says so
+ * in its log and in the host's record, and retries with a backoff) until it succeeds; with every
+ * item done it registers at once, as before.
  */
 class CleanupGateTest {
   private static final Duration FIRST = Duration.ofSeconds(1);

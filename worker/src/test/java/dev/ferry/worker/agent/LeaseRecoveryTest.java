@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 11: an agent whose lease was lost while it kept running (frozen past the heartbeat timeout,
- * the Temporal server away and back) comes back by itself the way it starts, under a new
- * incarnation, and only when its HostWorkflow says the host is DOWN.
+ * An agent whose lease was lost while it kept running (frozen past the heartbeat timeout, the
+ * Temporal server away and back) comes back by itself the way it starts, under a new incarnation,
+ * and only when its HostWorkflow says the host is DOWN.
  */
 class LeaseRecoveryTest {
   private static final Duration QUIET_LIMIT = HostAgent.LEASE_QUIET_LIMIT;
