@@ -23,14 +23,24 @@ public final class HostCallOptions {
    */
   public static final Duration SCHEDULE_TO_START = Duration.ofSeconds(60);
 
-  /** A lookup and an XML dump: well under a second on a healthy libvirt. */
+  /**
+   * A lookup and an XML dump: well under a second on a healthy libvirt. For a call that does not
+   * heartbeat, the StartToClose is also how long a call whose agent was killed goes unnoticed
+   * before its retry reaches the agent's next incarnation: so the short calls stay short.
+   */
   static final Duration INSPECT = Duration.ofSeconds(30);
 
-  /** Writing a definition (XML edit + virDomainDefineXML); also a call without its own entry. */
-  static final Duration DEFINE = Duration.ofSeconds(60);
+  /** Writing a definition (XML edit + virDomainDefineXML). */
+  static final Duration DEFINE = Duration.ofSeconds(30);
 
-  /** Starting QEMU: a few seconds for a TCG guest; margin for a loaded 2-core host. */
-  static final Duration POWER_ON = Duration.ofMinutes(2);
+  /** A call without its own entry in its per-method table. */
+  static final Duration UNLISTED_CALL = Duration.ofSeconds(60);
+
+  /**
+   * Starting QEMU (virDomainCreate returns once QEMU runs, not when the guest has booted): seconds
+   * for a TCG guest on a loaded 2-core host, 30 s leaves a wide margin.
+   */
+  static final Duration POWER_ON = Duration.ofSeconds(30);
 
   /** Destroy (waits for QEMU to exit) and undefine. */
   static final Duration REMOVE = Duration.ofMinutes(2);
@@ -89,10 +99,10 @@ public final class HostCallOptions {
 
   /**
    * A move's call to {@code host}: its queue, {@code scheduleToStart} (tests of dead hosts pass a
-   * few seconds), {@link #DEFINE} for a call without its own entry in its per-method table.
+   * few seconds), {@link #UNLISTED_CALL} for a call without its own entry in its per-method table.
    */
   public static ActivityOptions moveCall(String host, Duration scheduleToStart) {
-    return agentCall(host, scheduleToStart, DEFINE).build();
+    return agentCall(host, scheduleToStart, UNLISTED_CALL).build();
   }
 
   /**

@@ -1008,14 +1008,13 @@ class ResizeWorkflowTest {
     assertEquals(45 + 60, powerOff.getStartToCloseTimeout().getSeconds());
     assertEquals(20, powerOff.getHeartbeatTimeout().getSeconds());
     var define = scheduled.get("HypervisorDefine@ferry-host-h2");
-    assertEquals(60, define.getStartToCloseTimeout().getSeconds());
+    assertEquals(30, define.getStartToCloseTimeout().getSeconds());
     assertEquals(60, define.getScheduleToStartTimeout().getSeconds());
     assertEquals(
         List.of("FerryRejection.INVALID_ARGUMENT"),
         define.getRetryPolicy().getNonRetryableErrorTypesList().subList(0, 1));
     assertEquals(
-        120,
-        scheduled.get("HypervisorPowerOn@ferry-host-h2").getStartToCloseTimeout().getSeconds());
+        30, scheduled.get("HypervisorPowerOn@ferry-host-h2").getStartToCloseTimeout().getSeconds());
     assertEquals(
         30, scheduled.get("HypervisorInspect@ferry-host-h2").getStartToCloseTimeout().getSeconds());
     assertEquals(
