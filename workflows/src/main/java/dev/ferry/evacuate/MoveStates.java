@@ -1,15 +1,24 @@
 package dev.ferry.evacuate;
 
+import dev.ferry.live.LiveMigrationStatus;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveSummary;
+import dev.ferry.model.NovaStatus;
 import dev.ferry.model.VmState;
+import dev.ferry.resize.ResizeStatus;
 import java.util.Set;
 
 /** Reads where a move stands from its instance's record (pure: used by the long poll). */
 public final class MoveStates {
 
   /** Final statuses of a move that reached its goal, whatever its kind. */
-  public static final Set<String> SUCCEEDED = Set.of("done", "completed", "confirmed");
+  public static final Set<NovaStatus> SUCCEEDED =
+      Set.of(
+          EvacuationStatus.DONE,
+          InstanceMoveStatus.COMPLETED,
+          LiveMigrationStatus.COMPLETED,
+          ResizeStatus.CONFIRMED);
 
   private MoveStates() {}
 
@@ -32,7 +41,7 @@ public final class MoveStates {
     if (record.moves != null) {
       for (MoveSummary m : record.moves) {
         if (ref.moveId().equals(m.moveId())) {
-          boolean ok = SUCCEEDED.contains(m.status());
+          boolean ok = SUCCEEDED.stream().anyMatch(s -> s.is(m.status()));
           return new MoveState(
               ref.instanceId(),
               ref.moveId(),
