@@ -63,21 +63,11 @@ final class PostCopyRecovery {
         run.noteError("post-copy resume failed: " + e.getMessage());
         if (keepsSourcePausedAfterPostCopy() && sourceLost()) {
           // the source went away during the resume: it owes the removal of its paused copy
-          held.cleanup()
-              .owe(
-                  source,
-                  run.record.epoch,
-                  CleanupItem.Kind.REMOVE_STALE_DOMAIN,
-                  "post-copy lost the source");
+          oweSourceCopy(source);
         }
       }
     } else if (outcome.source() == SourceState.UNKNOWN || hosts.isUnreachable(source)) {
-      held.cleanup()
-          .owe(
-              source,
-              run.record.epoch,
-              CleanupItem.Kind.REMOVE_STALE_DOMAIN,
-              "post-copy lost the source");
+      oweSourceCopy(source);
     }
     // The guest's memory is split and one half is gone: it cannot run on the source again.
     run.atDest = true;
@@ -104,5 +94,15 @@ final class PostCopyRecovery {
    */
   static boolean keepsSourcePausedAfterPostCopy() {
     return Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+  }
+
+  /** The lost source owes the removal of its copy of the guest (up to the current epoch). */
+  private void oweSourceCopy(String source) {
+    held.cleanup()
+        .owe(
+            source,
+            run.record.epoch,
+            CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+            "post-copy lost the source");
   }
 }
