@@ -20,13 +20,27 @@ public final class MoveStates {
           LiveMigrationStatus.COMPLETED,
           ResizeStatus.CONFIRMED);
 
+  /** The statuses the long poll reports for a move its instance's record cannot tell about. */
+  enum Polled implements NovaStatus {
+    /** The instance is gone: its move is closed. */
+    INSTANCE_DELETED,
+    /** Not started yet as far as the record knows (the start is on its way). */
+    UNKNOWN
+  }
+
   private MoveStates() {}
 
   /** The state of {@code ref}; {@code record} null means the instance is gone (closed). */
   public static MoveState of(MoveRef ref, InstanceRecord record) {
     if (record == null || record.vmState == VmState.DELETED) {
       return new MoveState(
-          ref.instanceId(), ref.moveId(), true, "instance-deleted", false, null, "deleted");
+          ref.instanceId(),
+          ref.moveId(),
+          true,
+          Polled.INSTANCE_DELETED.novaName(),
+          false,
+          null,
+          "deleted");
     }
     if (ref.moveId().equals(record.currentMoveId)) {
       return new MoveState(
@@ -55,6 +69,6 @@ public final class MoveStates {
     }
     // Not started yet as far as the record knows (the start is on its way): still open.
     return new MoveState(
-        ref.instanceId(), ref.moveId(), false, "unknown", false, record.host, null);
+        ref.instanceId(), ref.moveId(), false, Polled.UNKNOWN.novaName(), false, record.host, null);
   }
 }
