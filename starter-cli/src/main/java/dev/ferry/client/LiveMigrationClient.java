@@ -7,12 +7,12 @@ import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
 
 import dev.ferry.live.JobProgress;
-import dev.ferry.live.LiveMigrationOptions;
 import dev.ferry.live.LiveMigrationView;
 import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;

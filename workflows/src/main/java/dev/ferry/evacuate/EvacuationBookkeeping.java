@@ -72,10 +72,6 @@ final class EvacuationBookkeeping {
             epochAtMost,
             null,
             reason);
-    try {
-      ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
-    } catch (MoveStepException e) {
-      run.noteError(e.getMessage());
-    }
+    ConductorCalls.owe(host, item, run::noteError);
   }
 }

@@ -48,65 +48,45 @@ final class EvacuationReporting {
 
   MoveOutcome outcome() {
     EvacuationStatus status = run.machine.state();
-    String error = run.errors.isEmpty() ? null : String.join("; ", run.errors);
-    String destination = run.dest != null ? run.dest : run.request.destHost();
+    boolean done = status == EvacuationStatus.DONE;
+    return new MoveOutcome(
+        run.request.moveId(),
+        status.novaName(),
+        done,
+        done ? run.dest : run.source,
+        run.record.flavor,
+        done ? run.newEpoch : run.record.epoch,
+        done && run.destXml != null ? run.destXml : run.record.domainXml,
+        vmState(status),
+        powerState(status),
+        run.errors.isEmpty() ? null : String.join("; ", run.errors),
+        run.source,
+        run.dest != null ? run.dest : run.request.destHost());
+  }
+
+  /**
+   * Rebuilt (DONE): as it was before. Refused (FAILED): the record stays as it was (its lastError
+   * says why). Fenced, not rebuilt (ERROR): it runs nowhere; ERROR, still on the failed host;
+   * evacuate again.
+   */
+  private VmState vmState(EvacuationStatus status) {
     return switch (status) {
-      case DONE ->
-          new MoveOutcome(
-              run.request.moveId(),
-              status.novaName(),
-              true,
-              run.dest,
-              run.record.flavor,
-              run.newEpoch,
-              run.destXml != null ? run.destXml : run.record.domainXml,
-              run.wasStopped ? VmState.STOPPED : VmState.ACTIVE,
-              run.destPower,
-              error,
-              run.source,
-              destination);
-      // Refused: the record stays as it was (its lastError says why).
-      case FAILED ->
-          new MoveOutcome(
-              run.request.moveId(),
-              status.novaName(),
-              false,
-              run.source,
-              run.record.flavor,
-              run.record.epoch,
-              run.record.domainXml,
-              run.record.vmState,
-              run.record.powerState,
-              error,
-              run.source,
-              destination);
-      // Fenced, not rebuilt: it runs nowhere. ERROR, still on the failed host; evacuate again.
-      default ->
-          new MoveOutcome(
-              run.request.moveId(),
-              status.novaName(),
-              false,
-              run.source,
-              run.record.flavor,
-              run.record.epoch,
-              run.record.domainXml,
-              VmState.ERROR,
-              PowerState.NOSTATE,
-              error,
-              run.source,
-              destination);
+      case DONE -> run.wasStopped ? VmState.STOPPED : VmState.ACTIVE;
+      case FAILED -> run.record.vmState;
+      default -> VmState.ERROR;
+    };
+  }
+
+  private PowerState powerState(EvacuationStatus status) {
+    return switch (status) {
+      case DONE -> run.destPower;
+      case FAILED -> run.record.powerState;
+      default -> PowerState.NOSTATE;
     };
   }
 
   MoveView status() {
-    return MoveView.of(
-        run.request,
-        run.record,
-        run.source,
-        run.dest,
-        run.machine.state().novaName(),
-        run.machine,
-        run.errors);
+    return MoveView.of(run.request, run.record, run.source, run.dest, run.machine, run.errors);
   }
 
   EvacuationDetails details() {

@@ -1,10 +1,12 @@
 package dev.ferry.evacuate;
 
+import dev.ferry.model.NovaStatus;
+
 /**
  * Nova's migration statuses for an evacuation. The move ends at {@code done}; {@code completed} is
  * recorded later on the instance, once the old host destroyed its stale copy on return.
  */
-public enum EvacuationStatus {
+public enum EvacuationStatus implements NovaStatus {
   /** Checked and fencing: nothing touched yet. */
   ACCEPTED,
   /** Fenced: claiming a destination and rebuilding the instance there. */
@@ -14,10 +16,5 @@ public enum EvacuationStatus {
   /** Refused before anything was touched (source still in use, fencing failed): nothing changed. */
   FAILED,
   /** The rebuild failed after fencing; what the move created was removed. */
-  ERROR;
-
-  /** Nova's spelling, e.g. {@code pre-migrating}. */
-  public String novaName() {
-    return name().toLowerCase().replace('_', '-');
-  }
+  ERROR
 }

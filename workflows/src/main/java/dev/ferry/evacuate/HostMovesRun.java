@@ -6,6 +6,7 @@ import dev.ferry.evacuate.HostMoveItem.State;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.move.ActivityFailures;
@@ -49,7 +50,7 @@ abstract class HostMovesRun {
   final HostRecordActivities hostRecords = ConductorCalls.hostRecords();
   HostMovesInput input;
   private HostMovesState state = new HostMovesState();
-  private String status = "running";
+  private HostMovesStatus status = HostMovesStatus.RUNNING;
 
   /**
    * @param awaitHeartbeat the long poll's heartbeat timeout: how soon a killed conductor's poll is
@@ -89,7 +90,7 @@ abstract class HostMovesRun {
       try {
         prepare();
       } catch (FerryRejection r) {
-        status = "refused";
+        status = HostMovesStatus.REFUSED;
         throw r.toFailure(); // nothing was started
       }
     }
@@ -125,8 +126,8 @@ abstract class HostMovesRun {
       }
       awaitSome();
     }
-    if (!"timed-out".equals(status)) {
-      status = count(State.FAILED) > 0 ? "partial" : "done";
+    if (status != HostMovesStatus.TIMED_OUT) {
+      status = count(State.FAILED) > 0 ? HostMovesStatus.PARTIAL : HostMovesStatus.DONE;
     }
     Workflow.setCurrentDetails(summary());
     return view();
@@ -200,7 +201,7 @@ abstract class HostMovesRun {
         String workflowId = moves.startMove(request);
         item.moveId = stripMovePrefix(workflowId); // an evacuation already running answers too
         item.state = State.RUNNING;
-        item.moveStatus = "accepted";
+        item.moveStatus = InstanceMoveStatus.ACCEPTED.novaName();
         item.startedAtMillis = Workflow.currentTimeMillis();
       } catch (ActivityFailure f) {
         item.state = State.FAILED;
@@ -253,7 +254,7 @@ abstract class HostMovesRun {
   }
 
   private void timeOut() {
-    status = "timed-out";
+    status = HostMovesStatus.TIMED_OUT;
     long now = Workflow.currentTimeMillis();
     for (HostMoveItem item : state.items) {
       if (item.state == State.RUNNING) {
@@ -273,7 +274,7 @@ abstract class HostMovesRun {
     return new HostMovesView(
         kind(),
         input == null ? null : input.host(),
-        status,
+        status.novaName(),
         input == null ? 0 : Math.max(1, input.concurrency()),
         count(State.PENDING),
         count(State.RUNNING),

@@ -5,8 +5,10 @@ import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
+import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
@@ -14,18 +16,19 @@ import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveSummary;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
+import dev.ferry.model.NovaStatus;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.ConductorCalls;
 import dev.ferry.move.MoveInput;
-import dev.ferry.move.MoveView;
 import dev.ferry.move.WebUiTexts;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.workflow.ChildWorkflowStub;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.util.List;
@@ -88,7 +91,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
           "move " + record.currentMoveId + " closed without reporting (terminated?); state unknown";
       record.vmState = VmState.ERROR;
       record.taskState = TaskState.NONE;
-      record.addMove(summary(record.currentMoveId, "closed-unreported", null));
+      record.addMove(summary(record.currentMoveId, InstanceMoveStatus.CLOSED_UNREPORTED, null));
       clearLock();
     }
   }
@@ -114,22 +117,21 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     String workflowId = Names.moveWorkflowId(request.moveId());
     record.currentMoveId = request.moveId();
     record.currentMoveType = request.type();
-    record.currentMoveStatus = "accepted";
+    record.currentMoveStatus = InstanceMoveStatus.ACCEPTED.novaName();
     record.currentMoveStartedAtMillis = Workflow.currentTimeMillis();
-    ChildWorkflowStub child =
-        Workflow.newUntypedChildWorkflowStub(
-            MoveRules.WORKFLOW_TYPES.get(request.type()),
-            ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                // The move outlives this run (continue-as-new) and tells us when it closes.
-                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-                .setStaticSummary(WebUiTexts.moveSummary(request, record))
-                .setStaticDetails(WebUiTexts.moveDetails(request, record))
-                .build());
-    child.executeAsync(MoveView.class, new MoveInput(request, record));
+    ChildWorkflowOptions options =
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTaskQueue(Names.CONDUCTOR_QUEUE)
+            // The move outlives this run (continue-as-new) and tells us when it closes.
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setStaticSummary(WebUiTexts.moveSummary(request, record))
+            .setStaticDetails(WebUiTexts.moveDetails(request, record))
+            .build();
+    Promise<WorkflowExecution> started =
+        MoveWorkflows.start(request.type(), options, new MoveInput(request, record));
     try {
-      child.getExecution().get();
+      started.get();
     } catch (RuntimeException e) {
       clearLock();
       throw startFailed(workflowId, e).toFailure();
@@ -200,7 +202,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       MoveSummary m = record.moves.get(i);
       if (m.moveId().equals(moveId)
           && m.type() == MoveType.EVACUATION
-          && "done".equals(m.status())) {
+          && EvacuationStatus.DONE.is(m.status())) {
         record.moves.set(
             i,
             new MoveSummary(
@@ -208,7 +210,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
                 m.type(),
                 m.sourceHost(),
                 m.destHost(),
-                "completed",
+                InstanceMoveStatus.COMPLETED.novaName(),
                 m.startedAtMillis(),
                 m.endedAtMillis()));
       }
@@ -267,13 +269,13 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.currentMoveStatus = null;
   }
 
-  private MoveSummary summary(String moveId, String status, String destHost) {
+  private MoveSummary summary(String moveId, NovaStatus status, String destHost) {
     return new MoveSummary(
         moveId,
         record.currentMoveType,
         record.host,
         destHost,
-        status,
+        status.novaName(),
         record.currentMoveStartedAtMillis,
         Workflow.currentTimeMillis());
   }

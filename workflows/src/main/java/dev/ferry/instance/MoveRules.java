@@ -14,14 +14,6 @@ import java.util.Set;
 /** Which moves an instance accepts in which state (Nova's @check_instance_state), and by whom. */
 public final class MoveRules {
 
-  /** The workflow type that carries out each kind of move. */
-  static final Map<MoveType, String> WORKFLOW_TYPES =
-      Map.of(
-          MoveType.COLD_MIGRATION, "ResizeWorkflow",
-          MoveType.RESIZE, "ResizeWorkflow",
-          MoveType.LIVE_MIGRATION, "LiveMigrationWorkflow",
-          MoveType.EVACUATION, "EvacuationWorkflow");
-
   private static final Map<MoveType, Set<VmState>> ALLOWED_STATES =
       Map.of(
           MoveType.COLD_MIGRATION, EnumSet.of(VmState.ACTIVE, VmState.STOPPED),
@@ -73,10 +65,6 @@ public final class MoveRules {
       throw new FerryRejection(
           Reason.INSTANCE_BUSY,
           "instance " + record.name + " is busy with " + record.currentMoveId + "; wait for it");
-    }
-    if (!WORKFLOW_TYPES.containsKey(request.type())) {
-      throw new FerryRejection(
-          Reason.INVALID_ARGUMENT, request.type() + " is not supported by this version of Ferry");
     }
     Set<VmState> allowed = ALLOWED_STATES.get(request.type());
     if (!allowed.contains(record.vmState)) {

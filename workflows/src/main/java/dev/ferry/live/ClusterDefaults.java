@@ -1,5 +1,6 @@
 package dev.ferry.live;
 
+import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.Settings;
 import dev.ferry.move.ActivityFailures;
 import dev.ferry.move.ConductorCalls;

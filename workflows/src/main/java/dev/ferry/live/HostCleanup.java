@@ -2,7 +2,6 @@ package dev.ferry.live;
 
 import dev.ferry.model.CleanupItem;
 import dev.ferry.move.ConductorCalls;
-import dev.ferry.move.MoveStepException;
 
 /**
  * Work a host that stopped answering owes: a cleanup item on its HostWorkflow, done (epoch-guarded)
@@ -25,11 +24,7 @@ final class HostCleanup {
             epochAtMost,
             kind == CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK ? run.record.diskPath : null,
             reason);
-    try {
-      ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
-    } catch (MoveStepException e) {
-      run.noteError(e.getMessage());
-    }
+    ConductorCalls.owe(host, item, run::noteError);
   }
 
   /**

@@ -56,26 +56,4 @@ public record JobProgress(
         forcedBy,
         newNote);
   }
-
-  public JobProgress withForcedBy(String how) {
-    return new JobProgress(
-        started,
-        startedAtMillis,
-        phase,
-        elapsedMs,
-        memoryTotalBytes,
-        memoryProcessedBytes,
-        memoryRemainingBytes,
-        diskTotalBytes,
-        diskProcessedBytes,
-        diskRemainingBytes,
-        dataRemainingBytes,
-        bytesPerSecond,
-        iteration,
-        dirtyPagesPerSecond,
-        etaSeconds,
-        postCopy,
-        how,
-        note);
-  }
 }

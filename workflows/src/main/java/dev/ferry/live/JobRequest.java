@@ -1,5 +1,7 @@
 package dev.ferry.live;
 
+import dev.ferry.model.LiveMigrationOptions;
+
 /**
  * The libvirt job, run on the source: peer-to-peer, live, persisted at the destination (with the
  * definition re-tagged to {@code newEpoch}), undefined at the source.

@@ -1,12 +1,14 @@
 package dev.ferry.live;
 
+import dev.ferry.model.NovaStatus;
+
 /**
  * Nova's live-migration statuses. {@code failed}: nothing moved and everything was put back (a
  * pre-check refused, or a step failed and was rolled back); {@code cancelled}: the operator aborted
  * and everything was put back; {@code error}: the move could not put everything back (a host was
  * unreachable, post-copy was lost): the instance record says where the guest is.
  */
-public enum LiveMigrationStatus {
+public enum LiveMigrationStatus implements NovaStatus {
   /** Pre-checks, then waiting for an outbound slot on the source: nothing touched on any host. */
   QUEUED,
   /** pre_live_migration on the destination. */
@@ -20,10 +22,5 @@ public enum LiveMigrationStatus {
   COMPLETED,
   FAILED,
   CANCELLED,
-  ERROR;
-
-  /** Nova's spelling, e.g. {@code running-post-copy}. */
-  public String novaName() {
-    return name().toLowerCase().replace('_', '-');
-  }
+  ERROR
 }

@@ -1,5 +1,6 @@
 package dev.ferry.live;
 
+import dev.ferry.model.LiveMigrationOptions;
 import java.util.List;
 
 /**

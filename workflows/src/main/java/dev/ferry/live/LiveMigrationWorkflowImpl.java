@@ -4,6 +4,7 @@ import static dev.ferry.live.LiveMigrationEvent.SLOT_GRANTED;
 import static dev.ferry.live.LiveRun.SYSTEM;
 
 import dev.ferry.model.FerryRejection;
+import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.move.HostCallOptions;
 import dev.ferry.move.HostCalls;
 import dev.ferry.move.HostUnreachableException;
@@ -45,9 +46,6 @@ import java.time.Duration;
  */
 public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
 
-  /** Change id (forever): see {@link PostCopyRecovery#keepsSourcePausedAfterPostCopy()}. */
-  static final String POST_COPY_KEEPS_SOURCE_PAUSED = PostCopyRecovery.CHANGE_ID;
-
   /**
    * Timing of the calls to the hosts. The job's heartbeat timeout sets both progress freshness and
    * abort latency (the SDK sends heartbeats at most every 0.8 x it).
@@ -80,13 +78,12 @@ public class LiveMigrationWorkflowImpl implements LiveMigrationWorkflow {
     reporting = new LiveReporting(run);
     DestinationClaim claim = new DestinationClaim(run);
     slot = new OutboundSlot(run, reporting);
-    HostCleanup cleanup = new HostCleanup(run);
     preChecks = new LivePreChecks(run, hosts, clusterDefaults, claim, reporting);
     jobs = new JobSupervisor(run, hosts, reporting, tuning);
-    Switchover switchover = new Switchover(run, hosts, reporting, claim, slot, cleanup);
-    PostCopyRecovery postCopy =
-        new PostCopyRecovery(run, hosts, reporting, jobs, switchover, claim, slot, cleanup);
-    rollback = new LiveRollback(run, hosts, reporting, claim, slot, cleanup);
+    Holdings held = new Holdings(claim, slot, new HostCleanup(run));
+    Switchover switchover = new Switchover(run, hosts, reporting, held);
+    PostCopyRecovery postCopy = new PostCopyRecovery(run, hosts, reporting, jobs, switchover, held);
+    rollback = new LiveRollback(run, hosts, reporting, held);
     resolution = new JobResolution(run, hosts, reporting, jobs, switchover, postCopy, rollback);
     abort = new AbortCommand(run);
     forceComplete = new ForceCompleteCommand(run, hosts, jobs, reporting);

@@ -80,14 +80,7 @@ final class LiveReporting {
   }
 
   MoveView status() {
-    return MoveView.of(
-        run.request,
-        run.record,
-        run.source,
-        run.dest,
-        run.status().novaName(),
-        run.machine,
-        run.errors);
+    return MoveView.of(run.request, run.record, run.source, run.dest, run.machine, run.errors);
   }
 
   LiveMigrationView live() {

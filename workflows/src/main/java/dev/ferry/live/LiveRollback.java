@@ -22,23 +22,13 @@ final class LiveRollback {
   private final LiveRun run;
   private final HostCalls hosts;
   private final LiveReporting reporting;
-  private final DestinationClaim claim;
-  private final OutboundSlot slot;
-  private final HostCleanup cleanup;
+  private final Holdings held;
 
-  LiveRollback(
-      LiveRun run,
-      HostCalls hosts,
-      LiveReporting reporting,
-      DestinationClaim claim,
-      OutboundSlot slot,
-      HostCleanup cleanup) {
+  LiveRollback(LiveRun run, HostCalls hosts, LiveReporting reporting, Holdings held) {
     this.run = run;
     this.hosts = hosts;
     this.reporting = reporting;
-    this.claim = claim;
-    this.slot = slot;
-    this.cleanup = cleanup;
+    this.held = held;
   }
 
   /** A typed refusal: in QUEUED nothing was touched (FAILED as rejected), else put back. */
@@ -86,11 +76,12 @@ final class LiveRollback {
       return true;
     } catch (HostUnreachableException e) {
       run.noteError(e.getMessage());
-      cleanup.owe(
-          run.dest,
-          run.newEpoch,
-          cleanup.staleCopyKind(),
-          "left by failed live migration " + run.moveConsumer());
+      held.cleanup()
+          .owe(
+              run.dest,
+              run.newEpoch,
+              held.cleanup().staleCopyKind(),
+              "left by failed live migration " + run.moveConsumer());
       return false;
     } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());
@@ -100,9 +91,7 @@ final class LiveRollback {
 
   /** Releases the claim (or hands it to the instance when the guest moved) and the slot. */
   boolean releaseEverything() {
-    boolean ok = claim.settleQuietly();
-    slot.releaseQuietly();
-    return ok;
+    return held.giveBackQuietly();
   }
 
   private boolean resumeAtSource() {

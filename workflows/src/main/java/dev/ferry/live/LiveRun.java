@@ -3,6 +3,7 @@ package dev.ferry.live;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;

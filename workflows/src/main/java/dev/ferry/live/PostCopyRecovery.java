@@ -26,9 +26,7 @@ final class PostCopyRecovery {
   private final LiveReporting reporting;
   private final JobSupervisor jobs;
   private final Switchover switchover;
-  private final DestinationClaim claim;
-  private final OutboundSlot slot;
-  private final HostCleanup cleanup;
+  private final Holdings held;
 
   PostCopyRecovery(
       LiveRun run,
@@ -36,17 +34,13 @@ final class PostCopyRecovery {
       LiveReporting reporting,
       JobSupervisor jobs,
       Switchover switchover,
-      DestinationClaim claim,
-      OutboundSlot slot,
-      HostCleanup cleanup) {
+      Holdings held) {
     this.run = run;
     this.hosts = hosts;
     this.reporting = reporting;
     this.jobs = jobs;
     this.switchover = switchover;
-    this.claim = claim;
-    this.slot = slot;
-    this.cleanup = cleanup;
+    this.held = held;
   }
 
   void recover(JobOutcome outcome) {
@@ -69,19 +63,11 @@ final class PostCopyRecovery {
         run.noteError("post-copy resume failed: " + e.getMessage());
         if (keepsSourcePausedAfterPostCopy() && sourceLost()) {
           // the source went away during the resume: it owes the removal of its paused copy
-          cleanup.owe(
-              source,
-              run.record.epoch,
-              CleanupItem.Kind.REMOVE_STALE_DOMAIN,
-              "post-copy lost the source");
+          oweSourceCopy(source);
         }
       }
     } else if (outcome.source() == SourceState.UNKNOWN || hosts.isUnreachable(source)) {
-      cleanup.owe(
-          source,
-          run.record.epoch,
-          CleanupItem.Kind.REMOVE_STALE_DOMAIN,
-          "post-copy lost the source");
+      oweSourceCopy(source);
     }
     // The guest's memory is split and one half is gone: it cannot run on the source again.
     run.atDest = true;
@@ -92,8 +78,7 @@ final class PostCopyRecovery {
             + run.dest
             + ": post-copy could not finish; it is never restarted on "
             + source);
-    claim.settleQuietly();
-    slot.releaseQuietly();
+    held.giveBackQuietly();
     reporting.fire(BROKEN, SYSTEM);
   }
 
@@ -109,5 +94,15 @@ final class PostCopyRecovery {
    */
   static boolean keepsSourcePausedAfterPostCopy() {
     return Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+  }
+
+  /** The lost source owes the removal of its copy of the guest (up to the current epoch). */
+  private void oweSourceCopy(String source) {
+    held.cleanup()
+        .owe(
+            source,
+            run.record.epoch,
+            CleanupItem.Kind.REMOVE_STALE_DOMAIN,
+            "post-copy lost the source");
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.live;
 
+import dev.ferry.model.BlockMigration;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import java.util.LinkedHashMap;

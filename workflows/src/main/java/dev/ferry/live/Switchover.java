@@ -22,23 +22,13 @@ final class Switchover {
   private final LiveRun run;
   private final HostCalls hosts;
   private final LiveReporting reporting;
-  private final DestinationClaim claim;
-  private final OutboundSlot slot;
-  private final HostCleanup cleanup;
+  private final Holdings held;
 
-  Switchover(
-      LiveRun run,
-      HostCalls hosts,
-      LiveReporting reporting,
-      DestinationClaim claim,
-      OutboundSlot slot,
-      HostCleanup cleanup) {
+  Switchover(LiveRun run, HostCalls hosts, LiveReporting reporting, Holdings held) {
     this.run = run;
     this.hosts = hosts;
     this.reporting = reporting;
-    this.claim = claim;
-    this.slot = slot;
-    this.cleanup = cleanup;
+    this.held = held;
   }
 
   void switchedOver() {
@@ -65,8 +55,7 @@ final class Switchover {
       complete = false;
     }
     complete &= cleanUpSource();
-    complete &= claim.settleQuietly();
-    slot.releaseQuietly();
+    complete &= held.giveBackQuietly();
     reporting.fire(complete ? POST_DONE : BROKEN, SYSTEM);
   }
 
@@ -83,11 +72,12 @@ final class Switchover {
       return true;
     } catch (HostUnreachableException e) {
       run.noteError(e.getMessage());
-      cleanup.owe(
-          run.source,
-          run.record.epoch,
-          cleanup.staleCopyKind(),
-          "stale copy after live migration " + run.moveConsumer() + " to " + run.dest);
+      held.cleanup()
+          .owe(
+              run.source,
+              run.record.epoch,
+              held.cleanup().staleCopyKind(),
+              "stale copy after live migration " + run.moveConsumer() + " to " + run.dest);
       return false;
     } catch (FerryRejection | MoveStepException e) {
       run.noteError(e.getMessage());

@@ -22,7 +22,7 @@ public record MoveRequest(
     Long confirmWindowSeconds,
     String requestedBy,
     String fenceMethod,
-    dev.ferry.live.LiveMigrationOptions liveOptions) {
+    LiveMigrationOptions liveOptions) {
 
   /** A request without live-migration options (every move but a live migration). */
   public MoveRequest(

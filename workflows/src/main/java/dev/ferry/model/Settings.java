@@ -1,7 +1,5 @@
 package dev.ferry.model;
 
-import dev.ferry.live.LiveMigrationOptions;
-
 /**
  * Cluster-wide settings, configured on the conductor and kept by placement so clients and workflows
  * read one value.

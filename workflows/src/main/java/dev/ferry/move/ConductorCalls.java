@@ -6,6 +6,7 @@ import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.evacuate.FencingActivities;
 import dev.ferry.evacuate.HostMovesActivities;
+import dev.ferry.model.CleanupItem;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.Names;
 import io.temporal.activity.ActivityOptions;
@@ -103,6 +104,19 @@ public final class ConductorCalls {
           call.accept(c);
           return null;
         });
+  }
+
+  /**
+   * Puts {@code item} on {@code host}'s cleanup list: work a host that stopped answering owes, done
+   * (epoch-guarded) before its agent serves again. A failure goes to {@code noteError} (the move's
+   * error), never thrown: where the instance ends does not depend on it.
+   */
+  public static void owe(String host, CleanupItem item, Consumer<String> noteError) {
+    try {
+      run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
+    } catch (MoveStepException e) {
+      noteError.accept(e.getMessage());
+    }
   }
 
   public static PlacementActivities placement() {

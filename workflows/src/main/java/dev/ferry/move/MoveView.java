@@ -3,6 +3,7 @@ package dev.ferry.move;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
+import dev.ferry.model.NovaStatus;
 import dev.ferry.statemachine.StateMachine;
 import java.util.List;
 
@@ -23,17 +24,15 @@ public record MoveView(
 
   /**
    * The view every move workflow answers, from its state: {@code request} and {@code instance} may
-   * still be null (a query before the run began); {@code status} is the machine's state in Nova's
-   * spelling (each move's status enum has its own {@code novaName()}); the error is the move's
-   * errors joined with "; ", null when there are none.
+   * still be null (a query before the run began); the status is the machine's state in Nova's
+   * spelling; the error is the move's errors joined with "; ", null when there are none.
    */
-  public static MoveView of(
+  public static <S extends Enum<S> & NovaStatus> MoveView of(
       MoveRequest request,
       InstanceRecord instance,
       String source,
       String dest,
-      String status,
-      StateMachine<?, ?> machine,
+      StateMachine<S, ?> machine,
       List<String> errors) {
     return new MoveView(
         request == null ? null : request.moveId(),
@@ -41,7 +40,7 @@ public record MoveView(
         instance == null ? null : instance.id,
         source,
         dest,
-        status,
+        machine.state().novaName(),
         machine.isFinal(),
         machine.log(),
         errors.isEmpty() ? null : String.join("; ", errors));

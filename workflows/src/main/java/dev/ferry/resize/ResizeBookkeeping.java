@@ -57,11 +57,7 @@ final class ResizeBookkeeping {
             epochAtMost,
             diskPath,
             reason);
-    try {
-      ConductorCalls.run("add cleanup on " + host, c -> c.hostRecords().addCleanup(host, item));
-    } catch (MoveStepException e) {
-      run.noteError(e.getMessage());
-    }
+    ConductorCalls.owe(host, item, run::noteError);
   }
 
   /**

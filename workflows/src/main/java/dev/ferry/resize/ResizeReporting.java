@@ -74,14 +74,7 @@ final class ResizeReporting {
   }
 
   MoveView status() {
-    return MoveView.of(
-        run.request,
-        run.record,
-        run.source,
-        run.dest,
-        run.machine.state().novaName(),
-        run.machine,
-        run.errors);
+    return MoveView.of(run.request, run.record, run.source, run.dest, run.machine, run.errors);
   }
 
   private String flavorChange() {

@@ -1,7 +1,9 @@
 package dev.ferry.resize;
 
+import dev.ferry.model.NovaStatus;
+
 /** Nova's migration statuses for a resize / cold migration. */
-public enum ResizeStatus {
+public enum ResizeStatus implements NovaStatus {
   PRE_MIGRATING,
   MIGRATING,
   POST_MIGRATING,
@@ -16,10 +18,5 @@ public enum ResizeStatus {
    * its source. A cancel in VERIFY_RESIZE is a revert instead.
    */
   CANCELLED,
-  ERROR;
-
-  /** Nova's spelling, e.g. {@code pre-migrating}. */
-  public String novaName() {
-    return name().toLowerCase().replace('_', '-');
-  }
+  ERROR
 }

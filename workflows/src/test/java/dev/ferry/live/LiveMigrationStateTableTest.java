@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.model.BlockMigration;
+import dev.ferry.model.LiveMigrationOptions;
+import dev.ferry.model.TimeoutAction;
 import dev.ferry.statemachine.IllegalTransitionException;
 import dev.ferry.statemachine.StateMachine;
 import java.util.EnumSet;

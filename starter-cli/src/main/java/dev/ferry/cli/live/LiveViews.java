@@ -4,8 +4,8 @@ import dev.ferry.cli.common.Output;
 import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.LiveMigrationClient;
 import dev.ferry.live.JobProgress;
-import dev.ferry.live.LiveMigrationOptions;
 import dev.ferry.live.LiveMigrationView;
+import dev.ferry.model.LiveMigrationOptions;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -2,11 +2,11 @@ package dev.ferry.worker.config;
 
 import dev.ferry.fencing.BmcTarget;
 import dev.ferry.fencing.FencingConfig;
-import dev.ferry.live.BlockMigration;
-import dev.ferry.live.LiveMigrationOptions;
-import dev.ferry.live.TimeoutAction;
+import dev.ferry.model.BlockMigration;
 import dev.ferry.model.HostInventory;
+import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.Settings;
+import dev.ferry.model.TimeoutAction;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

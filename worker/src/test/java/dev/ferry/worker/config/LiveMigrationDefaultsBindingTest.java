@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.live.BlockMigration;
-import dev.ferry.live.LiveMigrationOptions;
-import dev.ferry.live.TimeoutAction;
+import dev.ferry.model.BlockMigration;
+import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.Settings;
+import dev.ferry.model.TimeoutAction;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;

@@ -7,7 +7,7 @@ import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.hypervisor.libvirt.LibvirtFailures;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.live.JobRequest;
-import dev.ferry.live.LiveMigrationOptions;
+import dev.ferry.model.LiveMigrationOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.JobRequest;
 import dev.ferry.live.LiveMigrationWorkflow;
-import dev.ferry.live.TimeoutAction;
+import dev.ferry.model.TimeoutAction;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;

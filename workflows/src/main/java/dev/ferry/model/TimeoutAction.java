@@ -1,4 +1,4 @@
-package dev.ferry.live;
+package dev.ferry.model;
 
 /** Nova's {@code live_migration_timeout_action}: what the completion timeout does. */
 public enum TimeoutAction {

@@ -1,11 +1,11 @@
-package dev.ferry.live;
+package dev.ferry.model;
 
 /**
  * A live migration's tunables. In a request every field may be null ("the cluster default"); the
  * workflow resolves them against the conductor's defaults ({@code
- * ferry.conductor.live-migration.*}, kept by placement in {@link dev.ferry.model.Settings}; {@link
- * #DEFAULTS} unless configured) once, recorded in its history, so a changed configuration never
- * alters a running move.
+ * ferry.conductor.live-migration.*}, kept by placement in {@link Settings}; {@link #DEFAULTS}
+ * unless configured) once, recorded in its history, so a changed configuration never alters a
+ * running move.
  *
  * @param blockMigration copy the disks too: auto (Nova's rule), true, false
  * @param bandwidthMiBs cap on the migration stream, MiB/s; 0 = unlimited

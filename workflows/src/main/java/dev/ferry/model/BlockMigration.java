@@ -1,4 +1,4 @@
-package dev.ferry.live;
+package dev.ferry.model;
 
 import java.util.Locale;
 
