@@ -76,12 +76,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /**
@@ -108,7 +108,8 @@ class LiveMigrationWorkflowTest {
   private static final LiveMigrationWorkflowImpl.Tuning TUNING =
       new LiveMigrationWorkflowImpl.Tuning(Duration.ofSeconds(3), Duration.ofSeconds(2), 3);
 
-  private static final TableCoverage<LiveMigrationStatus, LiveMigrationEvent> COVERAGE =
+  @RegisterExtension
+  static final TableCoverage<LiveMigrationStatus, LiveMigrationEvent> COVERAGE =
       new TableCoverage<>(
           LiveMigrationStateTable.TABLE, LiveMigrationStatus.class, LiveMigrationEvent.class);
 
@@ -161,12 +162,6 @@ class LiveMigrationWorkflowTest {
   @AfterEach
   void tearDown() {
     kit.close();
-    COVERAGE.testRan();
-  }
-
-  @AfterAll
-  static void everyRowOfTheTableIsExercised() {
-    COVERAGE.assertEveryRowWalked(LiveMigrationWorkflowTest.class);
   }
 
   // ---- the happy paths -----------------------------------------------------------------------

@@ -84,12 +84,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /**
@@ -111,7 +111,8 @@ class ResizeWorkflowTest {
   private static final Settings SETTINGS = new Settings(false, 3600, 1, 45);
 
   /** Every table row some path of this class walked (collected from the moves' logs). */
-  private static final TableCoverage<ResizeStatus, ResizeEvent> COVERAGE =
+  @RegisterExtension
+  static final TableCoverage<ResizeStatus, ResizeEvent> COVERAGE =
       new TableCoverage<>(ResizeStateTable.TABLE, ResizeStatus.class, ResizeEvent.class);
 
   private final MoveTestKit kit = new MoveTestKit();
@@ -145,13 +146,6 @@ class ResizeWorkflowTest {
   @AfterEach
   void tearDown() {
     kit.close();
-    COVERAGE.testRan();
-  }
-
-  /** Every row of the table is walked by at least one path of this class (when all ran). */
-  @AfterAll
-  static void everyRowOfTheTableIsExercised() {
-    COVERAGE.assertEveryRowWalked(ResizeWorkflowTest.class);
   }
 
   // ---- the happy paths -----------------------------------------------------------------------

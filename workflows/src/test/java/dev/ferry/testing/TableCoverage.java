@@ -13,12 +13,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The rows of a move's state table the tests of one class walked, collected from the logs of the
- * moves they ran: after the class, every row must have been walked by some test.
+ * moves they ran: after the class, every row must have been walked by some test. Registered on the
+ * class with {@code @RegisterExtension} (a static field): it counts the tests that ran and checks
+ * the table after all of them.
  */
-public final class TableCoverage<S extends Enum<S>, E extends Enum<E>> {
+public final class TableCoverage<S extends Enum<S>, E extends Enum<E>>
+    implements AfterEachCallback, AfterAllCallback {
 
   private final StateTable<S, E> table;
   private final Class<S> statuses;
@@ -45,13 +51,15 @@ public final class TableCoverage<S extends Enum<S>, E extends Enum<E>> {
     }
   }
 
-  /** Counts a test of the class as run (call it after each). */
-  public void testRan() {
+  @Override
+  public void afterEach(ExtensionContext context) {
     testsRun.incrementAndGet();
   }
 
-  /** Every row was walked, when all the tests of {@code testClass} ran (a subset cannot judge). */
-  public void assertEveryRowWalked(Class<?> testClass) {
+  /** Every row was walked by at least one test, when all the tests of the class ran. */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Class<?> testClass = context.getRequiredTestClass();
     long tests =
         Arrays.stream(testClass.getDeclaredMethods())
             .filter(m -> m.isAnnotationPresent(Test.class))
