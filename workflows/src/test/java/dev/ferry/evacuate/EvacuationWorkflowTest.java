@@ -1,5 +1,11 @@
 package dev.ferry.evacuate;
 
+import static dev.ferry.testing.FerryTestEnv.eventually;
+import static dev.ferry.testing.MoveTestKit.EPOCH;
+import static dev.ferry.testing.MoveTestKit.H1;
+import static dev.ferry.testing.MoveTestKit.H2;
+import static dev.ferry.testing.MoveTestKit.IMAGE;
+import static dev.ferry.testing.MoveTestKit.SHARED_DISK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,14 +22,10 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
-import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.instance.InstanceWorkflowImpl;
-import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.DomainSpec;
@@ -41,41 +43,26 @@ import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
-import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
-import dev.ferry.move.SearchAttributeNames;
-import dev.ferry.statemachine.StateMachine.Change;
-import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.MoveTestKit;
 import dev.ferry.testing.RecordUnitCorpus;
-import io.temporal.api.enums.v1.IndexedValueType;
+import dev.ferry.testing.TableCoverage;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * EvacuationWorkflow started through the real InstanceWorkflow, against Temporal's test server:
@@ -86,50 +73,27 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 @RecordUnitCorpus({EvacuationWorkflowImpl.class, InstanceWorkflowImpl.class})
 class EvacuationWorkflowTest {
 
-  private static final String H1 = "h1";
-  private static final String H2 = "h2";
   private static final Flavor SMALL = Flavors.require("m1.small");
-  private static final long EPOCH = 3;
   private static final String XML = "<domain><name>vm1</name><!-- from the record --></domain>";
-  private static final String SHARED_DISK = "/var/lib/ferry/shared/vm1.qcow2";
-  private static final String IMAGE = "debian-12.qcow2";
 
-  private static final Set<Transition<EvacuationStatus, EvacuationEvent>> WALKED =
-      ConcurrentHashMap.newKeySet();
-  private static final AtomicInteger TESTS_RUN = new AtomicInteger();
+  @RegisterExtension
+  static final TableCoverage<EvacuationStatus, EvacuationEvent> COVERAGE =
+      new TableCoverage<>(
+          EvacuationStateTable.TABLE, EvacuationStatus.class, EvacuationEvent.class);
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private PlacementActivities placement;
-  private HostRecordActivities hostRecords;
-  private FencingActivities fencing;
-  private FakeHypervisor h2;
-  private WorkerFactory h2Agent;
+  private final MoveTestKit kit = new MoveTestKit();
+  private final WorkflowClient client = kit.client;
+  private final PlacementActivities placement = kit.placement;
+  private final HostRecordActivities hostRecords = kit.hostRecords;
+  private final FencingActivities fencing =
+      mock(FencingActivities.class, withSettings().withoutAnnotations());
+  private final FakeHypervisor h2 = new FakeHypervisor(H2);
   private final Set<String> upHosts = ConcurrentHashMap.newKeySet();
   private final Set<String> forcedDown = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void setUp() {
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    for (String name : SearchAttributeNames.ALL) {
-      env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    placement = mock(PlacementActivities.class, withSettings().withoutAnnotations());
-    hostRecords = mock(HostRecordActivities.class, withSettings().withoutAnnotations());
-    fencing = mock(FencingActivities.class, withSettings().withoutAnnotations());
-    WorkflowInspectionActivities inspection =
-        mock(WorkflowInspectionActivities.class, withSettings().withoutAnnotations());
-    when(placement.claim(any()))
-        .thenAnswer(
-            inv -> {
-              ClaimRequest r = inv.getArgument(0);
-              return new Claim(r.consumerId(), r.host() != null ? r.host() : H2, r.resources());
-            });
+    kit.claimsLandOn(H2);
     upHosts.add(H2);
     when(hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
     when(fencing.fence(any()))
@@ -142,39 +106,17 @@ class EvacuationWorkflowTest {
                   "operator " + r.actor() + " confirmed " + r.host() + " is powered off");
             });
 
-    Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
+    Worker conductor = kit.conductor(fencing);
     conductor.registerWorkflowImplementationTypes(InstanceWorkflowImpl.class);
     conductor.registerWorkflowImplementationFactory(
         EvacuationWorkflow.class, () -> new EvacuationWorkflowImpl(Duration.ofSeconds(3)));
-    conductor.registerActivitiesImplementations(placement, hostRecords, inspection, fencing);
-    env.start();
-    client = env.getWorkflowClient();
-    h2 = new FakeHypervisor(H2);
-    h2Agent = WorkerFactory.newInstance(client);
-    h2Agent.newWorker(Names.hostQueue(H2)).registerActivitiesImplementations(h2);
-    h2Agent.start();
+    kit.start();
+    kit.startAgent(H2, h2);
   }
 
   @AfterEach
   void tearDown() {
-    h2Agent.shutdownNow();
-    env.close();
-    TESTS_RUN.incrementAndGet();
-  }
-
-  @AfterAll
-  static void everyRowOfTheTableIsWalked() {
-    long tests =
-        Arrays.stream(EvacuationWorkflowTest.class.getDeclaredMethods())
-            .filter(m -> m.isAnnotationPresent(Test.class))
-            .count();
-    if (TESTS_RUN.get() < tests) {
-      return;
-    }
-    List<Transition<EvacuationStatus, EvacuationEvent>> missing =
-        new ArrayList<>(EvacuationStateTable.TABLE.transitions());
-    missing.removeAll(WALKED);
-    assertEquals(List.of(), missing, "table rows no test walks");
+    kit.close();
   }
 
   // ---- the happy path ------------------------------------------------------------------------
@@ -236,13 +178,7 @@ class EvacuationWorkflowTest {
     assertEquals("shared", details.disk());
     assertFalse(details.localDataLost());
 
-    var attributes =
-        client.newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes();
-    assertEquals(rec.id, attributes.get(MoveSearchAttributes.INSTANCE_ID));
-    assertEquals(H1, attributes.get(MoveSearchAttributes.SOURCE_HOST));
-    assertEquals(H2, attributes.get(MoveSearchAttributes.DEST_HOST));
-    assertEquals("EVACUATION", attributes.get(MoveSearchAttributes.MIGRATION_TYPE));
-    assertEquals("done", attributes.get(MoveSearchAttributes.MIGRATION_STATUS));
+    kit.assertSearchAttributes(workflowId, rec.id, H1, H2, "EVACUATION", "done");
 
     // h1's agent returns, destroys the stale copy before serving, and says so.
     instance.evacuationCompleted(moveId);
@@ -272,9 +208,7 @@ class EvacuationWorkflowTest {
     InstanceRecord rec = instance(VmState.STOPPED);
     rec.powerState = PowerState.SHUTDOWN;
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, null));
+    String moveId = evacuate(instance, rec, null);
 
     assertEquals("done", result(moveId).status());
     assertEquals(List.of("inspect", "define epoch=4"), h2.calls); // never started
@@ -289,9 +223,7 @@ class EvacuationWorkflowTest {
   void anErrorInstanceIsEvacuatedAndComesBackActive() {
     InstanceRecord rec = instance(VmState.ERROR);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     assertEquals("done", result(moveId).status());
     assertEquals(VmState.ACTIVE, awaitIdle(instance).vmState);
@@ -302,9 +234,7 @@ class EvacuationWorkflowTest {
     h2.images.put(IMAGE, 2048L);
     InstanceRecord rec = localDiskInstance();
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals("done", view.status());
@@ -348,9 +278,7 @@ class EvacuationWorkflowTest {
   void aNamedDestinationWithoutTheBaseImageIsRefusedBeforeFencing() {
     InstanceRecord rec = localDiskInstance(); // h2's image store is empty
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuationTo(moveId, rec, H2));
+    String moveId = evacuateTo(instance, rec, H2);
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "failed"), statuses(view));
@@ -374,9 +302,7 @@ class EvacuationWorkflowTest {
   void aPlacedDestinationWithoutTheBaseImageMakesNothingAndReleasesTheClaim() {
     InstanceRecord rec = localDiskInstance(); // h2's image store is empty
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
@@ -396,9 +322,7 @@ class EvacuationWorkflowTest {
     h2.failPowerOn = "qemu: could not start";
     InstanceRecord rec = localDiskInstance();
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuationTo(moveId, rec, H2));
+    String moveId = evacuateTo(instance, rec, H2);
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
@@ -451,9 +375,7 @@ class EvacuationWorkflowTest {
     upHosts.add(H1);
     InstanceRecord rec = instance(VmState.ACTIVE);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals("failed", view.status());
@@ -482,9 +404,7 @@ class EvacuationWorkflowTest {
         .fence(any());
     InstanceRecord rec = instance(VmState.ACTIVE);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.LIBVIRT_DESTROY));
+    String moveId = evacuate(instance, rec, FenceMethods.LIBVIRT_DESTROY);
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "failed"), statuses(view));
@@ -506,9 +426,7 @@ class EvacuationWorkflowTest {
     rec.sharedStorage = false;
     rec.baseImage = null;
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals("failed", view.status());
@@ -523,9 +441,7 @@ class EvacuationWorkflowTest {
     h2.failPowerOn = "qemu: could not start";
     InstanceRecord rec = instance(VmState.ACTIVE);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
@@ -555,9 +471,7 @@ class EvacuationWorkflowTest {
         new DomainView(true, rec.id, "vm1", PowerState.SHUTDOWN, 1, 2048, rec.id, 1, "<old/>");
     h2.domains.put(rec.id, leftover);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     assertEquals("error", result(moveId).status());
     assertEquals(leftover, h2.domains.get(rec.id));
@@ -575,9 +489,7 @@ class EvacuationWorkflowTest {
     upHosts.add("h3"); // alive by its record, no agent on its queue
     InstanceRecord rec = instance(VmState.ACTIVE);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuationTo(moveId, rec, "h3"));
+    String moveId = evacuateTo(instance, rec, "h3");
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
@@ -602,9 +514,7 @@ class EvacuationWorkflowTest {
         .claim(any());
     InstanceRecord rec = instance(VmState.ACTIVE);
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals(List.of("accepted", "pre-migrating", "error"), statuses(view));
@@ -621,9 +531,7 @@ class EvacuationWorkflowTest {
         rec.id,
         new DomainView(true, rec.id, "vm1", PowerState.RUNNING, 1, 2048, rec.id, EPOCH, "<x/>"));
     InstanceWorkflow instance = startInstance(rec);
-    String moveId = UUID.randomUUID().toString();
-
-    instance.startMove(evacuation(moveId, rec, FenceMethods.CONFIRMED_OFF));
+    String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     MoveView view = result(moveId);
     assertEquals("error", view.status());
@@ -733,15 +641,21 @@ class EvacuationWorkflowTest {
   // ---- harness -------------------------------------------------------------------------------
 
   private InstanceWorkflow startInstance(InstanceRecord rec) {
-    InstanceWorkflow stub =
-        client.newWorkflowStub(
-            InstanceWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.instanceWorkflowId(rec.id))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    WorkflowClient.start(stub::run, rec);
-    return client.newWorkflowStub(InstanceWorkflow.class, Names.instanceWorkflowId(rec.id));
+    return kit.startInstance(rec);
+  }
+
+  /** Asks the instance for an evacuation (fenced by {@code method}); returns the move's id. */
+  private static String evacuate(InstanceWorkflow instance, InstanceRecord rec, String method) {
+    String moveId = UUID.randomUUID().toString();
+    instance.startMove(evacuation(moveId, rec, method));
+    return moveId;
+  }
+
+  /** Asks the instance for an evacuation to {@code dest}; returns the move's id. */
+  private static String evacuateTo(InstanceWorkflow instance, InstanceRecord rec, String dest) {
+    String moveId = UUID.randomUUID().toString();
+    instance.startMove(evacuationTo(moveId, rec, dest));
+    return moveId;
   }
 
   private static MoveRequest evacuation(String moveId, InstanceRecord rec, String method) {
@@ -753,7 +667,7 @@ class EvacuationWorkflowTest {
         moveId, MoveType.EVACUATION, rec.id, dest, null, null, "alice", FenceMethods.CONFIRMED_OFF);
   }
 
-  /** An instance whose 4 GiB root disk was local to h1, made from {@link #IMAGE}. */
+  /** An instance whose 4 GiB root disk was local to h1, made from {@link MoveTestKit#IMAGE}. */
   private static InstanceRecord localDiskInstance() {
     InstanceRecord rec = instance(VmState.ACTIVE);
     rec.diskPath = "/var/lib/ferry/local/" + rec.id + ".qcow2";
@@ -765,15 +679,7 @@ class EvacuationWorkflowTest {
   private MoveView result(String moveId) {
     MoveView view =
         client.newUntypedWorkflowStub(Names.moveWorkflowId(moveId)).getResult(MoveView.class);
-    for (Change c : view.log()) {
-      if (c.from() != null) {
-        WALKED.add(
-            new Transition<>(
-                EvacuationStatus.valueOf(c.from()),
-                EvacuationEvent.valueOf(c.event()),
-                EvacuationStatus.valueOf(c.to())));
-      }
-    }
+    COVERAGE.walked(view);
     return view;
   }
 
@@ -814,66 +720,14 @@ class EvacuationWorkflowTest {
   }
 
   private static InstanceRecord instance(VmState vm) {
-    InstanceRecord r = new InstanceRecord();
-    r.id = UUID.randomUUID().toString();
-    r.name = "vm1";
-    r.flavor = SMALL;
-    r.host = H1;
-    r.domainXml = XML;
+    InstanceRecord r =
+        MoveTestKit.vm1(
+            SMALL, XML, vm, vm == VmState.ACTIVE ? PowerState.RUNNING : PowerState.NOSTATE);
     r.baseImage = IMAGE;
-    r.diskPath = SHARED_DISK;
-    r.sharedStorage = true;
-    r.vmState = vm;
-    r.powerState = vm == VmState.ACTIVE ? PowerState.RUNNING : PowerState.NOSTATE;
-    r.epoch = EPOCH;
     return r;
   }
 
   private void assertReplays(String workflowId) {
-    TestWorkflowEnvironment replayEnv =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    try {
-      WorkflowReplayer.replayWorkflowExecution(
-          client.fetchHistory(workflowId), replayEnv, EvacuationWorkflowImpl.class);
-    } catch (Exception e) {
-      throw new AssertionError("replay of " + workflowId + " failed", e);
-    } finally {
-      replayEnv.close();
-    }
-  }
-
-  static DataConverter tolerantJson() {
-    ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
-    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    return DefaultDataConverter.newDefaultInstance()
-        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
-  }
-
-  interface Body {
-    void run() throws Exception;
-  }
-
-  static void eventually(Body assertion) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (Exception | AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e instanceof AssertionError a ? a : new AssertionError(e);
-        }
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    kit.assertReplays(workflowId, EvacuationWorkflowImpl.class);
   }
 }

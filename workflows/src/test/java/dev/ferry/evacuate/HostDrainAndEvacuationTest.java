@@ -1,22 +1,16 @@
 package dev.ferry.evacuate;
 
-import static dev.ferry.evacuate.EvacuationWorkflowTest.eventually;
-import static dev.ferry.evacuate.EvacuationWorkflowTest.tolerantJson;
+import static dev.ferry.testing.FerryTestEnv.eventually;
 import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
 import com.google.protobuf.util.Timestamps;
 import dev.ferry.entities.Entities;
-import dev.ferry.entities.HostRecordActivities;
-import dev.ferry.entities.PlacementActivities;
-import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.evacuate.HostMoveItem.State;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.instance.InstanceWorkflowImpl;
@@ -29,15 +23,12 @@ import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
+import dev.ferry.testing.MoveTestKit;
 import dev.ferry.testing.RecordUnitCorpus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
@@ -72,38 +63,24 @@ class HostDrainAndEvacuationTest {
   private static final String H1 = "h1";
   private static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private HostRecordActivities hostRecords;
-  private PlacementActivities placement;
-  private WorkflowInspectionActivities inspection;
-  private TestHostMoves hostMoves;
+  private final MoveTestKit kit = new MoveTestKit();
+  private final WorkflowClient client = kit.client;
+  private final TestHostMoves hostMoves = new TestHostMoves(client);
   private WorkerFactory conductor;
   private final Set<String> upHosts = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void setUp() {
     FakeMoves.reset();
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    env.start();
-    client = env.getWorkflowClient();
-    hostRecords = mock(HostRecordActivities.class, withSettings().withoutAnnotations());
-    placement = mock(PlacementActivities.class, withSettings().withoutAnnotations());
-    inspection = mock(WorkflowInspectionActivities.class, withSettings().withoutAnnotations());
-    when(hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
-    hostMoves = new TestHostMoves(client);
+    kit.start();
+    when(kit.hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
     startConductor();
   }
 
   @AfterEach
   void tearDown() {
     conductor.shutdownNow();
-    env.close();
+    kit.close();
   }
 
   private void startConductor() {
@@ -120,7 +97,8 @@ class HostDrainAndEvacuationTest {
         HostEvacuationWorkflow.class, () -> new HostEvacuationWorkflowImpl(HEARTBEAT));
     worker.registerWorkflowImplementationFactory(
         HostDrainWorkflow.class, () -> new HostDrainWorkflowImpl(HEARTBEAT));
-    worker.registerActivitiesImplementations(hostRecords, placement, inspection, hostMoves);
+    worker.registerActivitiesImplementations(
+        kit.hostRecords, kit.placement, kit.inspection, hostMoves);
     conductor.start();
   }
 
@@ -177,7 +155,7 @@ class HostDrainAndEvacuationTest {
         view.items().stream().filter(i -> i.instanceId.equals(skipped)).findFirst().orElseThrow();
     assertEquals(State.SKIPPED, f.state);
     assertTrue(f.detail.contains("only ACTIVE, STOPPED or ERROR"), f.detail);
-    assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
+    kit.assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }
 
   /** Nova's host-evacuate --target_host: every evacuation is asked to rebuild on that host. */
@@ -198,7 +176,7 @@ class HostDrainAndEvacuationTest {
         hostMoves.requests.stream().allMatch(r -> "h2".equals(r.destHost())),
         hostMoves.requests::toString);
     assertEveryMoveStartedOnce(ids);
-    assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
+    kit.assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }
 
   @Test
@@ -223,7 +201,7 @@ class HostDrainAndEvacuationTest {
     for (String id : ids) {
       assertEquals(1, instance(id).get().moves.size(), "moves of " + id);
     }
-    assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
+    kit.assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }
 
   @Test
@@ -373,7 +351,7 @@ class HostDrainAndEvacuationTest {
     assertTrue(handedOn.pending() > 0 && handedOn.done() > 0, handedOn.toString());
     assertEquals(n, handedOn.pending() + handedOn.done());
     for (String runId : runIds) {
-      assertReplays(run.workflowId, runId, HostEvacuationWorkflowImpl.class);
+      kit.assertReplays(run.workflowId, runId, HostEvacuationWorkflowImpl.class);
     }
   }
 
@@ -427,7 +405,7 @@ class HostDrainAndEvacuationTest {
     assertEquals(Set.of(aMove), FakeMoves.RUNNING);
     assertTrue(instance(a).get().isBusy());
     assertEquals("timed-out", run.progress().status());
-    assertReplays(run.workflowId, HostDrainWorkflowImpl.class);
+    kit.assertReplays(run.workflowId, HostDrainWorkflowImpl.class);
   }
 
   /**
@@ -460,7 +438,7 @@ class HostDrainAndEvacuationTest {
     assertEquals(0, second.startedAtMillis);
     assertEquals(Set.of(aMove), FakeMoves.STARTS.keySet());
     assertFalse(instance(b).get().isBusy());
-    assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
+    kit.assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }
 
   /**
@@ -488,7 +466,7 @@ class HostDrainAndEvacuationTest {
       int events = client.fetchHistory(run.workflowId, runId).getEvents().size();
       assertTrue(
           events <= Entities.MAX_HISTORY_EVENTS + 30, "run " + runId + ": " + events + " events");
-      assertReplays(run.workflowId, runId, HostEvacuationWorkflowImpl.class);
+      kit.assertReplays(run.workflowId, runId, HostEvacuationWorkflowImpl.class);
     }
   }
 
@@ -533,7 +511,7 @@ class HostDrainAndEvacuationTest {
     assertEquals("done", run.result().status());
     assertEquals(1, FakeMoves.MAX_IN_FLIGHT.get());
     assertEveryMoveStartedOnce(ids);
-    assertReplays(run.workflowId, HostDrainWorkflowImpl.class);
+    kit.assertReplays(run.workflowId, HostDrainWorkflowImpl.class);
   }
 
   @Test
@@ -664,14 +642,7 @@ class HostDrainAndEvacuationTest {
   }
 
   private String startInstance(InstanceRecord r) {
-    InstanceWorkflow stub =
-        client.newWorkflowStub(
-            InstanceWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.instanceWorkflowId(r.id))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    WorkflowClient.start(stub::run, r);
+    kit.startInstance(r);
     hostMoves.instanceIds.add(r.id);
     return r.id;
   }
@@ -698,27 +669,5 @@ class HostDrainAndEvacuationTest {
     r.name = name;
     r.status = upHosts.contains(name) ? HostStatus.UP : HostStatus.DOWN;
     return r;
-  }
-
-  private void assertReplays(String workflowId, Class<?> impl) {
-    assertReplays(workflowId, null, impl);
-  }
-
-  /** Replays one run of {@code workflowId} ({@code runId}; null = the latest). */
-  private void assertReplays(String workflowId, String runId, Class<?> impl) {
-    TestWorkflowEnvironment replayEnv =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    try {
-      WorkflowReplayer.replayWorkflowExecution(
-          client.fetchHistory(workflowId, runId), replayEnv, impl);
-    } catch (Exception e) {
-      throw new AssertionError("replay of " + workflowId + " run " + runId + " failed", e);
-    } finally {
-      replayEnv.close();
-    }
   }
 }

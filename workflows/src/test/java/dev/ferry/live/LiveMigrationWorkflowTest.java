@@ -1,5 +1,11 @@
 package dev.ferry.live;
 
+import static dev.ferry.testing.MoveTestKit.EPOCH;
+import static dev.ferry.testing.MoveTestKit.H1;
+import static dev.ferry.testing.MoveTestKit.H2;
+import static dev.ferry.testing.MoveTestKit.SHARED_DISK;
+import static dev.ferry.testing.Waits.await;
+import static dev.ferry.testing.Waits.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,12 +27,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.hypervisor.HypervisorActivities;
-import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.BlockMigration;
@@ -39,7 +42,6 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.HostRecord;
-import dev.ferry.model.HostStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.MoveOutcome;
@@ -52,34 +54,20 @@ import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.TimeoutAction;
 import dev.ferry.model.VmState;
-import dev.ferry.move.MoveInput;
-import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
-import dev.ferry.move.SearchAttributeNames;
-import dev.ferry.statemachine.StateMachine.Change;
-import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.MoveHandle;
+import dev.ferry.testing.MoveTestKit;
 import dev.ferry.testing.RecordUnitCorpus;
 import dev.ferry.testing.RecordingInstanceWorkflow;
+import dev.ferry.testing.TableCoverage;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,12 +79,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /**
@@ -108,18 +96,14 @@ import org.mockito.InOrder;
 @RecordUnitCorpus(LiveMigrationWorkflowImpl.class)
 class LiveMigrationWorkflowTest {
 
-  private static final String H1 = "h1";
-  private static final String H2 = "h2";
   private static final String H3 = "h3";
 
   /** Never has a worker: calls to it time out on ScheduleToStart, and its record says DOWN. */
   private static final String DEAD = "h9";
 
   private static final Flavor NANO = Flavors.require("t1.nano");
-  private static final long EPOCH = 3;
   private static final String OLD_XML = "<domain><name>vm1</name></domain>";
   private static final String SHARED_DIR = "/var/lib/ferry/shared";
-  private static final String DISK = SHARED_DIR + "/vm1.qcow2";
   private static final String LOCAL_DISK = "/var/lib/libvirt/images/vm1.qcow2";
   private static final long QEMU_7_2 = 7_002_000;
   private static final String DEST_XML = "<domain host='h2' epoch='4'/>";
@@ -127,18 +111,18 @@ class LiveMigrationWorkflowTest {
   private static final LiveMigrationWorkflowImpl.Tuning TUNING =
       new LiveMigrationWorkflowImpl.Tuning(Duration.ofSeconds(3), Duration.ofSeconds(2), 3);
 
-  private static final Set<Transition<LiveMigrationStatus, LiveMigrationEvent>> WALKED =
-      ConcurrentHashMap.newKeySet();
-  private static final AtomicInteger TESTS_RUN = new AtomicInteger();
+  @RegisterExtension
+  static final TableCoverage<LiveMigrationStatus, LiveMigrationEvent> COVERAGE =
+      new TableCoverage<>(
+          LiveMigrationStateTable.TABLE, LiveMigrationStatus.class, LiveMigrationEvent.class);
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private PlacementActivities placement;
-  private HostRecordActivities hostRecords;
+  private final MoveTestKit kit = new MoveTestKit();
+  private final WorkflowClient client = kit.client;
+  private final PlacementActivities placement = kit.placement;
+  private final HostRecordActivities hostRecords = kit.hostRecords;
+  private final Set<String> downHosts = kit.downHosts;
   private final Map<String, HypervisorActivities> hv = new ConcurrentHashMap<>();
   private final Map<String, LiveMigrationHostActivities> live = new ConcurrentHashMap<>();
-  private final Map<String, WorkerFactory> agents = new ConcurrentHashMap<>();
-  private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
   private final Set<String> disabledHosts = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> versions = new ConcurrentHashMap<>();
   private final Map<String, String> types = new ConcurrentHashMap<>();
@@ -149,7 +133,7 @@ class LiveMigrationWorkflowTest {
   private volatile JobScript job;
 
   private volatile boolean slotFree = true;
-  private volatile List<DiskInfo> sourceDisks = List.of(disk(DISK));
+  private volatile List<DiskInfo> sourceDisks = List.of(disk(SHARED_DISK));
 
   /** Whether the source sees the destination's probe files (shared storage). */
   private volatile boolean probesSeen = true;
@@ -161,17 +145,6 @@ class LiveMigrationWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    for (String name : SearchAttributeNames.ALL) {
-      env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    placement = mock(PlacementActivities.class, withSettings().withoutAnnotations());
-    hostRecords = mock(HostRecordActivities.class, withSettings().withoutAnnotations());
     when(placement.settings()).thenReturn(Settings.DEFAULTS);
     when(placement.claim(any())).thenAnswer(inv -> claim(inv.getArgument(0)));
     when(hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
@@ -179,13 +152,11 @@ class LiveMigrationWorkflowTest {
     downHosts.add(DEAD);
     job = completes();
 
-    Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
+    Worker conductor = kit.conductor();
     conductor.registerWorkflowImplementationTypes(RecordingInstanceWorkflow.class);
     conductor.registerWorkflowImplementationFactory(
         LiveMigrationWorkflow.class, () -> new LiveMigrationWorkflowImpl(TUNING));
-    conductor.registerActivitiesImplementations(placement, hostRecords);
-    env.start();
-    client = env.getWorkflowClient();
+    kit.start();
     for (String h : List.of(H1, H2, H3)) {
       startAgent(h);
     }
@@ -193,24 +164,7 @@ class LiveMigrationWorkflowTest {
 
   @AfterEach
   void tearDown() {
-    agents.values().forEach(WorkerFactory::shutdownNow);
-    env.close();
-    TESTS_RUN.incrementAndGet();
-  }
-
-  @AfterAll
-  static void everyRowOfTheTableIsExercised() {
-    long tests =
-        Arrays.stream(LiveMigrationWorkflowTest.class.getDeclaredMethods())
-            .filter(m -> m.isAnnotationPresent(Test.class))
-            .count();
-    if (TESTS_RUN.get() < tests) {
-      return; // a subset ran: coverage cannot be judged
-    }
-    List<Transition<LiveMigrationStatus, LiveMigrationEvent>> missing =
-        new ArrayList<>(LiveMigrationStateTable.TABLE.transitions());
-    missing.removeAll(WALKED);
-    assertEquals(List.of(), missing, "table rows no test walks");
+    kit.close();
   }
 
   // ---- the happy paths -----------------------------------------------------------------------
@@ -241,7 +195,8 @@ class LiveMigrationWorkflowTest {
     order.verify(placement).swap(consumer(move), "instance:" + rec.id);
     order.verify(hostRecords).releaseSlot(H1, move.moveId);
     verify(live.get(H2))
-        .prepareDestination(new PrepareRequest(move.moveId, rec.id, false, List.of(disk(DISK))));
+        .prepareDestination(
+            new PrepareRequest(move.moveId, rec.id, false, List.of(disk(SHARED_DISK))));
     verify(placement, never()).release(anyString());
     verify(live.get(H1), never()).removeDisks(anyList()); // shared disks are never deleted
     verify(hv.get(H2), never()).remove(anyString(), anyLong());
@@ -279,19 +234,13 @@ class LiveMigrationWorkflowTest {
         p(move, "completed", VmState.ACTIVE, TaskState.NONE),
         strip(progress.get(progress.size() - 1)));
 
-    var attributes = WorkflowStub.fromTyped(move.stub).describe().getTypedSearchAttributes();
-    assertEquals(rec.id, attributes.get(MoveSearchAttributes.INSTANCE_ID));
-    assertEquals(H1, attributes.get(MoveSearchAttributes.SOURCE_HOST));
-    assertEquals(H2, attributes.get(MoveSearchAttributes.DEST_HOST));
-    assertEquals("LIVE_MIGRATION", attributes.get(MoveSearchAttributes.MIGRATION_TYPE));
-    assertEquals("completed", attributes.get(MoveSearchAttributes.MIGRATION_STATUS));
+    kit.assertSearchAttributes(move.workflowId, rec.id, H1, H2, "LIVE_MIGRATION", "completed");
     assertReplays(move);
   }
 
   @Test
   void blockMigrationAutoCopiesLocalDisksAndDeletesThemAtTheSourceAfterwards() {
-    sourceDisks = List.of(disk(LOCAL_DISK));
-    probesSeen = false;
+    diskIsHostLocal();
     InstanceRecord rec = instance(VmState.ACTIVE);
     rec.diskPath = LOCAL_DISK;
     rec.sharedStorage = false;
@@ -465,8 +414,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void localDisksWithoutBlockMigrationAreRejected() {
-    sourceDisks = List.of(disk(LOCAL_DISK));
-    probesSeen = false;
+    diskIsHostLocal();
     Move move = start(instance(VmState.ACTIVE), H2, options(o -> o.block = BlockMigration.FALSE));
     assertRejected(move, Reason.INVALID_ARGUMENT, "--block-migrate");
   }
@@ -621,8 +569,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void abortWhilePreparingRollsBackTheDestination() {
-    sourceDisks = List.of(disk(LOCAL_DISK));
-    probesSeen = false;
+    diskIsHostLocal();
     CountDownLatch preparing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     when(live.get(H2).prepareDestination(any()))
@@ -732,7 +679,7 @@ class LiveMigrationWorkflowTest {
         io.temporal.client.WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(move.stub).getResult(MoveView.class));
     MoveView view = move.stub.status();
-    walked(view);
+    COVERAGE.walked(view);
     assertEquals(List.of("queued", "preparing", "running", "cancelled"), statuses(view));
     assertEquals("workflow cancel", move.stub.live().abortRequestedBy());
     verify(hv.get(H2)).remove(move.instanceId, EPOCH + 1);
@@ -749,13 +696,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void forceCompleteSuspendsTheGuestAndTheJobCompletes() {
-    AtomicBoolean forced = new AtomicBoolean();
-    when(live.get(H1).forceComplete(anyString(), anyBoolean()))
-        .thenAnswer(
-            inv -> {
-              forced.set(true);
-              return "suspend";
-            });
+    AtomicBoolean forced = forceCompleteAnswers("suspend");
     job = runsUntil(forced, outcome(Result.COMPLETED, SourceState.GONE, false, null));
     Move move = start(instance(VmState.ACTIVE), H2);
     move.awaitStatus("running");
@@ -770,13 +711,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void forceCompleteSwitchesToPostCopyWhenPermitted() {
-    AtomicBoolean forced = new AtomicBoolean();
-    when(live.get(H1).forceComplete(anyString(), anyBoolean()))
-        .thenAnswer(
-            inv -> {
-              forced.set(true);
-              return "post-copy";
-            });
+    AtomicBoolean forced = forceCompleteAnswers("post-copy");
     job = runsUntil(forced, outcome(Result.COMPLETED, SourceState.GONE, true, null));
     Move move = start(instance(VmState.ACTIVE), H2, options(o -> o.permitPostCopy = true));
     move.awaitStatus("running");
@@ -795,11 +730,9 @@ class LiveMigrationWorkflowTest {
   @Test
   void theCompletionTimeoutAbortsByDefault() {
     job =
-        (r, ctx) -> {
-          signalStarted(ctx);
-          return outcome(
-              Result.ABORTED, SourceState.RUNNING, false, null, "completion timeout (1600 s)");
-        };
+        startsThen(
+            outcome(
+                Result.ABORTED, SourceState.RUNNING, false, null, "completion timeout (1600 s)"));
     Move move = start(instance(VmState.ACTIVE), H2);
 
     MoveView view = move.result();
@@ -813,10 +746,8 @@ class LiveMigrationWorkflowTest {
   @Test
   void theCompletionTimeoutCanForceCompletionInstead() {
     job =
-        (r, ctx) -> {
-          signalStarted(ctx);
-          return outcome(Result.COMPLETED, SourceState.GONE, false, "suspend (completion timeout)");
-        };
+        startsThen(
+            outcome(Result.COMPLETED, SourceState.GONE, false, "suspend (completion timeout)"));
     Move move =
         start(
             instance(VmState.ACTIVE),
@@ -836,10 +767,8 @@ class LiveMigrationWorkflowTest {
   @Test
   void theProgressTimeoutAbortsAndTheGuestStaysOnTheSource() {
     job =
-        (r, ctx) -> {
-          signalStarted(ctx);
-          return outcome(Result.ABORTED, SourceState.RUNNING, false, null, "no progress for 150 s");
-        };
+        startsThen(
+            outcome(Result.ABORTED, SourceState.RUNNING, false, null, "no progress for 150 s"));
     Move move = start(instance(VmState.ACTIVE), H2);
 
     MoveView view = move.result();
@@ -921,8 +850,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void aFailedPreLiveMigrationRemovesWhatItMayHaveCreated() {
-    sourceDisks = List.of(disk(LOCAL_DISK));
-    probesSeen = false;
+    diskIsHostLocal();
     when(live.get(H2).prepareDestination(any()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("qemu-img: no space", "X"));
     Move move = start(instance(VmState.ACTIVE), H2);
@@ -938,14 +866,10 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void aJobFailingBeforeSwitchoverRollsBackTheDestination() {
-    sourceDisks = List.of(disk(LOCAL_DISK));
-    probesSeen = false;
+    diskIsHostLocal();
     job =
-        (r, ctx) -> {
-          signalStarted(ctx);
-          return outcome(
-              Result.FAILED, SourceState.RUNNING, false, null, "unable to connect to h2");
-        };
+        startsThen(
+            outcome(Result.FAILED, SourceState.RUNNING, false, null, "unable to connect to h2"));
     Move move = start(instance(VmState.ACTIVE), H2);
 
     MoveView view = move.result();
@@ -963,11 +887,13 @@ class LiveMigrationWorkflowTest {
   @Test
   void aGuestLeftPausedByForceCompleteIsResumedOnTheSource() {
     job =
-        (r, ctx) -> {
-          signalStarted(ctx);
-          return outcome(
-              Result.FAILED, SourceState.PAUSED, false, "suspend (completion timeout)", "failed");
-        };
+        startsThen(
+            outcome(
+                Result.FAILED,
+                SourceState.PAUSED,
+                false,
+                "suspend (completion timeout)",
+                "failed"));
     Move move = start(instance(VmState.ACTIVE), H2);
 
     assertEquals("failed", move.result().status());
@@ -1017,12 +943,7 @@ class LiveMigrationWorkflowTest {
           signalStarted(ctx);
           throw new IllegalStateException("libvirt connection lost");
         };
-    when(live.get(H1).settleJob(anyString(), anyBoolean()))
-        .thenAnswer(
-            inv -> {
-              downHosts.add(H1);
-              throw ApplicationFailure.newNonRetryableFailure("agent gone", "X");
-            });
+    sourceDiesWhenTheJobIsSettled();
     when(hv.get(H2).inspect(anyString())).thenReturn(view(PowerState.PAUSED, null));
     Move move = start(instance(VmState.ACTIVE), H2);
 
@@ -1041,10 +962,7 @@ class LiveMigrationWorkflowTest {
     job =
         (r, ctx) -> {
           if (attempt.incrementAndGet() == 1) {
-            signalStarted(ctx);
-            signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "timeout-action");
-            return outcome(
-                Result.POST_COPY_FAILED, SourceState.POST_COPY_FAILED, true, null, "link down");
+            return postCopyFailsAfterStarting(ctx);
           }
           assertTrue(r.resumePostCopy());
           return outcome(Result.COMPLETED, SourceState.GONE, true, null);
@@ -1067,10 +985,7 @@ class LiveMigrationWorkflowTest {
     job =
         (r, ctx) -> {
           if (!r.resumePostCopy()) {
-            signalStarted(ctx);
-            signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "timeout-action");
-            return outcome(
-                Result.POST_COPY_FAILED, SourceState.POST_COPY_FAILED, true, null, "link down");
+            return postCopyFailsAfterStarting(ctx);
           }
           return outcome(
               Result.POST_COPY_FAILED, SourceState.POST_COPY_FAILED, true, null, "still down");
@@ -1099,22 +1014,12 @@ class LiveMigrationWorkflowTest {
           signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "force-complete");
           throw new IllegalStateException("source gone");
         };
-    when(live.get(H1).settleJob(anyString(), anyBoolean()))
-        .thenAnswer(
-            inv -> {
-              downHosts.add(H1);
-              throw ApplicationFailure.newNonRetryableFailure("agent gone", "X");
-            });
+    sourceDiesWhenTheJobIsSettled();
     Move move = start(instance(VmState.ACTIVE), H2, options(o -> o.permitPostCopy = true));
 
     assertEquals("error", move.result().status());
     verify(live.get(H1)).settleJob(move.instanceId, false); // never abort in post-copy
-    verify(hostRecords)
-        .addCleanup(
-            eq(H1),
-            argThat(
-                (CleanupItem c) ->
-                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN && c.epochAtMost() == EPOCH));
+    kit.verifyTheSourceOwesItsStaleCopy();
     MoveOutcome out = move.closed();
     assertEquals(H2, out.host());
     assertEquals(VmState.ERROR, out.vmState());
@@ -1151,10 +1056,7 @@ class LiveMigrationWorkflowTest {
     job =
         (r, ctx) -> {
           if (!r.resumePostCopy()) {
-            signalStarted(ctx);
-            signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "timeout-action");
-            return outcome(
-                Result.POST_COPY_FAILED, SourceState.POST_COPY_FAILED, true, null, "link down");
+            return postCopyFailsAfterStarting(ctx);
           }
           // the source host goes away while the resume runs: its record says DOWN
           downHosts.add(H1);
@@ -1203,11 +1105,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void aSourceDeadAfterSwitchoverOwesItsStaleCopy() {
-    job =
-        (r, ctx) -> {
-          signalStarted(ctx);
-          return outcome(Result.COMPLETED, SourceState.GONE, false, null);
-        };
+    job = startsThen(outcome(Result.COMPLETED, SourceState.GONE, false, null));
     when(live.get(H2).finishAtDestination(anyString(), anyLong()))
         .thenAnswer(
             inv -> {
@@ -1219,12 +1117,7 @@ class LiveMigrationWorkflowTest {
     MoveView view = move.result();
 
     assertEquals("error", view.status());
-    verify(hostRecords)
-        .addCleanup(
-            eq(H1),
-            argThat(
-                (CleanupItem c) ->
-                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN && c.epochAtMost() == EPOCH));
+    kit.verifyTheSourceOwesItsStaleCopy();
     MoveOutcome out = move.closed();
     assertEquals(H2, out.host());
     assertEquals(VmState.ACTIVE, out.vmState());
@@ -1232,8 +1125,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void aDestinationDeadDuringPreparationOwesTheRollback() {
-    sourceDisks = List.of(disk(LOCAL_DISK));
-    probesSeen = false;
+    diskIsHostLocal();
     when(hostRecords.acquireSlot(anyString(), anyString()))
         .thenAnswer(
             inv -> {
@@ -1274,35 +1166,10 @@ class LiveMigrationWorkflowTest {
 
   // ---- harness -------------------------------------------------------------------------------
 
-  private final class Move {
-    final String moveId;
-    final String instanceId;
-    final String workflowId;
-    final LiveMigrationWorkflow stub;
-
+  /** A started live migration with its parent. */
+  private final class Move extends MoveHandle<LiveMigrationWorkflow> {
     Move(String moveId, String instanceId) {
-      this.moveId = moveId;
-      this.instanceId = instanceId;
-      this.workflowId = Names.moveWorkflowId(moveId);
-      this.stub = client.newWorkflowStub(LiveMigrationWorkflow.class, workflowId);
-    }
-
-    MoveView result() {
-      MoveView view = WorkflowStub.fromTyped(stub).getResult(MoveView.class);
-      walked(view);
-      return view;
-    }
-
-    MoveOutcome closed() {
-      result();
-      client.newUntypedWorkflowStub(Names.instanceWorkflowId(instanceId)).getResult(Void.class);
-      List<MoveOutcome> closed = RecordingInstanceWorkflow.closedOf(instanceId);
-      assertEquals(1, closed.size(), "moveClosed signals");
-      return closed.get(0);
-    }
-
-    void awaitStatus(String status) {
-      awaitTrue(() -> stub.status().status().equals(status), "status " + status);
+      super(client, LiveMigrationWorkflow.class, moveId, instanceId, COVERAGE::walked);
     }
   }
 
@@ -1338,26 +1205,12 @@ class LiveMigrationWorkflowTest {
   }
 
   private Move start(InstanceRecord rec, String destHost, LiveMigrationOptions options) {
-    InstanceWorkflow parent =
-        client.newWorkflowStub(
-            InstanceWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.instanceWorkflowId(rec.id))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    WorkflowClient.start(parent::run, rec);
     String moveId = UUID.randomUUID().toString();
-    MoveRequest request =
+    kit.startMove(
+        LiveMigrationWorkflow.class,
+        rec,
         new MoveRequest(
-            moveId, MoveType.LIVE_MIGRATION, rec.id, destHost, null, null, "test", null, options);
-    LiveMigrationWorkflow stub =
-        client.newWorkflowStub(
-            LiveMigrationWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.moveWorkflowId(moveId))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    WorkflowClient.start(stub::run, new MoveInput(request, rec));
+            moveId, MoveType.LIVE_MIGRATION, rec.id, destHost, null, null, "test", null, options));
     return new Move(moveId, rec.id);
   }
 
@@ -1397,20 +1250,41 @@ class LiveMigrationWorkflowTest {
         .thenReturn(outcome(Result.NO_JOB, SourceState.RUNNING, false, null));
     when(agent.finishAtDestination(anyString(), anyLong()))
         .thenReturn(new FinishedAtDestination(view(PowerState.RUNNING, DEST_XML), 640L, 35L));
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    factory.newWorker(Names.hostQueue(host)).registerActivitiesImplementations(hypervisor, agent);
-    factory.start();
     hv.put(host, hypervisor);
     live.put(host, agent);
-    agents.put(host, factory);
+    kit.startAgent(host, hypervisor, agent);
   }
 
-  /** The agent dies: nobody polls its queue any more, and its record goes DOWN. */
   private void killAgentNow(String host) throws InterruptedException {
-    downHosts.add(host);
-    WorkerFactory factory = agents.remove(host);
-    factory.shutdownNow();
-    factory.awaitTermination(10, TimeUnit.SECONDS);
+    kit.killAgent(host);
+  }
+
+  /** The guest's disk is local to the source: the destination's probe is not seen there. */
+  private void diskIsHostLocal() {
+    sourceDisks = List.of(disk(LOCAL_DISK));
+    probesSeen = false;
+  }
+
+  /** The source's force-complete answers {@code how}; the flag says it was asked. */
+  private AtomicBoolean forceCompleteAnswers(String how) {
+    AtomicBoolean forced = new AtomicBoolean();
+    when(live.get(H1).forceComplete(anyString(), anyBoolean()))
+        .thenAnswer(
+            inv -> {
+              forced.set(true);
+              return how;
+            });
+    return forced;
+  }
+
+  /** Settling the job finds the source's agent gone, and its record DOWN. */
+  private void sourceDiesWhenTheJobIsSettled() {
+    when(live.get(H1).settleJob(anyString(), anyBoolean()))
+        .thenAnswer(
+            inv -> {
+              downHosts.add(H1);
+              throw ApplicationFailure.newNonRetryableFailure("agent gone", "X");
+            });
   }
 
   private Claim claim(ClaimRequest r) {
@@ -1429,13 +1303,10 @@ class LiveMigrationWorkflowTest {
     if (!List.of(H1, H2, H3, DEAD).contains(name)) {
       throw rejection(Reason.UNKNOWN_HOST, "unknown host '" + name + "'");
     }
-    HostRecord r = new HostRecord();
-    r.name = name;
-    r.status = downHosts.contains(name) ? HostStatus.DOWN : HostStatus.UP;
+    HostRecord r = kit.hostRecord(name);
     r.enabled = !disabledHosts.contains(name);
     r.hypervisorType = types.getOrDefault(name, "QEMU");
     r.hypervisorVersion = versions.getOrDefault(name, QEMU_7_2);
-    r.migrationUri = "qemu+tcp://" + name + "/system";
     return r;
   }
 
@@ -1472,21 +1343,13 @@ class LiveMigrationWorkflowTest {
   }
 
   private static InstanceRecord instance(VmState vm) {
-    InstanceRecord r = new InstanceRecord();
-    r.id = UUID.randomUUID().toString();
-    r.name = "vm1";
-    r.flavor = NANO;
-    r.host = H1;
-    r.domainXml = OLD_XML;
-    r.diskPath = DISK;
-    r.sharedStorage = true;
-    r.vmState = vm;
-    r.powerState =
+    return MoveTestKit.vm1(
+        NANO,
+        OLD_XML,
+        vm,
         vm == VmState.PAUSED
             ? PowerState.PAUSED
-            : vm == VmState.STOPPED ? PowerState.SHUTDOWN : PowerState.RUNNING;
-    r.epoch = EPOCH;
-    return r;
+            : vm == VmState.STOPPED ? PowerState.SHUTDOWN : PowerState.RUNNING);
   }
 
   // ---- job scripts ---------------------------------------------------------------------------
@@ -1527,6 +1390,21 @@ class LiveMigrationWorkflowTest {
       }
       return then;
     };
+  }
+
+  /** Signals the job started, then ends it as {@code then}. */
+  private JobScript startsThen(JobOutcome then) {
+    return (r, ctx) -> {
+      signalStarted(ctx);
+      return then;
+    };
+  }
+
+  /** The job starts, switches to post-copy (its timeout action), and the post-copy fails. */
+  private JobOutcome postCopyFailsAfterStarting(ActivityExecutionContext ctx) {
+    signalStarted(ctx);
+    signal(ctx, LiveMigrationWorkflow.POST_COPY_STARTED_SIGNAL, "timeout-action");
+    return outcome(Result.POST_COPY_FAILED, SourceState.POST_COPY_FAILED, true, null, "link down");
   }
 
   private void signalStarted(ActivityExecutionContext ctx) {
@@ -1597,67 +1475,7 @@ class LiveMigrationWorkflowTest {
     return "move:" + move.moveId;
   }
 
-  private static void walked(MoveView view) {
-    for (Change c : view.log()) {
-      if (c.from() != null) {
-        WALKED.add(
-            new Transition<>(
-                LiveMigrationStatus.valueOf(c.from()),
-                LiveMigrationEvent.valueOf(c.event()),
-                LiveMigrationStatus.valueOf(c.to())));
-      }
-    }
-  }
-
   private void assertReplays(Move move) {
-    TestWorkflowEnvironment replayEnv =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    try {
-      WorkflowReplayer.replayWorkflowExecution(
-          client.fetchHistory(move.workflowId), replayEnv, LiveMigrationWorkflowImpl.class);
-    } catch (Exception e) {
-      throw new AssertionError("replay of " + move.workflowId + " failed", e);
-    } finally {
-      replayEnv.close();
-    }
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      sleepMillis(20);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
-  private static void await(CountDownLatch latch) {
-    try {
-      assertTrue(latch.await(20, TimeUnit.SECONDS), "latch");
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static DataConverter tolerantJson() {
-    ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
-    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    return DefaultDataConverter.newDefaultInstance()
-        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    kit.assertReplays(move.workflowId, LiveMigrationWorkflowImpl.class);
   }
 }

@@ -1,7 +1,8 @@
 package dev.ferry.replay;
 
+import static dev.ferry.replay.ReplayChecks.assertReplayFailed;
+import static dev.ferry.replay.ReplayChecks.hasUpdate;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,6 @@ import dev.ferry.placement.PlacementState;
 import dev.ferry.placement.PlacementWorkflowImpl;
 import dev.ferry.replay.Corpus.Entry;
 import dev.ferry.resize.ResizeWorkflowImpl;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.ReplayResults;
 import io.temporal.testing.WorkflowReplayer;
@@ -269,13 +269,7 @@ class ReplayGuardTest {
   }
 
   private static void assertNonDeterministic(Entry entry, Class<?> changed, Exception failure) {
-    assertNotNull(
-        failure,
-        () ->
-            changed.getSimpleName()
-                + " replayed "
-                + entry.file()
-                + " without error: the corpus would not catch this change");
+    assertReplayFailed(entry.file(), changed, failure);
     assertTrue(
         String.valueOf(failure.getMessage()).contains("NonDeterministicException"),
         () -> entry.file() + " failed, but not as non-deterministic: " + failure);
@@ -283,35 +277,11 @@ class ReplayGuardTest {
         "guard: " + changed.getSimpleName() + " x " + entry.file() + " -> " + firstLine(failure));
   }
 
-  /**
-   * The change breaks replay of this history: a {@code NonDeterministicException}, or, when the
-   * extra command meets a recorded cancellation of an activity (an abort while the job ran), the
-   * SDK's state machine refusing the transition while replaying the recorded events. Either way
-   * ReplayCorpusTest fails on it.
-   */
+  /** Breaks replay ({@link ReplayChecks#assertBreaksReplay}), and says how. */
   private static void assertBreaksReplay(Entry entry, Class<?> changed, Exception failure) {
-    assertNotNull(
-        failure,
-        () ->
-            changed.getSimpleName()
-                + " replayed "
-                + entry.file()
-                + " without error: the corpus would not catch this change");
-    String all = causes(failure);
-    assertTrue(
-        all.contains("NonDeterministicException")
-            || (all.contains("during replay") && all.contains("invalid ")),
-        () -> entry.file() + " failed, but not as a replay mismatch: " + all);
+    ReplayChecks.assertBreaksReplay(entry.file(), changed, failure);
     System.out.println(
         "guard: " + changed.getSimpleName() + " x " + entry.file() + " -> " + firstLine(failure));
-  }
-
-  private static String causes(Throwable t) {
-    StringBuilder b = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      b.append(c).append('\n');
-    }
-    return b.toString();
   }
 
   private static String firstLine(Exception failure) {
@@ -323,18 +293,6 @@ class ReplayGuardTest {
   /** The history holds an accepted {@code confirm} Update (the operator's `resize-confirm`). */
   private static boolean confirmedByUpdate(WorkflowExecutionHistory history) {
     return hasUpdate(history, "confirm");
-  }
-
-  private static boolean hasUpdate(WorkflowExecutionHistory history, String name) {
-    return history.getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
-        .anyMatch(
-            e ->
-                e.getWorkflowExecutionUpdateAcceptedEventAttributes()
-                    .getAcceptedRequest()
-                    .getInput()
-                    .getName()
-                    .equals(name));
   }
 
   private static List<WorkflowExecutionHistory> histories(List<Entry> entries) {

@@ -1,8 +1,9 @@
 package dev.ferry.replay;
 
+import static dev.ferry.replay.ReplayChecks.assertBreaksReplay;
+import static dev.ferry.replay.ReplayChecks.hasUpdate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,6 @@ import dev.ferry.replay.ReplayGuardTest.ResizeWithUnversionedTimer;
 import dev.ferry.replay.ReplayGuardTest.ResizeWithVersionedTimer;
 import dev.ferry.testing.UnitCorpus;
 import dev.ferry.testing.UnitCorpus.Row;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +57,7 @@ class UnitCorpusGuardTest {
     for (var e : changed.entrySet()) {
       List<Row> rows = ofType(e.getKey());
       for (Row row : rows) {
-        assertBreaksReplay(row, e.getValue(), REPLAYER.replay(row.history(), e.getValue()));
+        assertBreaksReplay(row.path(), e.getValue(), REPLAYER.replay(row.history(), e.getValue()));
       }
     }
   }
@@ -96,7 +96,7 @@ class UnitCorpusGuardTest {
       WorkflowExecutionHistory history = row.history();
       Exception failure = REPLAYER.replay(history, changed);
       if (hasUpdate(history, update)) {
-        assertBreaksReplay(row, changed, failure);
+        assertBreaksReplay(row.path(), changed, failure);
       } else {
         assertNull(failure, () -> row.path() + " should replay: " + failure);
       }
@@ -107,40 +107,5 @@ class UnitCorpusGuardTest {
     List<Row> rows = UnitCorpus.rows().stream().filter(r -> r.type().equals(type)).toList();
     assertFalse(rows.isEmpty(), "the unit corpus has no " + type + " history");
     return rows;
-  }
-
-  /**
-   * A {@code NonDeterministicException}, or (an extra command meeting a recorded cancellation of an
-   * activity) the SDK refusing a transition during replay: either fails UnitCorpusReplayTest.
-   */
-  private static void assertBreaksReplay(Row row, Class<?> changed, Exception failure) {
-    assertNotNull(
-        failure,
-        () ->
-            changed.getSimpleName()
-                + " replayed "
-                + row.path()
-                + " without error: the unit corpus would not catch this change");
-    StringBuilder causes = new StringBuilder();
-    for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      causes.append(c).append('\n');
-    }
-    String all = causes.toString();
-    assertTrue(
-        all.contains("NonDeterministicException")
-            || (all.contains("during replay") && all.contains("invalid ")),
-        () -> row.path() + " failed, but not as a replay mismatch: " + all);
-  }
-
-  private static boolean hasUpdate(WorkflowExecutionHistory history, String name) {
-    return history.getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
-        .anyMatch(
-            e ->
-                e.getWorkflowExecutionUpdateAcceptedEventAttributes()
-                    .getAcceptedRequest()
-                    .getInput()
-                    .getName()
-                    .equals(name));
   }
 }

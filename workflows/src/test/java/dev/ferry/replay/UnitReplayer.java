@@ -1,11 +1,9 @@
 package dev.ferry.replay;
 
-import dev.ferry.testing.UnitCorpus;
-import io.temporal.client.WorkflowClientOptions;
+import dev.ferry.testing.MoveTestKit;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.metadata.POJOWorkflowImplMetadata;
 import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
@@ -22,14 +20,7 @@ import java.util.Map;
  */
 final class UnitReplayer implements AutoCloseable {
 
-  private final TestWorkflowEnvironment env =
-      TestWorkflowEnvironment.newInstance(
-          TestEnvironmentOptions.newBuilder()
-              .setWorkflowClientOptions(
-                  WorkflowClientOptions.newBuilder()
-                      .setDataConverter(UnitCorpus.tolerantJson())
-                      .build())
-              .build());
+  private final TestWorkflowEnvironment env = MoveTestKit.newEnvironment();
   private final Map<List<Class<?>>, Worker> workers = new LinkedHashMap<>();
 
   /**

@@ -1,5 +1,11 @@
 package dev.ferry.resize;
 
+import static dev.ferry.testing.MoveTestKit.EPOCH;
+import static dev.ferry.testing.MoveTestKit.H1;
+import static dev.ferry.testing.MoveTestKit.H2;
+import static dev.ferry.testing.MoveTestKit.IMAGE;
+import static dev.ferry.testing.MoveTestKit.SHARED_DISK;
+import static dev.ferry.testing.Waits.sleepMillis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,13 +30,10 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.hypervisor.DiskActivities;
 import dev.ferry.hypervisor.HypervisorActivities;
-import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.CleanupItem;
@@ -41,55 +44,39 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.HostRecord;
-import dev.ferry.model.HostStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
-import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.HostCallOptions;
-import dev.ferry.move.MoveInput;
-import dev.ferry.move.MoveSearchAttributes;
 import dev.ferry.move.MoveView;
-import dev.ferry.move.SearchAttributeNames;
 import dev.ferry.statemachine.StateMachine.Change;
-import dev.ferry.statemachine.StateTable.Transition;
+import dev.ferry.testing.FerryTestEnv;
+import dev.ferry.testing.Gate;
+import dev.ferry.testing.MoveHandle;
+import dev.ferry.testing.MoveTestKit;
 import dev.ferry.testing.RecordUnitCorpus;
 import dev.ferry.testing.RecordingInstanceWorkflow;
+import dev.ferry.testing.TableCoverage;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,13 +84,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /**
@@ -114,36 +100,27 @@ import org.mockito.InOrder;
 @RecordUnitCorpus(ResizeWorkflowImpl.class)
 class ResizeWorkflowTest {
 
-  private static final String H1 = "h1";
-  private static final String H2 = "h2";
-
   /** Never has a worker: calls to it time out on ScheduleToStart, and its record says DOWN. */
   private static final String DEAD = "h3";
 
   private static final Flavor SMALL = Flavors.require("m1.small");
   private static final Flavor MEDIUM = Flavors.require("m1.medium");
-  private static final long EPOCH = 3;
   private static final String OLD_XML = "<domain><name>vm1</name><!-- m1.small --></domain>";
-  private static final String DISK = "/var/lib/ferry/shared/vm1.qcow2";
   private static final String LOCAL_DISK = "/var/lib/ferry/local/vm1.qcow2";
-  private static final String IMAGE = "debian-12.qcow2";
   private static final String INSPECTED_H2 = "<domain inspected-on='h2'/>";
   private static final Settings SETTINGS = new Settings(false, 3600, 1, 45);
 
   /** Every table row some path of this class walked (collected from the moves' logs). */
-  private static final Set<Transition<ResizeStatus, ResizeEvent>> WALKED =
-      ConcurrentHashMap.newKeySet();
+  @RegisterExtension
+  static final TableCoverage<ResizeStatus, ResizeEvent> COVERAGE =
+      new TableCoverage<>(ResizeStateTable.TABLE, ResizeStatus.class, ResizeEvent.class);
 
-  private static final AtomicInteger TESTS_RUN = new AtomicInteger();
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private PlacementActivities placement;
-  private HostRecordActivities hostRecords;
+  private final MoveTestKit kit = new MoveTestKit();
+  private final WorkflowClient client = kit.client;
+  private final PlacementActivities placement = kit.placement;
+  private final HostRecordActivities hostRecords = kit.hostRecords;
   private final Map<String, HypervisorActivities> hv = new ConcurrentHashMap<>();
   private final Map<String, DiskActivities> disk = new ConcurrentHashMap<>();
-  private final Map<String, WorkerFactory> agents = new ConcurrentHashMap<>();
-  private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
 
   /**
    * The test server does not skip time while an activity is scheduled, so a dead host's 60 s
@@ -153,59 +130,22 @@ class ResizeWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    for (String name : SearchAttributeNames.ALL) {
-      env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    placement = mock(PlacementActivities.class, withSettings().withoutAnnotations());
-    hostRecords = mock(HostRecordActivities.class, withSettings().withoutAnnotations());
     when(placement.settings()).thenReturn(SETTINGS);
-    when(placement.claim(any()))
-        .thenAnswer(
-            inv -> {
-              ClaimRequest r = inv.getArgument(0);
-              return new Claim(r.consumerId(), r.host() != null ? r.host() : H2, r.resources());
-            });
-    downHosts.add(DEAD);
+    kit.claimsLandOn(H2);
+    kit.downHosts.add(DEAD);
     when(hostRecords.get(anyString())).thenAnswer(inv -> hostRecord(inv.getArgument(0)));
-
-    Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
+    Worker conductor = kit.conductor();
     conductor.registerWorkflowImplementationTypes(RecordingInstanceWorkflow.class);
     conductor.registerWorkflowImplementationFactory(
         ResizeWorkflow.class, () -> new ResizeWorkflowImpl(hostScheduleToStart));
-    conductor.registerActivitiesImplementations(placement, hostRecords);
-    env.start();
-    client = env.getWorkflowClient();
+    kit.start();
     startAgent(H1);
     startAgent(H2);
   }
 
   @AfterEach
   void tearDown() {
-    agents.values().forEach(WorkerFactory::shutdownNow);
-    env.close();
-    TESTS_RUN.incrementAndGet();
-  }
-
-  /** Every row of the table is walked by at least one path of this class (when all ran). */
-  @AfterAll
-  static void everyRowOfTheTableIsExercised() {
-    long tests =
-        Arrays.stream(ResizeWorkflowTest.class.getDeclaredMethods())
-            .filter(m -> m.isAnnotationPresent(Test.class))
-            .count();
-    if (TESTS_RUN.get() < tests) {
-      return; // a subset ran (-Dtest=...#method): coverage cannot be judged
-    }
-    List<Transition<ResizeStatus, ResizeEvent>> missing =
-        new ArrayList<>(ResizeStateTable.TABLE.transitions());
-    missing.removeAll(WALKED);
-    assertEquals(List.of(), missing, "table rows no test walks");
+    kit.close();
   }
 
   // ---- the happy paths -----------------------------------------------------------------------
@@ -236,7 +176,7 @@ class ResizeWorkflowTest {
     order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
     order
         .verify(hv.get(H2))
-        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, DISK, IMAGE));
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
     order.verify(hv.get(H2)).powerOn(rec.id);
     order.verify(hv.get(H2)).inspect(rec.id); // look before you destroy
     order.verify(hv.get(H1)).remove(rec.id, EPOCH); // epoch guard: only the old copy
@@ -273,12 +213,7 @@ class ResizeWorkflowTest {
             p(move, "confirmed", VmState.ACTIVE, TaskState.NONE, PowerState.RUNNING)),
         RecordingInstanceWorkflow.progressOf(rec.id));
 
-    var attributes = WorkflowStub.fromTyped(move.stub).describe().getTypedSearchAttributes();
-    assertEquals(rec.id, attributes.get(MoveSearchAttributes.INSTANCE_ID));
-    assertEquals(H1, attributes.get(MoveSearchAttributes.SOURCE_HOST));
-    assertEquals(H2, attributes.get(MoveSearchAttributes.DEST_HOST));
-    assertEquals("COLD_MIGRATION", attributes.get(MoveSearchAttributes.MIGRATION_TYPE));
-    assertEquals("confirmed", attributes.get(MoveSearchAttributes.MIGRATION_STATUS));
+    kit.assertSearchAttributes(move.workflowId, rec.id, H1, H2, "COLD_MIGRATION", "confirmed");
     assertReplays(move);
   }
 
@@ -298,7 +233,7 @@ class ResizeWorkflowTest {
     verify(placement)
         .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H2, List.of(H1)));
     verify(hv.get(H2))
-        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, DISK, IMAGE));
+        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
     InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
     order.verify(hv.get(H1)).inspect(rec.id); // the source copy must exist before the dest goes
     order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
@@ -309,11 +244,7 @@ class ResizeWorkflowTest {
 
     MoveOutcome out = move.closed();
     assertTrue(out.succeeded());
-    assertEquals(H1, out.host());
-    assertEquals(SMALL, out.flavor());
-    assertEquals(EPOCH, out.epoch());
-    assertEquals(VmState.ACTIVE, out.vmState());
-    assertEquals(PowerState.RUNNING, out.powerState());
+    assertRunningOnTheSourceAsBefore(out);
     assertEquals(OLD_XML, out.domainXml());
     List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
     assertEquals(
@@ -325,7 +256,7 @@ class ResizeWorkflowTest {
   @Test
   void autoConfirmAfterTheWindow() {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
-    long startedAt = env.currentTimeMillis();
+    long startedAt = kit.env.currentTimeMillis();
     Move move = start(rec, MoveType.RESIZE, "m1.medium", null, Duration.ofHours(24).toSeconds());
 
     MoveView view = move.result(); // time skips over the 24 h window
@@ -336,7 +267,7 @@ class ResizeWorkflowTest {
     assertEquals("auto-confirm", decision.actor());
     long finishedAt = view.log().get(3).atMillis();
     assertWithinASecond(Duration.ofHours(24), decision.atMillis() - finishedAt);
-    assertTrue(env.currentTimeMillis() - startedAt >= Duration.ofHours(24).toMillis());
+    assertTrue(kit.env.currentTimeMillis() - startedAt >= Duration.ofHours(24).toMillis());
     assertEquals(MEDIUM, move.closed().flavor());
   }
 
@@ -360,7 +291,7 @@ class ResizeWorkflowTest {
             instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null, 0L);
     move.awaitStatus("finished");
 
-    env.sleep(Duration.ofHours(48));
+    kit.env.sleep(Duration.ofHours(48));
 
     MoveView parked = move.stub.status();
     assertEquals("finished", parked.status());
@@ -423,13 +354,13 @@ class ResizeWorkflowTest {
     order.verify(hv.get(H1)).powerOff(rec.id, 45);
     order
         .verify(hv.get(H1))
-        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH, OLD_XML, DISK, IMAGE));
+        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH, OLD_XML, SHARED_DISK, IMAGE));
     order.verify(hv.get(H1)).powerOn(rec.id);
     order.verify(hv.get(H1)).inspect(rec.id);
     order.verify(hv.get(H1)).powerOff(rec.id, 45);
     order
         .verify(hv.get(H1))
-        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH, OLD_XML, DISK, IMAGE));
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH, OLD_XML, SHARED_DISK, IMAGE));
     order.verify(hv.get(H1)).powerOn(rec.id);
     order.verify(placement).release(moveConsumer(move));
     verify(hv.get(H1), never()).remove(anyString(), anyLong());
@@ -494,11 +425,7 @@ class ResizeWorkflowTest {
     verifyNoInteractions(hv.get(H1), hv.get(H2));
     MoveOutcome out = move.closed();
     assertFalse(out.succeeded());
-    assertEquals(H1, out.host());
-    assertEquals(SMALL, out.flavor());
-    assertEquals(EPOCH, out.epoch());
-    assertEquals(VmState.ACTIVE, out.vmState());
-    assertEquals(PowerState.RUNNING, out.powerState());
+    assertRunningOnTheSourceAsBefore(out);
     List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
     assertEquals(
         p(move, "error", VmState.ACTIVE, TaskState.NONE, PowerState.RUNNING),
@@ -813,12 +740,7 @@ class ResizeWorkflowTest {
     assertEquals(
         List.of("pre-migrating", "migrating", "post-migrating", "finished", "confirming", "error"),
         statuses(view));
-    verify(hostRecords)
-        .addCleanup(
-            eq(H1),
-            argThat(
-                (CleanupItem c) ->
-                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN && c.epochAtMost() == EPOCH));
+    kit.verifyTheSourceOwesItsStaleCopy();
     verify(placement).swap(moveConsumer(move), "instance:" + rec.id); // the record is at h2
     MoveOutcome out = move.closed();
     assertEquals(H2, out.host());
@@ -877,7 +799,7 @@ class ResizeWorkflowTest {
     assertEquals("confirmed", move.result().status());
     verify(hostRecords).get(h4); // consulted once, after the first ScheduleToStart timeout
     verify(hv.get(h4))
-        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, DISK, IMAGE));
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
     verify(hv.get(h4)).powerOn(rec.id);
     verify(hostRecords, never()).addCleanup(anyString(), any());
     assertEquals(h4, move.closed().host());
@@ -958,7 +880,7 @@ class ResizeWorkflowTest {
             instance(VmState.ACTIVE, PowerState.RUNNING), MoveType.COLD_MIGRATION, null, null, 0L);
     move.stub.requestConfirm("too-early"); // pre-migrating: ignored
     move.awaitStatus("finished");
-    env.sleep(Duration.ofHours(1));
+    kit.env.sleep(Duration.ofHours(1));
     assertEquals("finished", move.stub.status().status());
 
     move.stub.requestConfirm("dave");
@@ -1052,11 +974,7 @@ class ResizeWorkflowTest {
     verifyNoInteractions(hv.get(H1), hv.get(H2), disk.get(H1), disk.get(H2));
     MoveOutcome out = move.closed();
     assertEquals("cancelled", out.status());
-    assertEquals(H1, out.host());
-    assertEquals(SMALL, out.flavor());
-    assertEquals(EPOCH, out.epoch());
-    assertEquals(VmState.ACTIVE, out.vmState());
-    assertEquals(PowerState.RUNNING, out.powerState());
+    assertRunningOnTheSourceAsBefore(out);
     assertEquals(H1, out.sourceHost());
     assertEquals(H2, out.destHost());
     List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
@@ -1180,7 +1098,7 @@ class ResizeWorkflowTest {
     order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
     order
         .verify(hv.get(H2))
-        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, DISK, IMAGE));
+        .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
     order.verify(hv.get(H2)).powerOn(rec.id);
     order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1); // nothing left on the destination
     order.verify(hv.get(H1)).powerOn(rec.id);
@@ -1287,106 +1205,18 @@ class ResizeWorkflowTest {
 
   // ---- harness -------------------------------------------------------------------------------
 
-  /** A started move with its parent. */
-  private final class Move {
-    final String moveId;
-    final String instanceId;
-    final String workflowId;
-    final ResizeWorkflow stub;
-    boolean wasCancelled;
-
+  /** A started resize or cold migration with its parent. */
+  private final class Move extends MoveHandle<ResizeWorkflow> {
     Move(String moveId, String instanceId) {
-      this.moveId = moveId;
-      this.instanceId = instanceId;
-      this.workflowId = Names.moveWorkflowId(moveId);
-      this.stub = client.newWorkflowStub(ResizeWorkflow.class, workflowId);
-    }
-
-    MoveView result() {
-      MoveView view = WorkflowStub.fromTyped(stub).getResult(MoveView.class);
-      walked(view);
-      return view;
-    }
-
-    /**
-     * The view of a move that was cancelled: Temporal closes a cancel-requested workflow as
-     * canceled, after the move has compensated (or reverted) and told its instance.
-     */
-    MoveView cancelled() {
-      WorkflowFailedException e =
-          assertThrows(
-              WorkflowFailedException.class,
-              () -> WorkflowStub.fromTyped(stub).getResult(MoveView.class));
-      assertTrue(e.getCause() instanceof CanceledFailure, e.toString());
-      wasCancelled = true;
-      MoveView view = stub.status();
-      assertTrue(view.finished(), view.status());
-      walked(view);
-      return view;
-    }
-
-    /** The outcome the parent received; waits for the parent, which ends on moveClosed. */
-    MoveOutcome closed() {
-      if (!wasCancelled) {
-        result();
-      }
-      client.newUntypedWorkflowStub(Names.instanceWorkflowId(instanceId)).getResult(Void.class);
-      List<MoveOutcome> closed = RecordingInstanceWorkflow.closedOf(instanceId);
-      assertEquals(1, closed.size(), "moveClosed signals");
-      return closed.get(0);
-    }
-
-    void awaitStatus(String status) {
-      long deadline = System.currentTimeMillis() + 10_000;
-      String now = null;
-      while (System.currentTimeMillis() < deadline) {
-        now = stub.status().status();
-        if (now.equals(status)) {
-          return;
-        }
-        sleepMillis(20);
-      }
-      throw new AssertionError("move " + moveId + " still " + now + ", expected " + status);
-    }
-  }
-
-  /** Holds a mocked host call until the test opens it; tells the test when the call started. */
-  private static final class Gate {
-    private final CountDownLatch entered = new CountDownLatch(1);
-    private final CountDownLatch open = new CountDownLatch(1);
-
-    void pass() throws InterruptedException {
-      entered.countDown();
-      if (!open.await(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("gate never opened");
-      }
-    }
-
-    void awaitEntered() throws InterruptedException {
-      assertTrue(entered.await(10, TimeUnit.SECONDS), "the call never started");
-    }
-
-    void open() {
-      open.countDown();
+      super(client, ResizeWorkflow.class, moveId, instanceId, COVERAGE::walked);
     }
   }
 
   /** Cancels the move and waits until a workflow task has seen the cancel request. */
   private void cancelAndAwaitSeen(Move move) {
     WorkflowStub.fromTyped(move.stub).cancel();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
-      boolean requested = false;
-      for (HistoryEvent e : client.fetchHistory(move.workflowId).getEvents()) {
-        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) {
-          requested = true;
-        } else if (requested && e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
-          return;
-        }
-      }
-      sleepMillis(20);
-    }
-    throw new AssertionError("move " + move.moveId + " never saw its cancel request");
+    FerryTestEnv.awaitHandled(
+        client, move.workflowId, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, 1);
   }
 
   private Move start(InstanceRecord rec, MoveType type, String flavor, String destHost) {
@@ -1395,24 +1225,11 @@ class ResizeWorkflowTest {
 
   private Move start(
       InstanceRecord rec, MoveType type, String flavor, String destHost, Long window) {
-    InstanceWorkflow parent =
-        client.newWorkflowStub(
-            InstanceWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.instanceWorkflowId(rec.id))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    WorkflowClient.start(parent::run, rec);
     String moveId = UUID.randomUUID().toString();
-    MoveRequest request = new MoveRequest(moveId, type, rec.id, destHost, flavor, window, "test");
-    ResizeWorkflow stub =
-        client.newWorkflowStub(
-            ResizeWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(Names.moveWorkflowId(moveId))
-                .setTaskQueue(Names.CONDUCTOR_QUEUE)
-                .build());
-    WorkflowClient.start(stub::run, new MoveInput(request, rec));
+    kit.startMove(
+        ResizeWorkflow.class,
+        rec,
+        new MoveRequest(moveId, type, rec.id, destHost, flavor, window, "test"));
     return new Move(moveId, rec.id);
   }
 
@@ -1430,28 +1247,18 @@ class ResizeWorkflowTest {
     when(disks.copyDisk(anyString(), anyString(), anyString()))
         .thenAnswer(inv -> new DiskCopy(inv.getArgument(2), 1 << 20, 64L << 20, 10, 1));
     when(disks.deleteDisk(anyString())).thenReturn(true);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    factory.newWorker(Names.hostQueue(host)).registerActivitiesImplementations(agent, disks);
-    disk.put(host, disks);
-    factory.start();
     hv.put(host, agent);
-    agents.put(host, factory);
+    disk.put(host, disks);
+    kit.startAgent(host, agent, disks);
   }
 
-  /** The agent process dies: nobody polls its queue, and its record goes DOWN. */
   private void killAgent(String host) throws InterruptedException {
-    downHosts.add(host);
-    WorkerFactory factory = agents.remove(host);
-    factory.shutdownNow();
-    factory.awaitTermination(10, TimeUnit.SECONDS);
+    kit.killAgent(host);
   }
 
   private HostRecord hostRecord(String name) {
-    HostRecord r = new HostRecord();
-    r.name = name;
-    r.status = downHosts.contains(name) ? HostStatus.DOWN : HostStatus.UP;
+    HostRecord r = kit.hostRecord(name);
     r.libvirtUri = uriOf(name);
-    r.migrationUri = "qemu+tcp://" + name + "/system";
     return r;
   }
 
@@ -1480,30 +1287,9 @@ class ResizeWorkflowTest {
     return scheduled;
   }
 
-  /**
-   * As the project's clients and workers: records with derived getters (InstanceRecord.isBusy,
-   * HostRecord.isAlive) serialize a property their class cannot read back.
-   */
-  private static DataConverter tolerantJson() {
-    ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper();
-    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    return DefaultDataConverter.newDefaultInstance()
-        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
-  }
-
   private static InstanceRecord instance(VmState vm, PowerState power) {
-    InstanceRecord r = new InstanceRecord();
-    r.id = UUID.randomUUID().toString();
-    r.name = "vm1";
-    r.flavor = SMALL;
-    r.host = H1;
-    r.domainXml = OLD_XML;
+    InstanceRecord r = MoveTestKit.vm1(SMALL, OLD_XML, vm, power);
     r.baseImage = IMAGE;
-    r.diskPath = DISK;
-    r.sharedStorage = true;
-    r.vmState = vm;
-    r.powerState = power;
-    r.epoch = EPOCH;
     return r;
   }
 
@@ -1556,18 +1342,6 @@ class ResizeWorkflowTest {
     return view.log().stream().map(c -> ResizeStatus.valueOf(c.to()).novaName()).toList();
   }
 
-  private static void walked(MoveView view) {
-    for (Change c : view.log()) {
-      if (c.from() != null) {
-        WALKED.add(
-            new Transition<>(
-                ResizeStatus.valueOf(c.from()),
-                ResizeEvent.valueOf(c.event()),
-                ResizeStatus.valueOf(c.to())));
-      }
-    }
-  }
-
   private static void assertRejected(Runnable update, String detail) {
     RuntimeException e = assertThrows(RuntimeException.class, update::run);
     FerryRejection r =
@@ -1579,34 +1353,21 @@ class ResizeWorkflowTest {
 
   /** Today's code replays the move's recorded history (determinism: saga threads, timers...). */
   private void assertReplays(Move move) {
-    TestWorkflowEnvironment replayEnv =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder().setDataConverter(tolerantJson()).build())
-                .build());
-    try {
-      WorkflowReplayer.replayWorkflowExecution(
-          client.fetchHistory(move.workflowId), replayEnv, ResizeWorkflowImpl.class);
-    } catch (Exception e) {
-      throw new AssertionError("replay of " + move.workflowId + " failed", e);
-    } finally {
-      replayEnv.close();
-    }
+    kit.assertReplays(move.workflowId, ResizeWorkflowImpl.class);
+  }
+
+  /** The guest runs where it ran, as it was: host, flavor, epoch, states. */
+  private static void assertRunningOnTheSourceAsBefore(MoveOutcome out) {
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertEquals(PowerState.RUNNING, out.powerState());
   }
 
   private static void assertWithinASecond(Duration expected, long actualMillis) {
     assertTrue(
         actualMillis >= expected.toMillis() && actualMillis < expected.toMillis() + 1000,
         actualMillis + " ms, expected " + expected);
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

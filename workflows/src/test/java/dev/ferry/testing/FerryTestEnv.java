@@ -209,9 +209,14 @@ public final class FerryTestEnv implements AutoCloseable {
    * completed after the n-th: the workflow has reacted to it, and a query sees the result.
    */
   public void awaitHandled(String workflowId, EventType type, int n) {
+    awaitHandled(client, workflowId, type, n);
+  }
+
+  /** {@link #awaitHandled(String, EventType, int)} through any test environment's client. */
+  public static void awaitHandled(WorkflowClient client, String workflowId, EventType type, int n) {
     eventually(
         () -> {
-          List<HistoryEvent> events = history(workflowId);
+          List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
           int seen = 0;
           int at = -1;
           for (int i = 0; i < events.size() && at < 0; i++) {

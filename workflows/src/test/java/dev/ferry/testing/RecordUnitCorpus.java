@@ -8,8 +8,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Registers {@link UnitCorpusRecorder} on a test class whose tests hold their {@code
- * TestWorkflowEnvironment} in a field: with {@code -Dferry.recordUnitCorpus=true}, each test that
- * passed leaves the histories of the workflows it ran into {@code unit-histories/<TestClass>/}.
+ * TestWorkflowEnvironment} in a field (or in a {@link MoveTestKit} field): with {@code
+ * -Dferry.recordUnitCorpus=true}, each test that passed leaves the histories of the workflows it
+ * ran into {@code unit-histories/<TestClass>/}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

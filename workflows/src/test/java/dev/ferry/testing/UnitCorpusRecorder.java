@@ -170,12 +170,16 @@ public final class UnitCorpusRecorder implements AfterTestExecutionCallback {
     return types;
   }
 
-  /** The test's one {@code TestWorkflowEnvironment} field (the class's own or a superclass's). */
+  /**
+   * The test's one {@code TestWorkflowEnvironment}: held in a field (the class's own or a
+   * superclass's) of its own type or of a {@link TestEnvironmentHolder} (a {@link MoveTestKit}).
+   */
   static TestWorkflowEnvironment environmentOf(Object test) throws IllegalAccessException {
     List<Field> fields = new ArrayList<>();
     for (Class<?> c = test.getClass(); c != Object.class; c = c.getSuperclass()) {
       for (Field f : c.getDeclaredFields()) {
-        if (TestWorkflowEnvironment.class.isAssignableFrom(f.getType())
+        if ((TestWorkflowEnvironment.class.isAssignableFrom(f.getType())
+                || TestEnvironmentHolder.class.isAssignableFrom(f.getType()))
             && !Modifier.isStatic(f.getModifiers())) {
           fields.add(f);
         }
@@ -184,13 +188,17 @@ public final class UnitCorpusRecorder implements AfterTestExecutionCallback {
     if (fields.size() != 1) {
       throw new IllegalStateException(
           test.getClass().getSimpleName()
-              + " must hold exactly one TestWorkflowEnvironment field for the unit corpus recorder,"
-              + " has "
+              + " must hold exactly one TestWorkflowEnvironment (or TestEnvironmentHolder) field"
+              + " for the unit corpus recorder, has "
               + fields);
     }
     Field field = fields.get(0);
     field.setAccessible(true);
-    TestWorkflowEnvironment env = (TestWorkflowEnvironment) field.get(test);
+    Object value = field.get(test);
+    TestWorkflowEnvironment env =
+        value instanceof TestEnvironmentHolder holder
+            ? holder.testEnvironment()
+            : (TestWorkflowEnvironment) value;
     if (env == null) {
       throw new IllegalStateException(field + " is null after the test");
     }
