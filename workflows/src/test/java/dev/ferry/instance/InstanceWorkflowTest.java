@@ -44,9 +44,11 @@ import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
 import dev.ferry.resize.ResizeWorkflow;
 import dev.ferry.testing.FerryTestEnv;
+import dev.ferry.testing.Waits;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
@@ -661,8 +663,9 @@ class InstanceWorkflowTest {
     // Signals arriving together share a workflow task: send until the run changes (bounded).
     int n = 0;
     while (n < 2000 && (n % 50 != 0 || firstRun.equals(t.runId(WF)))) {
-      instance.moveProgress(
-          new MoveProgress("m1", "step-" + n, null, TaskState.RESIZE_MIGRATING, null));
+      MoveProgress step =
+          new MoveProgress("m1", "step-" + n, null, TaskState.RESIZE_MIGRATING, null);
+      signalAcrossTheRunChange(() -> instance.moveProgress(step));
       n++;
     }
     String last = "step-" + (n - 1);
@@ -686,6 +689,25 @@ class InstanceWorkflowTest {
     assertEquals(H2, instance.get().host);
     assertEquals(4, instance.get().epoch);
     assertEquals("confirmed", instance.get().moves.get(0).status());
+  }
+
+  /**
+   * The Java test server can answer a client's signal with NOT_FOUND in the instant between the old
+   * run's continue-as-new and the new run's start (a real server hands it to the new run): the same
+   * signal is sent again, a few times at most, so every step still reaches the record.
+   */
+  private static void signalAcrossTheRunChange(Runnable signal) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        signal.run();
+        return;
+      } catch (WorkflowNotFoundException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        Waits.sleepMillis(20);
+      }
+    }
   }
 
   @Test
