@@ -115,7 +115,11 @@ final class BedChecks {
     long deadline = System.nanoTime() + timeout.toNanos();
     String now = null;
     while (System.nanoTime() < deadline) {
-      for (JsonNode h : ferry.json("host", "list")) {
+      JsonNode hosts = ferry.jsonOrNull("host", "list");
+      if (hosts == null) {
+        now = "not known (host list refused: " + ferry.lastRefusal() + ")";
+      }
+      for (JsonNode h : hosts == null ? List.<JsonNode>of() : hosts) {
         JsonNode r = h.has("record") ? h.get("record") : h;
         if (host.equals(r.path("name").asText())) {
           now = r.path("status").asText();
