@@ -115,11 +115,13 @@ final class BedChecks {
     long deadline = System.nanoTime() + timeout.toNanos();
     String now = null;
     while (System.nanoTime() < deadline) {
-      JsonNode hosts = ferry.jsonOrNull("host", "list");
-      if (hosts == null) {
-        now = "not known (host list refused: " + ferry.lastRefusal() + ")";
+      // right after an engine restart the conductor's queries are refused ("no poller seen for
+      // task queue recently") until its workers poll again: not known yet, not a failure
+      Cmd.Result list = ferry.jsonCommand("host", "list");
+      if (!list.ok()) {
+        now = "not known (host list refused: " + list.all().strip() + ")";
       }
-      for (JsonNode h : hosts == null ? List.<JsonNode>of() : hosts) {
+      for (JsonNode h : list.ok() ? TestbedFerry.parseJson(list) : List.<JsonNode>of()) {
         JsonNode r = h.has("record") ? h.get("record") : h;
         if (host.equals(r.path("name").asText())) {
           now = r.path("status").asText();

@@ -22,8 +22,6 @@ import java.util.function.Predicate;
 final class TestbedFerry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private volatile String lastRefusal;
-
   private final Testbed bed;
   private final Map<String, String> agentEnv;
   private final Path stateDir;
@@ -123,39 +121,23 @@ final class TestbedFerry implements AutoCloseable {
 
   /** A ferry command that must succeed and print JSON. */
   JsonNode json(String... args) {
+    return parseJson(jsonCommand(args).expectOk());
+  }
+
+  /** {@code ferry --output json ARGS...}, whatever its exit: for callers that accept a refusal. */
+  Cmd.Result jsonCommand(String... args) {
     List<String> withJson = new ArrayList<>(List.of("--output", "json"));
     withJson.addAll(List.of(args));
-    Cmd.Result result = ferry(withJson.toArray(String[]::new)).expectOk();
+    return ferry(withJson.toArray(String[]::new));
+  }
+
+  /** The JSON a successful command printed. */
+  static JsonNode parseJson(Cmd.Result result) {
     try {
       return JSON.readTree(result.stdout());
     } catch (IOException e) {
       throw new AssertionError("not JSON:\n" + result.all(), e);
     }
-  }
-
-  /**
-   * A ferry command printing JSON, or null when it was refused: for waits that start while the
-   * conductor may not serve yet (right after an engine restart its queries are refused with "no
-   * poller seen for task queue recently" until its workers poll again).
-   */
-  JsonNode jsonOrNull(String... args) {
-    List<String> withJson = new ArrayList<>(List.of("--output", "json"));
-    withJson.addAll(List.of(args));
-    Cmd.Result result = ferry(withJson.toArray(String[]::new));
-    if (!result.ok()) {
-      lastRefusal = result.all().strip();
-      return null;
-    }
-    try {
-      return JSON.readTree(result.stdout());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON:\n" + result.all(), e);
-    }
-  }
-
-  /** What the last refused {@link #jsonOrNull} call printed. */
-  String lastRefusal() {
-    return lastRefusal;
   }
 
   JsonNode server(String name) {
