@@ -73,7 +73,9 @@ public final class ExitStatus {
           INSTANCE_BUSY,
           INVALID_STATE,
           NOTHING_PENDING,
-          HYPERVISOR_INCOMPATIBLE ->
+          HYPERVISOR_INCOMPATIBLE,
+          STALE_REPORT,
+          NO_CHANGE ->
           CONFLICT;
       case UNREACHABLE -> UNREACHABLE;
     };

@@ -1,5 +1,6 @@
 package dev.ferry.instance;
 
+import dev.ferry.model.GuestObservation;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
@@ -34,6 +35,19 @@ public interface InstanceWorkflow {
 
   @UpdateValidatorMethod(updateName = "delete")
   void validateDelete();
+
+  /**
+   * A host agent reports a guest's real state (a lifecycle event or its periodic pass). The
+   * validator refuses a report the record does not take ({@link GuestSync}): a refused update
+   * leaves no history, so unchanged and stale reports cost none. Returns what changed.
+   */
+  @UpdateMethod
+  default String observeGuest(GuestObservation report) {
+    throw new UnsupportedOperationException("observeGuest");
+  }
+
+  @UpdateValidatorMethod(updateName = "observeGuest")
+  default void validateObserveGuest(GuestObservation report) {}
 
   @SignalMethod
   void moveProgress(MoveProgress progress);

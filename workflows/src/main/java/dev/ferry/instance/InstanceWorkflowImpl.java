@@ -8,6 +8,7 @@ import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.GuestObservation;
 import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
@@ -140,6 +141,25 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   }
 
   @Override
+  public void validateObserveGuest(GuestObservation report) {
+    try {
+      if (deleted) {
+        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
+      }
+      GuestSync.check(record, report);
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  @Override
+  public String observeGuest(GuestObservation report) {
+    String change = GuestSync.apply(record, report);
+    Workflow.getLogger(InstanceWorkflowImpl.class).info("{}: {}", record.name, change);
+    return change;
+  }
+
+  @Override
   public void moveProgress(MoveProgress progress) {
     if (!progress.moveId().equals(record.currentMoveId)) {
       return;
@@ -153,6 +173,14 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     }
     if (progress.powerState() != null) {
       record.powerState = progress.powerState();
+    }
+    if (progress.host() != null && !progress.host().equals(record.host)) {
+      record.resizedFromHost = record.host;
+      record.resizedFromFlavor = record.flavor;
+      record.host = progress.host();
+      if (progress.flavor() != null) {
+        record.flavor = progress.flavor();
+      }
     }
   }
 
@@ -263,7 +291,14 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     return record;
   }
 
+  /** The host the instance lived on before its current move took it elsewhere. */
+  private String homeHost() {
+    return record.resizedFromHost != null ? record.resizedFromHost : record.host;
+  }
+
   private void clearLock() {
+    record.resizedFromHost = null;
+    record.resizedFromFlavor = null;
     record.currentMoveId = null;
     record.currentMoveType = null;
     record.currentMoveStatus = null;
@@ -273,7 +308,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     return new MoveSummary(
         moveId,
         record.currentMoveType,
-        record.host,
+        homeHost(),
         destHost,
         status.novaName(),
         record.currentMoveStartedAtMillis,
@@ -290,7 +325,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     return new MoveSummary(
         outcome.moveId(),
         outcome.type() != null ? outcome.type() : record.currentMoveType,
-        saysWhere ? outcome.sourceHost() : record.host,
+        saysWhere ? outcome.sourceHost() : homeHost(),
         saysWhere ? outcome.destHost() : outcome.host(),
         outcome.status(),
         outcome.startedAtMillis() != null

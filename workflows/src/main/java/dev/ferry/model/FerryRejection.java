@@ -29,7 +29,11 @@ public final class FerryRejection extends RuntimeException {
     INVALID_STATE,
     NOTHING_PENDING,
     HYPERVISOR_INCOMPATIBLE,
-    UNREACHABLE
+    UNREACHABLE,
+    /** A report about a guest that is not the record's copy (another host, an older epoch). */
+    STALE_REPORT,
+    /** A report that says what the record already says. */
+    NO_CHANGE
   }
 
   private final Reason reason;

@@ -15,7 +15,16 @@ public final class InstanceRecord {
   public String id;
   public String name;
   public Flavor flavor;
+
+  /**
+   * Where the guest runs. A resize waiting in VERIFY_RESIZE has put it on the destination already
+   * (as Nova's instance.host): {@link #resizedFromHost} and {@link #resizedFromFlavor} then say
+   * where it came from and with what, until the move closes.
+   */
   public String host;
+
+  public String resizedFromHost;
+  public Flavor resizedFromFlavor;
 
   /** The migratable inactive domain XML (never the secure XML), as last read from libvirt. */
   public String domainXml;
@@ -52,6 +61,9 @@ public final class InstanceRecord {
   public long currentMoveStartedAtMillis;
   public List<MoveSummary> moves = new ArrayList<>();
   public String lastError;
+
+  /** What the last move wants the operator to know and is no error (e.g. local data lost). */
+  public String note;
 
   /**
    * The current evacuation's id when its source host destroyed the stale copy before the move

@@ -8,5 +8,7 @@ public enum VmState {
   STOPPED,
   RESIZED,
   ERROR,
-  DELETED
+  DELETED,
+  /** Nova's suspend: a managed save, or the guest suspended itself to RAM. */
+  SUSPENDED
 }

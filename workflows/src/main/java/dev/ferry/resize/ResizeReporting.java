@@ -39,13 +39,17 @@ final class ResizeReporting {
         run.machine.isFinal()
             ? settledVmState()
             : ResizeTaskStates.vmState(run.machine.state(), run.record.vmState);
+    // waiting for a decision, the guest runs at the destination: the instance says so (as Nova)
+    boolean atDestUndecided = vm == VmState.RESIZED && run.dest != null && !run.machine.isFinal();
     MoveProgress progress =
         new MoveProgress(
             run.moveId(),
             run.machine.state().novaName(),
             vm,
             task,
-            run.powerSeen.getOrDefault(run.currentHost(), PowerState.NOSTATE));
+            run.powerSeen.getOrDefault(run.currentHost(), PowerState.NOSTATE),
+            atDestUndecided ? run.dest : null,
+            atDestUndecided ? run.newFlavor : null);
     run.channel.announce(run.request.type(), run.source, run.dest, details, progress);
   }
 

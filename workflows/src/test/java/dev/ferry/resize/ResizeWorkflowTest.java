@@ -208,8 +208,16 @@ class ResizeWorkflowTest {
                 TaskState.RESIZE_MIGRATED,
                 PowerState.SHUTDOWN),
             p(move, "post-migrating", VmState.ACTIVE, TaskState.RESIZE_FINISH, PowerState.SHUTDOWN),
-            p(move, "finished", VmState.RESIZED, TaskState.NONE, PowerState.RUNNING),
-            p(move, "confirming", VmState.RESIZED, TaskState.RESIZE_CONFIRMING, PowerState.RUNNING),
+            // waiting for a decision the guest runs at the destination: the instance is told so
+            atDest(p(move, "finished", VmState.RESIZED, TaskState.NONE, PowerState.RUNNING), SMALL),
+            atDest(
+                p(
+                    move,
+                    "confirming",
+                    VmState.RESIZED,
+                    TaskState.RESIZE_CONFIRMING,
+                    PowerState.RUNNING),
+                SMALL),
             p(move, "confirmed", VmState.ACTIVE, TaskState.NONE, PowerState.RUNNING)),
         RecordingInstanceWorkflow.progressOf(rec.id));
 
@@ -248,7 +256,9 @@ class ResizeWorkflowTest {
     assertEquals(OLD_XML, out.domainXml());
     List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
     assertEquals(
-        p(move, "reverting", VmState.RESIZED, TaskState.RESIZE_REVERTING, PowerState.RUNNING),
+        atDest(
+            p(move, "reverting", VmState.RESIZED, TaskState.RESIZE_REVERTING, PowerState.RUNNING),
+            MEDIUM),
         progress.get(progress.size() - 2));
     assertReplays(move);
   }
@@ -1332,6 +1342,12 @@ class ResizeWorkflowTest {
   private static MoveProgress p(
       Move move, String status, VmState vm, TaskState task, PowerState power) {
     return new MoveProgress(move.moveId, status, vm, task, power);
+  }
+
+  /** The progress saying the guest runs on H2 with {@code flavor} (VERIFY_RESIZE, as Nova). */
+  private static MoveProgress atDest(MoveProgress p, Flavor flavor) {
+    return new MoveProgress(
+        p.moveId(), p.status(), p.vmState(), p.taskState(), p.powerState(), H2, flavor);
   }
 
   private static String moveConsumer(Move move) {
