@@ -8,8 +8,6 @@ import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.Names;
-import dev.ferry.model.PowerState;
-import dev.ferry.model.VmState;
 import dev.ferry.move.ConductorCalls;
 import dev.ferry.move.HostCallOptions;
 import dev.ferry.placement.Admission;
@@ -46,8 +44,9 @@ public class AdoptionWorkflowImpl implements AdoptionWorkflow {
     record.host = host;
     record.adoptedDomain = domainName;
     record.domainXml = domain.inactiveXml();
-    record.powerState = domain.powerState();
-    record.vmState = domain.powerState() == PowerState.RUNNING ? VmState.ACTIVE : VmState.STOPPED;
+    // as the guest really is: a paused or managed-saved domain stays so (GuestState maps it)
+    record.powerState = domain.guest().powerState();
+    record.vmState = domain.guest().vmState();
     record.epoch = domain.epoch();
     record.createdAtMillis = Workflow.currentTimeMillis();
 
