@@ -999,6 +999,18 @@ class RealTestbedIT {
   }
 
   @Test
+  @Order(17)
+  void theRecordFollowsVirshAndMovesKeepTheGuestsState(TestInfo info) {
+    TIMINGS.start(info.getDisplayName());
+    String id = createOwnServer("pw1", "host-c").get("id").asText();
+    List<String> latencies = new PowerStateScenario(bed, ferry).run("pw1", id, "host-c", "host-a");
+    latencies.forEach(TIMINGS::note);
+    ferry.ferry("server", "delete", "pw1").expectOk();
+    assertEquals("absent", bed.domState("host-a", id));
+    TIMINGS.stop(info.getDisplayName());
+  }
+
+  @Test
   @Order(20)
   void deleteLeavesNothingBehind(TestInfo info) {
     requireColdInstance();

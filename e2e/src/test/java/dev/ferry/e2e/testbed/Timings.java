@@ -50,6 +50,11 @@ final class Timings {
     BedChecks.log("took " + line.trim());
   }
 
+  /** A figure that is no duration of a step (e.g. a latency a scenario measured). */
+  synchronized void note(String line) {
+    lines.add("          " + line);
+  }
+
   synchronized void report(Path file) {
     StringBuilder out = new StringBuilder("Real test bed suite timings (wall clock):\n");
     lines.forEach(l -> out.append(l).append('\n'));

@@ -1,0 +1,84 @@
+package dev.ferry.e2e.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The record follows the hypervisor: changes made with virsh behind Ferry's back reach {@code
+ * server show} within the bound, moves refuse a paused server, and a cold migration keeps a server
+ * that was shut off from inside shut off. Returns the measured virsh-to-record latencies.
+ */
+final class PowerStateScenario {
+
+  /** What the record must follow within: the bound, plus one CLI call to look at it. */
+  static final Duration BOUND = Duration.ofSeconds(5);
+
+  private static final Duration CLI_CALL = Duration.ofSeconds(3);
+
+  private final Testbed bed;
+  private final TestbedFerry ferry;
+  private final List<String> latencies = new ArrayList<>();
+
+  PowerStateScenario(Testbed bed, TestbedFerry ferry) {
+    this.bed = bed;
+    this.ferry = ferry;
+  }
+
+  /**
+   * Runs the scenario on server {@code name} (ACTIVE on {@code host}, id {@code id}), ending with
+   * it on {@code other}, its domain undefined there and the record in ERROR. Returns the latencies.
+   */
+  List<String> run(String name, String id, String host, String other) {
+    virshThenAwait("suspend", host, id, name, "PAUSED");
+    assertRefused("migrate", name, "--host", other);
+    assertRefused("resize", name, "--flavor", "t1.micro");
+
+    virshThenAwait("resume", host, id, name, "ACTIVE");
+    virshThenAwait("managedsave", host, id, name, "SUSPENDED");
+    assertRefused("migrate", name, "--host", other);
+    virshThenAwait("start", host, id, name, "ACTIVE"); // restores the saved image
+
+    // shut off from inside (the guest's ACPI handler powers it off)
+    virshThenAwait("shutdown", host, id, name, "STOPPED");
+    ferry.ferry("migrate", name, "--host", other, "--confirm-window", "0", "--wait").expectOk();
+    assertEquals("shut off", bed.domState(other, id), "the move kept the guest off");
+    ferry.ferry("resize-confirm", name).expectOk();
+    JsonNode moved = ferry.server(name);
+    assertEquals("STOPPED", moved.get("vmState").asText(), moved::toString);
+    assertEquals(other, moved.get("host").asText(), moved::toString);
+    assertEquals("shut off", bed.domState(other, id), "still off after the confirm");
+
+    virshThenAwait("undefine", other, id, name, "ERROR");
+    JsonNode missing = ferry.server(name);
+    assertEquals(
+        "domain missing on host " + other, missing.get("lastError").asText(), missing::toString);
+    return latencies;
+  }
+
+  /** Runs {@code virsh ACTION} on the host, then waits until the record's vm state follows. */
+  private void virshThenAwait(String action, String host, String id, String name, String vm) {
+    bed.virsh(host, action, id).expectOk();
+    long t0 = System.nanoTime();
+    JsonNode seen =
+        ferry.awaitServer(
+            name, s -> vm.equals(s.get("vmState").asText()), BOUND.plus(CLI_CALL).plus(CLI_CALL));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    latencies.add("virsh " + action + " -> " + vm + ": " + ms + " ms (CLI polls included)");
+    BedChecks.log(latencies.get(latencies.size() - 1) + "; " + seen.get("powerState"));
+  }
+
+  /** A move of a server in a state it does not allow: refused as a conflict, nothing started. */
+  private void assertRefused(String... command) {
+    JsonNode before = ferry.server(command[1]);
+    Cmd.Result refused = ferry.ferry(command);
+    assertEquals(4, refused.exitCode(), refused::all); // CONFLICT
+    JsonNode after = ferry.server(command[1]);
+    assertTrue(after.path("currentMoveId").isNull() || after.path("currentMoveId").isMissingNode());
+    assertEquals(before.get("moves"), after.get("moves"), "a refused move left a record");
+  }
+}
