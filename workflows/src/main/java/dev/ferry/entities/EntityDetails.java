@@ -25,7 +25,13 @@ public final class EntityDetails {
     if (r.powerState != null && r.powerState != PowerState.NOSTATE) {
       out.append(", power ").append(r.powerState);
     }
-    if (r.isBusy()) {
+    if (r.currentActionId != null) {
+      out.append("; ")
+          .append(r.currentAction.novaName())
+          .append(' ')
+          .append(Names.actionWorkflowId(r.currentActionId));
+    }
+    if (r.currentMoveId != null) {
       out.append("; ")
           .append(WebUiTexts.kind(r.currentMoveType))
           .append(' ')

@@ -37,6 +37,15 @@ public interface HypervisorActivities {
    */
   DomainView powerOff(String instanceId, int gracefulSeconds);
 
+  /** Pauses the running guest (libvirt's suspend, Nova's pause); nothing to do when paused. */
+  DomainView pause(String instanceId);
+
+  /**
+   * Saves the guest's memory to the host's managed-save image and stops it (Nova's suspend); {@link
+   * #powerOn} resumes it from the image. Nothing to do when it is saved already.
+   */
+  DomainView managedSave(String instanceId);
+
   /**
    * Destroys and undefines the domain if it exists and carries an epoch at most {@code epochAtMost}
    * (use Long.MAX_VALUE for any). Returns what it found before removing.

@@ -38,7 +38,7 @@ public final class GuestSync {
     if (record.isBusy()) {
       throw new FerryRejection(
           Reason.INSTANCE_BUSY,
-          "move " + record.currentMoveId + " holds " + record.name + "; it reads the guest itself");
+          "the " + record.holder() + " holds " + record.name + "; it reads the guest itself");
     }
     if (NOT_SYNCED.contains(record.vmState)) {
       throw new FerryRejection(

@@ -1,5 +1,7 @@
 package dev.ferry.instance;
 
+import dev.ferry.model.ActionOutcome;
+import dev.ferry.model.ActionRequest;
 import dev.ferry.model.GuestObservation;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
@@ -28,6 +30,23 @@ public interface InstanceWorkflow {
 
   @UpdateValidatorMethod(updateName = "startMove")
   void validateStartMove(MoveRequest request);
+
+  /**
+   * Starts a server action (stop, start, pause, unpause, suspend, resume, reboot) as a child that
+   * holds the instance's lock until it tells {@link #actionClosed}; returns its workflow id. A host
+   * that is DOWN refuses it.
+   */
+  @UpdateMethod
+  default String startAction(ActionRequest request) {
+    throw new UnsupportedOperationException("startAction");
+  }
+
+  @UpdateValidatorMethod(updateName = "startAction")
+  default void validateStartAction(ActionRequest request) {}
+
+  /** The action's end: the guest state read after it, and its result. */
+  @SignalMethod
+  default void actionClosed(ActionOutcome outcome) {}
 
   /** Deletes the instance: its domain, its claim, its name. The workflow then completes. */
   @UpdateMethod

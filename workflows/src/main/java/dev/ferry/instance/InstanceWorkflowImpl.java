@@ -6,6 +6,8 @@ import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.evacuate.EvacuationStatus;
+import dev.ferry.model.ActionOutcome;
+import dev.ferry.model.ActionRequest;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.GuestObservation;
@@ -45,12 +47,14 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   private final HostRecordActivities hostRecords = ConductorCalls.hostRecords();
   private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
   private final InstanceOnHost onHost;
+  private final InstanceActions actions;
   private boolean deleted;
 
   @WorkflowInit
   public InstanceWorkflowImpl(InstanceRecord initial) {
     this.record = initial;
     this.onHost = new InstanceOnHost(record, placement, hostRecords);
+    this.actions = new InstanceActions(record, hostRecords);
   }
 
   @Override
@@ -75,8 +79,14 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     }
   }
 
-  /** A move terminated by an operator cannot say it closed: Describe it and free the lock. */
+  /**
+   * A move or action terminated by an operator cannot say it closed: Describe it and free the lock.
+   */
   private void releaseLockOfVanishedMove() {
+    if (record.currentActionId != null) {
+      releaseLockOfVanishedAction();
+      return;
+    }
     if (!record.isBusy()) {
       return;
     }
@@ -95,6 +105,40 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       record.addMove(summary(record.currentMoveId, InstanceMoveStatus.CLOSED_UNREPORTED, null));
       clearLock();
     }
+  }
+
+  private void releaseLockOfVanishedAction() {
+    String actionWorkflowId = Names.actionWorkflowId(record.currentActionId);
+    try {
+      if (inspection.closedOrMissing(List.of(actionWorkflowId)).contains(actionWorkflowId)
+          && record.currentActionId != null) {
+        actions.vanished();
+      }
+    } catch (ActivityFailure e) {
+      // try again next round
+    }
+  }
+
+  @Override
+  public void validateStartAction(ActionRequest request) {
+    try {
+      if (deleted || record.taskState == TaskState.DELETING) {
+        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
+      }
+      ActionRules.check(record, request);
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  @Override
+  public String startAction(ActionRequest request) {
+    return actions.start(request);
+  }
+
+  @Override
+  public void actionClosed(ActionOutcome outcome) {
+    actions.closed(outcome);
   }
 
   @Override
@@ -255,11 +299,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
       throw Entities.rejectUpdate(
           new FerryRejection(
               Reason.INSTANCE_BUSY,
-              "instance "
-                  + record.name
-                  + " is busy with "
-                  + record.currentMoveId
-                  + "; wait for it"));
+              "instance " + record.name + " is busy with " + record.holder() + "; wait for it"));
     }
     if (record.vmState == VmState.BUILDING) {
       throw Entities.rejectUpdate(

@@ -64,7 +64,7 @@ public final class MoveRules {
     if (record.isBusy()) {
       throw new FerryRejection(
           Reason.INSTANCE_BUSY,
-          "instance " + record.name + " is busy with " + record.currentMoveId + "; wait for it");
+          "instance " + record.name + " is busy with " + record.holder() + "; wait for it");
     }
     Set<VmState> allowed = ALLOWED_STATES.get(request.type());
     if (!allowed.contains(record.vmState)) {

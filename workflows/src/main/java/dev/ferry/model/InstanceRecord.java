@@ -12,6 +12,9 @@ public final class InstanceRecord {
   /** How many finished moves the record keeps; older ones are dropped to bound its size. */
   public static final int MAX_MOVES = 20;
 
+  /** How many finished actions the record keeps. */
+  public static final int MAX_ACTIONS = 20;
+
   public String id;
   public String name;
   public Flavor flavor;
@@ -60,6 +63,17 @@ public final class InstanceRecord {
   public String currentMoveStatus;
   public long currentMoveStartedAtMillis;
   public List<MoveSummary> moves = new ArrayList<>();
+
+  /** The server action under way (stop, pause, reboot...): it holds the lock as a move does. */
+  public String currentActionId;
+
+  public ServerAction currentAction;
+  public String currentActionBy;
+  public long currentActionStartedAtMillis;
+
+  /** The last actions, newest last, at most {@link #MAX_ACTIONS}. */
+  public List<ActionSummary> actions = new ArrayList<>();
+
   public String lastError;
 
   /** What the last move wants the operator to know and is no error (e.g. local data lost). */
@@ -79,9 +93,30 @@ public final class InstanceRecord {
    */
   public FerryRejection.Reason buildRefusal;
 
+  /** A move or an action holds the instance: nothing else may start. */
   @JsonIgnore
   public boolean isBusy() {
-    return currentMoveId != null;
+    return currentMoveId != null || currentActionId != null;
+  }
+
+  /** What holds the instance, for messages: {@code move <id>} or {@code <action> <id>}. */
+  @JsonIgnore
+  public String holder() {
+    if (currentMoveId != null) {
+      return "move " + currentMoveId;
+    }
+    return currentActionId == null ? null : currentAction.novaName() + " " + currentActionId;
+  }
+
+  public void addAction(ActionSummary summary) {
+    if (actions == null) {
+      actions = new ArrayList<>();
+    }
+    actions.removeIf(a -> a.actionId().equals(summary.actionId()));
+    actions.add(summary);
+    while (actions.size() > MAX_ACTIONS) {
+      actions.remove(0);
+    }
   }
 
   public void addMove(MoveSummary summary) {

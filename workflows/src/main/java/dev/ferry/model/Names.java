@@ -27,6 +27,11 @@ public final class Names {
     return "move:" + moveId;
   }
 
+  /** A server action (stop, pause, reboot...): {@code action:<action id>}. */
+  public static String actionWorkflowId(String actionId) {
+    return "action:" + actionId;
+  }
+
   /** Host and server names: 1-63 of letters, digits, '.', '_', '-', starting alphanumeric. */
   public static String requireValidName(String kind, String name) {
     if (name == null || !NAME.matcher(name).matches()) {

@@ -15,6 +15,8 @@ public enum ServerStatus {
   RESIZE,
   MIGRATING,
   REBUILD,
+  REBOOT,
+  HARD_REBOOT,
   ERROR,
   DELETED;
 
@@ -43,6 +45,8 @@ public enum ServerStatus {
       case RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH -> RESIZE;
       case MIGRATING -> MIGRATING;
       case REBUILDING -> REBUILD;
+      case REBOOTING -> REBOOT;
+      case REBOOTING_HARD -> HARD_REBOOT;
       case RESIZE_REVERTING -> REVERT_RESIZE;
       case SPAWNING -> BUILD;
       default ->

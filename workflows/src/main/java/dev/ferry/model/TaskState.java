@@ -12,5 +12,14 @@ public enum TaskState {
   RESIZE_REVERTING,
   MIGRATING,
   REBUILDING,
-  DELETING
+  DELETING,
+  // a server action under way (Nova's names)
+  POWERING_OFF,
+  POWERING_ON,
+  PAUSING,
+  UNPAUSING,
+  SUSPENDING,
+  RESUMING,
+  REBOOTING,
+  REBOOTING_HARD
 }

@@ -6,6 +6,7 @@ import dev.ferry.model.BaseImage;
 import dev.ferry.model.DiskCopy;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.HostFacts;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
@@ -73,6 +74,49 @@ final class FakeHypervisor implements HypervisorActivities, DiskActivities {
             "<domain host='" + host + "' epoch='" + spec.epoch() + "'/>");
     domains.put(spec.instanceId(), view);
     return view;
+  }
+
+  @Override
+  public DomainView pause(String instanceId) {
+    calls.add("pause");
+    return throughState(instanceId, PowerState.PAUSED);
+  }
+
+  @Override
+  public DomainView managedSave(String instanceId) {
+    calls.add("managedSave");
+    DomainView d = domains.get(instanceId);
+    DomainView saved =
+        new DomainView(
+            true,
+            d.uuid(),
+            d.name(),
+            PowerState.SHUTDOWN,
+            d.vcpus(),
+            d.memoryMb(),
+            d.ferryInstanceId(),
+            d.epoch(),
+            d.inactiveXml(),
+            GuestState.SAVED);
+    domains.put(instanceId, saved);
+    return saved;
+  }
+
+  private DomainView throughState(String instanceId, PowerState state) {
+    DomainView d = domains.get(instanceId);
+    DomainView now =
+        new DomainView(
+            true,
+            d.uuid(),
+            d.name(),
+            state,
+            d.vcpus(),
+            d.memoryMb(),
+            d.ferryInstanceId(),
+            d.epoch(),
+            d.inactiveXml());
+    domains.put(instanceId, now);
+    return now;
   }
 
   @Override

@@ -341,7 +341,7 @@ class InstanceWorkflowTest {
 
     FerryRejection r = assertStartMoveRejected(instance, coldMigration("m2"), Reason.INSTANCE_BUSY);
 
-    assertTrue(r.getMessage().contains("is busy with m1"), r.getMessage());
+    assertTrue(r.getMessage().contains("is busy with move m1"), r.getMessage());
   }
 
   @Test
@@ -598,7 +598,7 @@ class InstanceWorkflowTest {
     FerryRejection r = rejection(instance::delete);
 
     assertEquals(Reason.INSTANCE_BUSY, r.reason());
-    assertTrue(r.getMessage().contains("is busy with m1"), r.getMessage());
+    assertTrue(r.getMessage().contains("is busy with move m1"), r.getMessage());
     assertEquals(before, json(instance.get()));
     verify(h1, never()).remove(anyString(), anyLong());
     verifyNoInteractions(t.placementActivities);

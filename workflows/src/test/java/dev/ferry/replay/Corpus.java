@@ -2,6 +2,7 @@ package dev.ferry.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.action.ServerActionWorkflowImpl;
 import dev.ferry.evacuate.EvacuationWorkflowImpl;
 import dev.ferry.evacuate.HostDrainWorkflowImpl;
 import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
@@ -52,6 +53,7 @@ final class Corpus {
           HostWorkflowImpl.class,
           InstanceWorkflowImpl.class,
           AdoptionWorkflowImpl.class,
+          ServerActionWorkflowImpl.class,
           ResizeWorkflowImpl.class,
           LiveMigrationWorkflowImpl.class,
           EvacuationWorkflowImpl.class,

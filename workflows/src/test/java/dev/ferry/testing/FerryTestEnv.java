@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.action.ServerActionWorkflowImpl;
 import dev.ferry.entities.HostRecordActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
@@ -80,6 +81,7 @@ public final class FerryTestEnv implements AutoCloseable {
         HostWorkflowImpl.class,
         InstanceWorkflowImpl.class,
         AdoptionWorkflowImpl.class,
+        ServerActionWorkflowImpl.class,
         FakeResizeWorkflow.class,
         SlotWaiterWorkflow.Impl.class);
     conductor.registerActivitiesImplementations(placementActivities, hostRecords, inspection);

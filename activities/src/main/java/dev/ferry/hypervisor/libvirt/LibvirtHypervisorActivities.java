@@ -152,6 +152,54 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                 }));
   }
 
+  /** libvirt's suspend; a paused guest is left as it is, a guest that does not run is refused. */
+  @Override
+  public DomainView pause(String instanceId) {
+    String uuid = Domains.requireUuid(instanceId);
+    return activity(
+        "pause " + uuid,
+        () ->
+            connection.call(
+                c -> {
+                  Domain domain = Domains.require(c, uuid, connection.uri());
+                  DomainState state = domain.getInfo().state;
+                  if (state != DomainState.VIR_DOMAIN_PAUSED) {
+                    requireRunning(domain, "pause");
+                    domain.suspend();
+                  }
+                  return Domains.view(domain, true);
+                }));
+  }
+
+  /**
+   * Saves the guest's memory into the host's managed-save image and stops it; a guest saved already
+   * is left as it is, one that does not run is refused.
+   */
+  @Override
+  public DomainView managedSave(String instanceId) {
+    String uuid = Domains.requireUuid(instanceId);
+    return activity(
+        "managedSave " + uuid,
+        () ->
+            connection.call(
+                c -> {
+                  Domain domain = Domains.require(c, uuid, connection.uri());
+                  if (!(domain.isActive() != 1 && domain.hasManagedSaveImage() == 1)) {
+                    requireRunning(domain, "suspend");
+                    domain.managedSave();
+                  }
+                  return Domains.view(domain, true);
+                }));
+  }
+
+  private static void requireRunning(Domain domain, String what) throws LibvirtException {
+    if (domain.isActive() != 1) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "cannot " + what + " " + domain.getName() + ": its guest does not run");
+    }
+  }
+
   /**
    * ACPI shutdown, polling every {@link #POWER_OFF_POLL} (heartbeating) up to {@code
    * gracefulSeconds}, then destroy. A paused guest cannot react to ACPI and {@code gracefulSeconds

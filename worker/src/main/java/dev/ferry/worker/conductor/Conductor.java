@@ -1,5 +1,6 @@
 package dev.ferry.worker.conductor;
 
+import dev.ferry.action.ServerActionWorkflowImpl;
 import dev.ferry.entities.client.HostMovesActivitiesImpl;
 import dev.ferry.entities.client.HostRecordActivitiesImpl;
 import dev.ferry.entities.client.PlacementActivitiesImpl;
@@ -58,6 +59,7 @@ public class Conductor implements SmartLifecycle {
         HostWorkflowImpl.class,
         InstanceWorkflowImpl.class,
         AdoptionWorkflowImpl.class,
+        ServerActionWorkflowImpl.class,
         ResizeWorkflowImpl.class,
         EvacuationWorkflowImpl.class,
         HostEvacuationWorkflowImpl.class,

@@ -378,6 +378,16 @@ class CleanupGateTest {
     }
 
     @Override
+    public DomainView pause(String instanceId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public DomainView managedSave(String instanceId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public DomainView powerOn(String instanceId) {
       throw new UnsupportedOperationException();
     }

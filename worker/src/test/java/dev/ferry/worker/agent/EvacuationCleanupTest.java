@@ -169,6 +169,16 @@ class EvacuationCleanupTest {
     }
 
     @Override
+    public DomainView pause(String instanceId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public DomainView managedSave(String instanceId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public DomainView powerOn(String instanceId) {
       throw new UnsupportedOperationException();
     }

@@ -1,0 +1,62 @@
+package dev.ferry.instance;
+
+import dev.ferry.model.ActionRequest;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceRecord;
+
+/**
+ * Which server actions an instance accepts in which state (Nova's {@code check_instance_state}),
+ * decided from the record alone; whether its host is up is the handler's question.
+ */
+public final class ActionRules {
+
+  private ActionRules() {}
+
+  /**
+   * The action already answering {@code request} (a retried request), or null: the same action id
+   * running or in the history.
+   */
+  public static String existingAction(InstanceRecord record, ActionRequest request) {
+    if (request == null || request.actionId() == null) {
+      return null;
+    }
+    if (request.actionId().equals(record.currentActionId)) {
+      return record.currentActionId;
+    }
+    boolean done =
+        record.actions != null
+            && record.actions.stream().anyMatch(a -> request.actionId().equals(a.actionId()));
+    return done ? request.actionId() : null;
+  }
+
+  /** Throws the rejection that says why {@code record} cannot start {@code request} now. */
+  public static void check(InstanceRecord record, ActionRequest request) {
+    if (request == null || request.actionId() == null || request.action() == null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "an action needs an action id and a kind");
+    }
+    if (!record.id.equals(request.instanceId())) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "action " + request.actionId() + " is for instance " + request.instanceId());
+    }
+    if (existingAction(record, request) != null) {
+      return; // startAction answers with that action: idempotent
+    }
+    if (record.isBusy()) {
+      throw new FerryRejection(
+          Reason.INSTANCE_BUSY,
+          "instance " + record.name + " is busy with " + record.holder() + "; wait for it");
+    }
+    if (!request.action().allowedFrom().contains(record.vmState)) {
+      String verb = request.action().novaName();
+      String why =
+          request.action().leaves().vmState() == record.vmState
+              ? "instance " + record.name + " is already " + record.vmState
+              : "instance " + record.name + " is " + record.vmState;
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          why + "; " + verb + " needs one of " + request.action().allowedFrom());
+    }
+  }
+}
