@@ -36,6 +36,13 @@ public class ServerActionWorkflowImpl implements ServerActionWorkflow {
             HypervisorActivities.class, HostCallOptions.instanceHypervisor(input.host()));
     ActionOutcome outcome;
     try {
+      if (request.action() == ServerAction.RECONCILE) {
+        step = "asking every UP host";
+        outcome = ServerReconcile.run(input);
+        step = outcome.succeeded() ? "done" : "failed";
+        tellInstance(id, outcome);
+        return outcome;
+      }
       act(request.action(), id, host);
       step = "reading the guest's state on " + input.host();
       DomainView after = host.inspect(id);
@@ -93,6 +100,8 @@ public class ServerActionWorkflowImpl implements ServerActionWorkflow {
         step = "starting the guest";
         host.powerOn(id);
       }
+      case RECONCILE, RESET_STATE ->
+          throw new IllegalArgumentException(action + " is no action on the guest");
       case HARD_REBOOT -> {
         step = "destroying the guest";
         host.powerOff(id, 0);

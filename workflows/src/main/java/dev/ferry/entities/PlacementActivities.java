@@ -5,6 +5,7 @@ import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.Settings;
 import dev.ferry.placement.Admission;
 import io.temporal.activity.ActivityInterface;
+import java.util.List;
 
 /**
  * Workflows' way to the PlacementWorkflow (a workflow cannot send an Update to another workflow):
@@ -31,4 +32,7 @@ public interface PlacementActivities {
   void forgetInstance(String instanceId);
 
   Settings settings();
+
+  /** The name of every host placement knows, in its order. */
+  List<String> hostNames();
 }

@@ -4,6 +4,9 @@ import dev.ferry.model.ActionRequest;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.ResetStateRequest;
+import dev.ferry.model.ServerAction;
+import dev.ferry.model.VmState;
 
 /**
  * Which server actions an instance accepts in which state (Nova's {@code check_instance_state}),
@@ -30,6 +33,35 @@ public final class ActionRules {
     return done ? request.actionId() : null;
   }
 
+  /** Throws the rejection that says why {@code record}'s state cannot be reset as asked. */
+  public static void checkReset(InstanceRecord record, ResetStateRequest request) {
+    if (request == null || request.actionId() == null) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "a reset needs an action id");
+    }
+    if (request.state() != VmState.ACTIVE && request.state() != VmState.ERROR) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT, "a server's state can be reset to ACTIVE or ERROR only");
+    }
+    if (!record.id.equals(request.instanceId())) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "reset " + request.actionId() + " is for instance " + request.instanceId());
+    }
+    if (record.isBusy()) {
+      throw new FerryRejection(
+          Reason.INSTANCE_BUSY,
+          "instance "
+              + record.name
+              + " is busy with "
+              + record.holder()
+              + ": wait for it (or cancel it) before resetting its state");
+    }
+    if (!ServerAction.RESET_STATE.allowedFrom().contains(record.vmState)) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE, "instance " + record.name + " is " + record.vmState);
+    }
+  }
+
   /** Throws the rejection that says why {@code record} cannot start {@code request} now. */
   public static void check(InstanceRecord record, ActionRequest request) {
     if (request == null || request.actionId() == null || request.action() == null) {
@@ -48,10 +80,14 @@ public final class ActionRules {
           Reason.INSTANCE_BUSY,
           "instance " + record.name + " is busy with " + record.holder() + "; wait for it");
     }
+    if (request.action() == ServerAction.RESET_STATE) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT, "a state reset is no action to start: use resetState");
+    }
     if (!request.action().allowedFrom().contains(record.vmState)) {
       String verb = request.action().novaName();
       String why =
-          request.action().leaves().vmState() == record.vmState
+          request.action().leaves() != null && request.action().leaves().vmState() == record.vmState
               ? "instance " + record.name + " is already " + record.vmState
               : "instance " + record.name + " is " + record.vmState;
       throw new FerryRejection(

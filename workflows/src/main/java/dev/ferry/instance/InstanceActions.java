@@ -12,7 +12,10 @@ import dev.ferry.model.HostRecord;
 import dev.ferry.model.HostStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.Names;
+import dev.ferry.model.ResetStateRequest;
+import dev.ferry.model.ServerAction;
 import dev.ferry.model.TaskState;
+import dev.ferry.model.VmState;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
@@ -38,7 +41,9 @@ final class InstanceActions {
     if (ActionRules.existingAction(record, request) != null) {
       return Names.actionWorkflowId(request.actionId());
     }
-    refuseWhenHostDown(request);
+    if (request.action() != ServerAction.RECONCILE) {
+      refuseWhenHostDown(request); // a reconcile asks every UP host: its own may be down
+    }
     record.currentActionId = request.actionId();
     record.currentAction = request.action();
     record.currentActionBy = request.requestedBy();
@@ -56,7 +61,7 @@ final class InstanceActions {
                 .setStaticSummary(
                     request.action().novaName() + " server " + record.name + " on " + record.host)
                 .build());
-    Async.function(action::run, new ActionInput(request, record.host));
+    Async.function(action::run, new ActionInput(request, record.host, record.name, record.flavor));
     try {
       Workflow.getWorkflowExecution(action).get();
     } catch (RuntimeException e) {
@@ -78,12 +83,40 @@ final class InstanceActions {
       record.vmState = outcome.guest().vmState();
       record.powerState = outcome.guest().powerState();
     }
+    if (outcome.host() != null) {
+      record.host = outcome.host(); // a reconcile found it there (and moved its claim)
+    }
+    if (outcome.epoch() != null) {
+      record.epoch = outcome.epoch();
+    }
     record.taskState = TaskState.NONE;
-    if (!outcome.succeeded()) {
+    if (!outcome.succeeded() || record.vmState == VmState.ERROR) {
       record.lastError = outcome.message();
+    } else if (record.currentAction == ServerAction.RECONCILE) {
+      record.lastError = null; // the record says what the hosts say now
     }
     record.addAction(summary(outcome.succeeded(), outcome.message()));
     clearLock();
+  }
+
+  /**
+   * The operator sets the vm state (ResetStateRules accepted it): no host is asked, the task is
+   * cleared, the action is recorded with who did it.
+   */
+  void resetState(ResetStateRequest request) {
+    VmState before = record.vmState;
+    record.vmState = request.state();
+    record.taskState = TaskState.NONE;
+    long now = Workflow.currentTimeMillis();
+    record.addAction(
+        new ActionSummary(
+            request.actionId(),
+            ServerAction.RESET_STATE,
+            request.requestedBy(),
+            true,
+            "vm state " + before + " -> " + request.state(),
+            now,
+            now));
   }
 
   /** The action's workflow closed without telling (terminated): free the lock, state unknown. */

@@ -7,6 +7,7 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
 import dev.ferry.model.MoveRequest;
+import dev.ferry.model.ResetStateRequest;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -43,6 +44,18 @@ public interface InstanceWorkflow {
 
   @UpdateValidatorMethod(updateName = "startAction")
   default void validateStartAction(ActionRequest request) {}
+
+  /**
+   * The operator sets the vm state to ACTIVE or ERROR (Nova's os-resetState), for what a reconcile
+   * cannot decide; refused while a move or action holds the server. Returns the record.
+   */
+  @UpdateMethod
+  default InstanceRecord resetState(ResetStateRequest request) {
+    throw new UnsupportedOperationException("resetState");
+  }
+
+  @UpdateValidatorMethod(updateName = "resetState")
+  default void validateResetState(ResetStateRequest request) {}
 
   /** The action's end: the guest state read after it, and its result. */
   @SignalMethod

@@ -21,6 +21,7 @@ import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.NovaStatus;
 import dev.ferry.model.PowerState;
+import dev.ferry.model.ResetStateRequest;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.ConductorCalls;
@@ -121,19 +122,23 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   @Override
   public void validateStartAction(ActionRequest request) {
-    try {
-      if (deleted || record.taskState == TaskState.DELETING) {
-        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
-      }
-      ActionRules.check(record, request);
-    } catch (FerryRejection r) {
-      throw Entities.rejectUpdate(r);
-    }
+    validate(() -> ActionRules.check(record, request));
   }
 
   @Override
   public String startAction(ActionRequest request) {
     return actions.start(request);
+  }
+
+  @Override
+  public void validateResetState(ResetStateRequest request) {
+    validate(() -> ActionRules.checkReset(record, request));
+  }
+
+  @Override
+  public InstanceRecord resetState(ResetStateRequest request) {
+    actions.resetState(request);
+    return record;
   }
 
   @Override
@@ -143,14 +148,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   @Override
   public void validateStartMove(MoveRequest request) {
-    try {
-      if (deleted || record.taskState == TaskState.DELETING) {
-        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
-      }
-      MoveRules.check(record, request);
-    } catch (FerryRejection r) {
-      throw Entities.rejectUpdate(r);
-    }
+    validate(() -> MoveRules.check(record, request));
   }
 
   @Override
@@ -186,14 +184,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   @Override
   public void validateObserveGuest(GuestObservation report) {
-    try {
-      if (deleted) {
-        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
-      }
-      GuestSync.check(record, report);
-    } catch (FerryRejection r) {
-      throw Entities.rejectUpdate(r);
-    }
+    validate(() -> GuestSync.check(record, report));
   }
 
   @Override
@@ -324,6 +315,21 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.taskState = TaskState.NONE;
     deleted = true;
     return record;
+  }
+
+  /**
+   * Runs an update's {@code check} on a live record: a deleted instance refuses everything, and a
+   * refusal goes out with its typed reason.
+   */
+  private void validate(Runnable check) {
+    try {
+      if (deleted || record.taskState == TaskState.DELETING) {
+        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
+      }
+      check.run();
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
   }
 
   @Override

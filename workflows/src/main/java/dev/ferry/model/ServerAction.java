@@ -27,7 +27,32 @@ public enum ServerAction implements NovaStatus {
   HARD_REBOOT(
       EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED, VmState.ERROR),
       TaskState.REBOOTING_HARD,
-      GuestState.RUNNING);
+      GuestState.RUNNING),
+  /**
+   * Asks every UP host whether it defines the server and how it runs, and repairs the record from
+   * what they say (the way back from ERROR when the guest is fine). Leaves what it finds.
+   */
+  RECONCILE(
+      EnumSet.of(
+          VmState.ACTIVE,
+          VmState.STOPPED,
+          VmState.PAUSED,
+          VmState.SUSPENDED,
+          VmState.RESIZED,
+          VmState.ERROR),
+      TaskState.NONE,
+      null),
+  /** The operator sets the vm state (Nova's os-resetState); nothing runs on a host. */
+  RESET_STATE(
+      EnumSet.of(
+          VmState.ACTIVE,
+          VmState.STOPPED,
+          VmState.PAUSED,
+          VmState.SUSPENDED,
+          VmState.RESIZED,
+          VmState.ERROR),
+      TaskState.NONE,
+      null);
 
   private final Set<VmState> allowedFrom;
   private final TaskState taskState;
@@ -47,7 +72,10 @@ public enum ServerAction implements NovaStatus {
     return taskState;
   }
 
-  /** The guest state a successful action leaves, checked on the host after it. */
+  /**
+   * The guest state a successful action leaves, checked on the host after it; null for those that
+   * leave what they find (reconcile, reset-state).
+   */
   public GuestState leaves() {
     return leaves;
   }

@@ -8,6 +8,7 @@ import dev.ferry.model.Settings;
 import dev.ferry.placement.Admission;
 import dev.ferry.placement.PlacementWorkflow;
 import io.temporal.client.WorkflowClient;
+import java.util.List;
 
 /** Sends workflows' placement calls as Updates to {@code ferry-placement}. */
 public class PlacementActivitiesImpl implements PlacementActivities {
@@ -44,6 +45,12 @@ public class PlacementActivitiesImpl implements PlacementActivities {
   @Override
   public void forgetInstance(String instanceId) {
     EntityCalls.run(() -> placement().forgetInstance(instanceId));
+  }
+
+  @Override
+  public List<String> hostNames() {
+    return EntityCalls.call(
+        () -> placement().view().hosts().stream().map(h -> h.host().name()).toList());
   }
 
   @Override
