@@ -52,6 +52,7 @@ public final class FerryClient implements AutoCloseable {
   private final LiveMigrationClient live;
   private final EvacuationClient evacuation;
   private final HistoryClient history;
+  private final ActionsClient actions;
 
   private FerryClient(
       WorkflowClient client,
@@ -66,6 +67,7 @@ public final class FerryClient implements AutoCloseable {
     ResizeDecisions decisions = new ResizeDecisions(ctx);
     this.hosts = new HostsClient(ctx);
     this.servers = new ServersClient(ctx, hosts, decisions);
+    this.actions = new ActionsClient(ctx, servers);
     this.moves = new MovesClient(ctx, hosts, servers);
     this.resizes = new ResizeClient(ctx, hosts, servers, moves, decisions);
     this.live = new LiveMigrationClient(ctx, hosts, servers);
@@ -191,6 +193,11 @@ public final class FerryClient implements AutoCloseable {
   }
 
   /** Workflow history export. */
+  /** Server actions (stop, start, pause, suspend, reboot, reconcile) and reset-state. */
+  public ActionsClient actions() {
+    return actions;
+  }
+
   public HistoryClient history() {
     return history;
   }
