@@ -2,6 +2,7 @@ package dev.ferry.worker.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
@@ -12,7 +13,11 @@ import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.hypervisor.libvirt.LifecycleEvents;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.instance.InstanceWorkflowImpl;
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavors;
+import dev.ferry.model.GuestObservation;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveType;
@@ -105,6 +110,16 @@ class GuestWatchTest {
   void theRecordFollowsSuspendResumeDestroyAndUndefine() throws Exception {
     InstanceWorkflow instance = startInstance(false);
     defineAndStartDomain();
+    // what the record already says is refused, and writes nothing (this also warms up the test
+    // server's update path, whose first call can take seconds on a loaded machine)
+    RuntimeException unchanged =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                instance.observeGuest(
+                    new GuestObservation(id, HOST, EPOCH, GuestState.RUNNING, null)));
+    assertEquals(
+        Reason.NO_CHANGE, FerryRejection.from(unchanged).map(FerryRejection::reason).orElse(null));
     startWatch();
 
     onDomain(Domain::suspend);
