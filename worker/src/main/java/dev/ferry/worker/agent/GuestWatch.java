@@ -185,8 +185,15 @@ public final class GuestWatch implements AutoCloseable {
     Due due =
         new Due(
             at, event.receivedNanos(), event.type() + " (" + event.detail() + ") event", true, 0);
-    // the latest event says when to read; the latency counts from the earliest unreported one
-    pending.merge(key(event.uuid()), due, (old, news) -> at(news.atNanos, earliest(old, news), 0));
+    // the latest event says when to read, unless a failed send waits out its backoff (news does
+    // not bring the conductor back); the latency counts from the earliest unreported event
+    pending.merge(
+        key(event.uuid()),
+        due,
+        (old, news) ->
+            old.failures > 0
+                ? at(Math.max(old.atNanos, news.atNanos), earliest(old, news), old.failures)
+                : at(news.atNanos, earliest(old, news), 0));
   }
 
   private Duration untilNextDue() {
@@ -235,10 +242,17 @@ public final class GuestWatch implements AutoCloseable {
     inFlight.remove(uuid);
   }
 
-  /** An event that came meanwhile keeps its own read time; the report's age is kept. */
+  /**
+   * An event that came meanwhile is read no earlier than the wait says (the instance's move or the
+   * conductor's absence outlasts it); the report's age is kept.
+   */
   private void askAgain(String uuid, Due due, long atNanos, int failures) {
     Due again = at(atNanos, due, failures);
-    pending.merge(uuid, again, (news, retry) -> at(news.atNanos, earliest(news, retry), failures));
+    pending.merge(
+        uuid,
+        again,
+        (news, retry) ->
+            at(Math.max(news.atNanos, retry.atNanos), earliest(news, retry), failures));
   }
 
   private void startFullPass() {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.ferry.hypervisor.libvirt.FerryTag;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.hypervisor.libvirt.LifecycleEvents;
 import dev.ferry.instance.InstanceWorkflow;
@@ -78,7 +77,7 @@ class GuestWatchTest {
         .registerWorkflowImplementationTypes(InstanceWorkflowImpl.class);
     env.start();
     client = env.getWorkflowClient();
-    libvirt = LibvirtConnection.open("test:///default");
+    libvirt = LibvirtConnection.open(TestGuests.URI);
     logged.start();
     ((Logger) LoggerFactory.getLogger(GuestReports.class)).addAppender(logged);
   }
@@ -89,19 +88,7 @@ class GuestWatchTest {
     if (watch != null) {
       watch.close();
     }
-    // test:///default is one host for the whole JVM: leave it as it was
-    libvirt.call(
-        c -> {
-          for (Domain d : c.listAllDomains(0)) {
-            if (d.getUUIDString().equals(id)) {
-              if (d.isActive() == 1) {
-                d.destroy();
-              }
-              d.undefine();
-            }
-          }
-          return null;
-        });
+    TestGuests.remove(libvirt, id);
     libvirt.close();
     env.close();
   }
@@ -224,32 +211,11 @@ class GuestWatchTest {
   }
 
   private void defineAndStartDomain() throws LibvirtException {
-    String xml =
-        "<domain type='test'><name>vm-"
-            + id.substring(0, 8)
-            + "</name><uuid>"
-            + id
-            + "</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-            + "<os><type arch='i686'>hvm</type></os><metadata><ferry:instance xmlns:ferry='"
-            + FerryTag.NAMESPACE
-            + "' id='"
-            + id
-            + "' epoch='"
-            + EPOCH
-            + "' owner='ferry'/></metadata></domain>";
-    libvirt.call(c -> c.domainDefineXML(xml).create());
+    TestGuests.defineAndStart(libvirt, id, EPOCH);
   }
 
-  private interface DomainCall {
-    void apply(Domain d) throws LibvirtException;
-  }
-
-  private void onDomain(DomainCall call) throws LibvirtException {
-    libvirt.call(
-        c -> {
-          call.apply(c.domainLookupByUUIDString(id));
-          return null;
-        });
+  private void onDomain(TestGuests.DomainCall call) throws LibvirtException {
+    TestGuests.on(libvirt, id, call);
   }
 
   private static InstanceRecord awaitRecord(
