@@ -12,6 +12,8 @@ import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEvent;
 import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * libvirt's domain lifecycle events of one connection, queued for a consumer. An event only says
@@ -31,31 +33,35 @@ public final class LifecycleEvents {
    */
   public record Event(String uuid, DomainEventType type, String detail, long receivedNanos) {}
 
+  private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
+
   private final BlockingQueue<Event> queue;
   private final AtomicBoolean overflowed = new AtomicBoolean();
   // libvirt-java keeps its JNA callback only as long as the Connect keeps this listener: held here
   // too, so that it lives as long as the consumer does
   private final LifecycleListener listener = this::onLifecycleChange;
 
-  public LifecycleEvents(int capacity) {
+  private LifecycleEvents(int capacity) {
     this.queue = new ArrayBlockingQueue<>(capacity);
   }
 
   /**
    * Listens on the connection's libvirt now and after every reconnect (a new connection starts
-   * without listeners).
-   *
-   * @throws LibvirtException when the current connection refuses the listener
+   * without listeners). When libvirt is away now, the listener waits for the next connection;
+   * meanwhile only a full pass sees changes.
    */
-  public static LifecycleEvents listen(LibvirtConnection connection, int capacity)
-      throws LibvirtException {
+  public static LifecycleEvents listen(LibvirtConnection connection, int capacity) {
     LifecycleEvents events = new LifecycleEvents(capacity);
-    connection.onEveryOpen(events::registerOn);
+    try {
+      connection.onEveryOpen(events::registerOn);
+    } catch (LibvirtException | RuntimeException e) {
+      log.warn("no lifecycle events from libvirt at {} yet: {}", connection.uri(), e.toString());
+    }
     return events;
   }
 
   /** Adds the listener to {@code connect}; on a fresh connection, events may have been missed. */
-  public void registerOn(Connect connect) throws LibvirtException {
+  private void registerOn(Connect connect) throws LibvirtException {
     connect.addLifecycleListener(listener);
     overflowed.set(true); // whatever happened while no listener was registered is unknown
   }

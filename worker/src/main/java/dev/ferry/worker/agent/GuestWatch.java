@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,13 +114,7 @@ public final class GuestWatch implements AutoCloseable {
    */
   public static GuestWatch start(
       String host, LibvirtConnection libvirt, WorkflowClient client, Settings settings) {
-    LifecycleEvents events = new LifecycleEvents(settings.queueCapacity());
-    try {
-      libvirt.onEveryOpen(events::registerOn);
-    } catch (LibvirtException | RuntimeException e) {
-      // registered for the next connection: until then, only full passes see changes
-      log.warn("no lifecycle events from libvirt at {} yet: {}", libvirt.uri(), e.toString());
-    }
+    LifecycleEvents events = LifecycleEvents.listen(libvirt, settings.queueCapacity());
     GuestReports reports = new GuestReports(host, libvirt, GuestReports.through(client));
     GuestWatch watch = new GuestWatch(host, events, reports, placement(client), settings);
     watch.start();
@@ -297,9 +290,11 @@ public final class GuestWatch implements AutoCloseable {
       PlacementView view =
           client.newWorkflowStub(PlacementWorkflow.class, Names.PLACEMENT_WORKFLOW_ID).view();
       Map<String, Claim> byConsumer = new HashMap<>();
-      view.claims().forEach(c -> byConsumer.put(c.consumerId(), c));
+      if (view.claims() != null) {
+        view.claims().forEach(c -> byConsumer.put(c.consumerId(), c));
+      }
       Set<String> here = new LinkedHashSet<>();
-      for (String id : view.instances().keySet()) {
+      for (String id : view.instances() == null ? Set.<String>of() : view.instances().keySet()) {
         Claim claim = byConsumer.get(PlacementWorkflowImpl.instanceConsumer(id));
         if (claim != null && host.equals(claim.host())) {
           here.add(id);
