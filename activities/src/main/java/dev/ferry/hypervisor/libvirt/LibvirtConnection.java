@@ -104,8 +104,8 @@ public final class LibvirtConnection implements AutoCloseable {
   }
 
   public static LibvirtConnection open(String uri, Options options) {
-    LibvirtEventLoop
-        .start(); // events, close callbacks and keepalive need it, before the first open
+    // domain events, close callbacks and keepalive need it, before the first open
+    LibvirtEventLoop.start();
     return new LibvirtConnection(uri, !isTestDriver(uri), options, Connect::new);
   }
 
@@ -172,7 +172,7 @@ public final class LibvirtConnection implements AutoCloseable {
    * (a fresh libvirt connection has none of the old one's registrations). A hook failing on a fresh
    * connection is logged; the connection is used all the same.
    *
-   * @throws LibvirtException when it fails on the current connection
+   * @throws LibvirtException when it fails on the current connection (it still runs on the next)
    */
   public void onEveryOpen(OpenHook hook) throws LibvirtException {
     synchronized (hooksLock) {
