@@ -3,8 +3,12 @@ package dev.ferry.hypervisor.libvirt;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.GuestObservation;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.libvirt.Connect;
@@ -93,6 +97,7 @@ public final class Domains {
    */
   public static DomainView view(Domain domain, boolean withXml) throws LibvirtException {
     PowerState state = powerState(domain.getInfo().state);
+    GuestState guest = guestState(domain, state);
     DomainXml xml = DomainXml.parse(migratableInactiveXml(domain)).stripHostSpecifics();
     Optional<FerryTag> tag = xml.ferryTag();
     return new DomainView(
@@ -104,7 +109,63 @@ public final class Domains {
         xml.memoryMb(),
         tag.map(FerryTag::instanceId).orElse(null),
         tag.map(FerryTag::epoch).orElse(-1L),
-        withXml ? xml.toXml() : null);
+        withXml ? xml.toXml() : null,
+        guest);
+  }
+
+  /** What the guest is doing: shut off with a managed-save image is SAVED (it resumes from it). */
+  private static GuestState guestState(Domain domain, PowerState power) throws LibvirtException {
+    GuestState state = GuestState.of(true, power);
+    if (state != GuestState.SHUT_OFF) {
+      return state;
+    }
+    try {
+      return domain.hasManagedSaveImage() == 1 ? GuestState.SAVED : state;
+    } catch (LibvirtException e) {
+      if (LibvirtFailures.isUnsupported(e)) {
+        return state; // a driver without managed save has no such image
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The guest with this UUID as its instance record would take it: MISSING (epoch -1) when the host
+   * has no such domain; empty for a domain without Ferry's tag, which is not Ferry's to report.
+   */
+  public static Optional<GuestObservation> observe(Connect c, String host, String uuid)
+      throws LibvirtException {
+    Domain domain = find(c, uuid);
+    try {
+      if (domain == null) {
+        return Optional.of(missing(host, uuid));
+      }
+      DomainView view = view(domain, false);
+      if (view.ferryInstanceId() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new GuestObservation(
+              view.ferryInstanceId(), host, view.epoch(), view.guest(), StateReasons.of(domain)));
+    } catch (LibvirtException e) {
+      if (LibvirtFailures.isNoDomain(e)) {
+        return Optional.of(missing(host, uuid)); // undefined while we looked
+      }
+      throw e;
+    }
+  }
+
+  private static GuestObservation missing(String host, String uuid) {
+    return new GuestObservation(uuid, host, -1, GuestState.MISSING, null);
+  }
+
+  /** The UUIDs of every domain the host has, running or not. */
+  public static List<String> uuids(Connect c) throws LibvirtException {
+    List<String> uuids = new ArrayList<>();
+    for (Domain domain : c.listAllDomains(0)) {
+      uuids.add(domain.getUUIDString());
+    }
+    return uuids;
   }
 
   /** The definition that can travel: inactive, migratable, never secure (no passwords). */

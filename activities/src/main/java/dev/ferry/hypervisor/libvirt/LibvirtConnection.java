@@ -1,7 +1,9 @@
 package dev.ferry.hypervisor.libvirt;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,6 +57,12 @@ public final class LibvirtConnection implements AutoCloseable {
     Connect open(String uri) throws LibvirtException;
   }
 
+  /** Set-up run on every freshly opened libvirt connection (event listeners, say). */
+  @FunctionalInterface
+  public interface OpenHook {
+    void opened(Connect connect) throws LibvirtException;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(LibvirtConnection.class);
 
   // libvirt's default handler prints every error to stderr; errors still arrive as exceptions.
@@ -77,6 +85,9 @@ public final class LibvirtConnection implements AutoCloseable {
   // is never closed under a running call
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Object wakeup = new Object();
+  // held while hooks are added and while a fresh connection gets them: none is missed
+  private final Object hooksLock = new Object();
+  private final List<OpenHook> hooks = new CopyOnWriteArrayList<>();
   private final Thread monitor;
   private volatile Connect current;
   private volatile boolean healthy;
@@ -93,11 +104,9 @@ public final class LibvirtConnection implements AutoCloseable {
   }
 
   public static LibvirtConnection open(String uri, Options options) {
-    boolean testDriver = isTestDriver(uri);
-    if (!testDriver) {
-      LibvirtEventLoop.start(); // close callbacks and keepalive need it, before the first open
-    }
-    return new LibvirtConnection(uri, !testDriver, options, Connect::new);
+    // domain events, close callbacks and keepalive need it, before the first open
+    LibvirtEventLoop.start();
+    return new LibvirtConnection(uri, !isTestDriver(uri), options, Connect::new);
   }
 
   LibvirtConnection(String uri, boolean reconnects, Options options, Connector connector) {
@@ -158,6 +167,24 @@ public final class LibvirtConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code hook} on the current connection now and on every connection opened after a lost one
+   * (a fresh libvirt connection has none of the old one's registrations). A hook failing on a fresh
+   * connection is logged; the connection is used all the same.
+   *
+   * @throws LibvirtException when it fails on the current connection (it still runs on the next)
+   */
+  public void onEveryOpen(OpenHook hook) throws LibvirtException {
+    synchronized (hooksLock) {
+      hooks.add(hook);
+      call(
+          c -> {
+            hook.opened(c);
+            return null;
+          });
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -211,14 +238,27 @@ public final class LibvirtConnection implements AutoCloseable {
         continue;
       }
       try {
-        Connect fresh = openWithinTimeout();
-        replace(fresh);
+        synchronized (hooksLock) {
+          Connect fresh = openWithinTimeout();
+          runHooks(fresh);
+          replace(fresh);
+        }
         backoff = options.initialBackoff();
         log.info("reconnected to libvirt at {}", uri);
       } catch (LibvirtUnavailableException e) {
         log.debug("still cannot reach libvirt at {}: {}", uri, e.getMessage());
         pause(backoff, false);
         backoff = min(backoff.multipliedBy(2), options.maxBackoff());
+      }
+    }
+  }
+
+  private void runHooks(Connect fresh) {
+    for (OpenHook hook : hooks) {
+      try {
+        hook.opened(fresh);
+      } catch (LibvirtException | RuntimeException e) {
+        log.warn("set-up of the new libvirt connection to {} failed: {}", uri, e.toString());
       }
     }
   }

@@ -6,9 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * libvirt's default event loop, run once per process on a daemon thread. Connection close callbacks
- * and client-side keepalive only work while it runs, and it must be registered before the
- * connections that rely on it are opened.
+ * libvirt's default event loop, run once per process on a daemon thread. Domain event callbacks,
+ * connection close callbacks and client-side keepalive only work while it runs, and it must be
+ * registered before the connections that rely on it are opened (the test driver's too: it queues
+ * its domain events on this loop).
  */
 final class LibvirtEventLoop {
   private static final Logger log = LoggerFactory.getLogger(LibvirtEventLoop.class);

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
+import org.libvirt.event.DomainEventType;
 
 class LibvirtConnectionTest {
 
@@ -159,6 +160,31 @@ class LibvirtConnectionTest {
           0,
           connection.call(Connect::numOfDefinedDomains),
           "a new test-driver connection is a new host: the old state is gone");
+    }
+  }
+
+  /** A fresh connection has none of the old one's listeners: the open hook puts them back. */
+  @Test
+  void lifecycleEventsArriveAgainAfterAReconnect() throws Exception {
+    String host = TestHosts.uri(TestHosts.HOST_B);
+    try (LibvirtConnection connection = new LibvirtConnection(host, true, FAST, Connect::new)) {
+      LibvirtEventLoop.start();
+      LifecycleEvents events = LifecycleEvents.listen(connection, 16);
+      events.takeOverflow();
+
+      connection.call(
+          c -> {
+            c.close(); // the daemon went away and came back
+            return null;
+          });
+      // registered on the fresh connection, which asks for a full pass (what happened meanwhile
+      // is unknown)
+      await(events::takeOverflow);
+      await(connection::isHealthy);
+      connection.call(c -> c.domainDefineXML(DOMAIN).create());
+
+      LifecycleEvents.Event defined = events.poll(Duration.ofSeconds(5));
+      assertEquals(DomainEventType.DEFINED, defined == null ? null : defined.type());
     }
   }
 

@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * opens libvirt, runs its host's cleanup list (while an item fails it does not serve: {@link
  * CleanupGate}), registers with its HostWorkflow under a fresh incarnation, reconciles domains, and
  * only then polls work ({@link HostRegistrar}). When it finds its lease lost while it kept running,
- * it comes back the same way under a new incarnation ({@link LeaseRecovery}).
+ * it comes back the same way under a new incarnation ({@link LeaseRecovery}). Once it serves, its
+ * guests' records follow what libvirt says of them ({@link GuestWatch}).
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "agent")
@@ -57,6 +58,7 @@ public class HostAgent implements SmartLifecycle {
   private LibvirtConnection libvirt;
   private WorkerFactory factory;
   private ScheduledExecutorService leaseChecks;
+  private GuestWatch guests;
 
   public HostAgent(FerryProperties properties) {
     this.properties = properties;
@@ -93,6 +95,7 @@ public class HostAgent implements SmartLifecycle {
         new HostLeaseActivitiesImpl(watch, libvirt, host.leasePeriod(), shuttingDown::get));
     factory.start();
     watchLease(name, watch, registrar);
+    guests = GuestWatch.start(name, libvirt, client, GuestWatch.Settings.DEFAULTS);
     log.info(
         "Ferry host agent {} (incarnation {}) serving {} on {}",
         name,
@@ -162,6 +165,10 @@ public class HostAgent implements SmartLifecycle {
       leaseChecks.shutdownNow();
       awaitQuietly(leaseChecks);
       leaseChecks = null;
+    }
+    if (guests != null) {
+      guests.close();
+      guests = null;
     }
     if (factory != null) {
       // Let the lease return RELEASED (the host goes DOWN at once) before the worker stops.

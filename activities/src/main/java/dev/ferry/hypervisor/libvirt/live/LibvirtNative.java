@@ -11,7 +11,7 @@ import org.libvirt.jna.DomainPointer;
  * libvirt calls libvirt-java 0.5.4 lacks, bound directly with JNA (as the reference LibvirtExtra):
  * post-copy, the domain state with its reason, and the hypervisor-aware CPU comparison.
  */
-interface LibvirtNative extends com.sun.jna.Library {
+public interface LibvirtNative extends com.sun.jna.Library {
   LibvirtNative INSTANCE = Native.load("virt", LibvirtNative.class);
 
   int virDomainMigrateStartPostCopy(DomainPointer dom, int flags);
