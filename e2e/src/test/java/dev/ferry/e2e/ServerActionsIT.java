@@ -44,12 +44,15 @@ class ServerActionsIT {
     assertEquals("NONE", shown.get("taskState").asText(), shown::toString);
   }
 
-  private static void refused(String... args) {
-    JsonNode before = show(args[2]);
+  /** {@code ferry ARGS} about {@code server} is refused as a conflict and changes nothing. */
+  private static void refused(String server, String... args) {
+    JsonNode before = show(server);
     Processes.Result r = cluster.ferry(args);
     assertEquals(CONFLICT, r.exitCode(), r::all);
     assertTrue(r.stderr().startsWith("ferry: error: "), r::all);
-    assertEquals(before.get("actions"), show(args[2]).get("actions"), "a refusal left a record");
+    JsonNode after = show(server);
+    assertEquals(before.get("actions"), after.get("actions"), "a refusal left an action");
+    assertEquals(before.get("moves"), after.get("moves"), "a refusal left a move");
   }
 
   @Test
@@ -57,14 +60,14 @@ class ServerActionsIT {
     cluster.json("server", "create", "--name", "act1", "--flavor", "m1.tiny", "--host", "h1");
 
     act("pause", "act1", "PAUSED");
-    refused("server", "pause", "act1");
-    refused("migrate", "act1", "--host", "h2"); // Nova cold-migrates ACTIVE or SHUTOFF only
+    refused("act1", "server", "pause", "act1");
+    refused("act1", "migrate", "act1", "--host", "h2"); // Nova cold-migrates ACTIVE or SHUTOFF only
     act("unpause", "act1", "ACTIVE");
     act("suspend", "act1", "SUSPENDED");
-    refused("server", "stop", "act1");
+    refused("act1", "server", "stop", "act1");
     act("resume", "act1", "ACTIVE");
     act("stop", "act1", "STOPPED");
-    refused("server", "stop", "act1");
+    refused("act1", "server", "stop", "act1");
     act("start", "act1", "ACTIVE");
     act("reboot", "act1", "ACTIVE");
     JsonNode hard = cluster.json("server", "reboot", "--hard", "act1", "--wait");
@@ -84,7 +87,7 @@ class ServerActionsIT {
     cluster.json("server", "create", "--name", "err1", "--flavor", "m1.tiny", "--host", "h2");
     JsonNode reset = cluster.json("server", "reset-state", "err1");
     assertEquals("ERROR", reset.get("vmState").asText(), reset::toString);
-    refused("migrate", "err1", "--host", "h1"); // ERROR is evacuated, not migrated
+    refused("err1", "migrate", "err1", "--host", "h1"); // ERROR is evacuated, not migrated
 
     JsonNode reconciled = cluster.json("server", "reconcile", "err1", "--wait");
     assertTrue(reconciled.get("succeeded").asBoolean(), reconciled::toString);
@@ -106,7 +109,7 @@ class ServerActionsIT {
     cluster.json("server", "create", "--name", "down1", "--flavor", "m1.tiny", "--host", "h1");
     cluster.json("host", "set-down", "h1");
     try {
-      refused("server", "stop", "down1");
+      refused("down1", "server", "stop", "down1");
     } finally {
       cluster.json("host", "set-up", "h1");
     }
