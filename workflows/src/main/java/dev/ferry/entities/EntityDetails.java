@@ -22,6 +22,9 @@ public final class EntityDetails {
     StringBuilder out =
         new StringBuilder(r.name + ": " + r.vmState + " on " + r.host)
             .append(r.flavor == null ? "" : " (" + r.flavor.name() + ")");
+    if (r.resizedFromHost != null) {
+      out.append(" from ").append(r.resizedFromHost);
+    }
     if (r.powerState != null && r.powerState != PowerState.NOSTATE) {
       out.append(", power ").append(r.powerState);
     }

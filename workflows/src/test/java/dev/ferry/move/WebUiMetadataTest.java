@@ -149,7 +149,8 @@ class WebUiMetadataTest {
     FerryTestEnv.eventually(
         () ->
             assertEquals(
-                "web1: RESIZED on h1 (m1.small), power RUNNING;"
+                // waiting for a decision it runs at the destination (as Nova's instance.host)
+                "web1: RESIZED on h2 (m1.small) from h1, power RUNNING;"
                     + " cold migration move:m-1: finished",
                 currentDetails(client, instanceWorkflowId)));
 

@@ -144,9 +144,14 @@ public final class Domains {
       if (view.ferryInstanceId() == null) {
         return Optional.empty();
       }
+      String reason = StateReasons.of(domain);
+      // a guest that crashed with on_crash=destroy is shut off, for the reason that it crashed
+      GuestState guest =
+          view.guest() == GuestState.SHUT_OFF && StateReasons.SHUT_OFF_CRASHED.equals(reason)
+              ? GuestState.CRASHED
+              : view.guest();
       return Optional.of(
-          new GuestObservation(
-              view.ferryInstanceId(), host, view.epoch(), view.guest(), StateReasons.of(domain)));
+          new GuestObservation(view.ferryInstanceId(), host, view.epoch(), guest, reason));
     } catch (LibvirtException e) {
       if (LibvirtFailures.isNoDomain(e)) {
         return Optional.of(missing(host, uuid)); // undefined while we looked

@@ -32,6 +32,9 @@ public final class StateReasons {
           split("unknown|panicked"),
           split("unknown"));
 
+  /** A guest that crashed and was destroyed for it (on_crash=destroy, libvirt's default). */
+  public static final String SHUT_OFF_CRASHED = "shut off: crashed";
+
   private StateReasons() {}
 
   private static List<String> split(String names) {
