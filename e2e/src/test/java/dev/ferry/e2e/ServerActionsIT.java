@@ -74,8 +74,8 @@ class ServerActionsIT {
     assertTrue(hard.get("succeeded").asBoolean(), hard::toString);
 
     JsonNode actions = show("act1").get("actions");
-    assertEquals(9, actions.size(), actions::toString);
-    assertEquals("HARD_REBOOT", actions.get(8).get("action").asText(), actions::toString);
+    assertEquals(8, actions.size(), actions::toString);
+    assertEquals("HARD_REBOOT", actions.get(7).get("action").asText(), actions::toString);
     assertEquals(
         System.getProperty("user.name"), actions.get(0).get("requestedBy").asText(), "who asked");
     assertEquals(0, cluster.json("migration", "list", "--server", "act1").size(), "no moves");
