@@ -14,6 +14,10 @@ import dev.ferry.move.MoveStepException;
 /**
  * After the job, or when a host stopped answering: look at where the guest is, then go on (switch
  * over, post-copy recovery) or put back (rollback), or end in ERROR when it cannot be told.
+ *
+ * <p>A source found PAUSED is told apart by how the guest began: paused from the start (read in the
+ * pre-checks, {@code wasRunning} false) it stays paused; running at the start, the move paused it
+ * (libvirt at switch-over, force-complete's suspend) and the rollback resumes it.
  */
 final class JobResolution {
 
