@@ -1032,6 +1032,34 @@ class LiveMigrationWorkflowTest {
     assertEquals(VmState.ERROR, out.vmState());
   }
 
+  /**
+   * Paused from the start, the guest is paused at the destination whether its job finished there or
+   * not: with the source gone that copy is kept (it may be the only one), in ERROR.
+   */
+  @Test
+  void aSourceThatDiesDuringTheJobOfAPausedGuestKeepsItsPausedDestinationCopy() {
+    sourcePower = PowerState.PAUSED;
+    job =
+        (r, ctx) -> {
+          signalStarted(ctx);
+          throw new IllegalStateException("libvirt connection lost");
+        };
+    sourceDiesWhenTheJobIsSettled();
+    when(hv.get(H2).inspect(anyString())).thenReturn(view(PowerState.PAUSED, null));
+    Move move = start(instance(VmState.PAUSED), H2);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("queued", "preparing", "running", "error"), statuses(view));
+    assertTrue(view.error().contains("its paused copy on h2"), view.error());
+    assertTrue(view.error().contains("it is kept: look at both hosts"), view.error());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+    verify(placement).release(consumer(move));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ERROR, out.vmState());
+  }
+
   @Test
   void aFailedPostCopyIsRecoveredWithPostCopyResume() {
     AtomicInteger attempt = new AtomicInteger();
