@@ -146,10 +146,11 @@ class WebUiMetadataTest {
         "finished: web1 h1 → h2 (m1.small); disk copied: 1048576 bytes in 10 ms",
         currentDetails(client, moveWorkflowId));
     String instanceWorkflowId = Names.instanceWorkflowId(web1.id);
+    // waiting for a decision, the guest runs at the destination and the instance says so (Nova)
     FerryTestEnv.eventually(
         () ->
             assertEquals(
-                "web1: RESIZED on h1 (m1.small), power RUNNING;"
+                "web1: RESIZED on h2 (m1.small), power RUNNING;"
                     + " cold migration move:m-1: finished",
                 currentDetails(client, instanceWorkflowId)));
 
