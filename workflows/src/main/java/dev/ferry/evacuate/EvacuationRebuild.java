@@ -51,6 +51,7 @@ final class EvacuationRebuild {
         DomainView on = run.hosts.hypervisor(run.dest, "power on", h -> h.powerOn(run.record.id));
         run.observe(on);
       }
+      run.notes.add(startChoice()); // handOver does not fail: it notes its own errors
       books.handOver();
       reporting.fire(REBUILT, EvacuationRun.SYSTEM);
     } catch (MoveStepException | FerryRejection e) {
@@ -62,6 +63,16 @@ final class EvacuationRebuild {
       saga.compensate(); // each compensation handles its own failures
       reporting.fire(FAILED, EvacuationRun.SYSTEM);
     }
+  }
+
+  /** Nova's choice by the recorded state (the dead host cannot say what the guest was doing). */
+  private String startChoice() {
+    String name = run.record.name;
+    return switch (run.record.vmState) {
+      case STOPPED -> name + " was STOPPED: rebuilt and left shut off";
+      case ERROR -> name + " was in ERROR: rebuilt and started, it is ACTIVE again";
+      default -> name + " was " + run.record.vmState + ": rebuilt and started";
+    };
   }
 
   private void claimDestination(Saga saga) {
@@ -158,7 +169,7 @@ final class EvacuationRebuild {
     run.newDiskPath = made.path();
     saga.addCompensation(undo::deleteNewDisk);
     run.localDataLost = true;
-    run.noteError(
+    run.notes.add( // no failure: the move did what an evacuation can
         "local data of "
             + record.name
             + " is lost: its disk "

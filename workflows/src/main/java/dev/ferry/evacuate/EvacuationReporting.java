@@ -50,18 +50,24 @@ final class EvacuationReporting {
     EvacuationStatus status = run.machine.state();
     boolean done = status == EvacuationStatus.DONE;
     return new MoveOutcome(
-        run.request.moveId(),
-        status.novaName(),
-        done,
-        done ? run.dest : run.source,
-        run.record.flavor,
-        done ? run.newEpoch : run.record.epoch,
-        done && run.destXml != null ? run.destXml : run.record.domainXml,
-        vmState(status),
-        powerState(status),
-        run.errors.isEmpty() ? null : String.join("; ", run.errors),
-        run.source,
-        run.dest != null ? run.dest : run.request.destHost());
+            run.request.moveId(),
+            status.novaName(),
+            done,
+            done ? run.dest : run.source,
+            run.record.flavor,
+            done ? run.newEpoch : run.record.epoch,
+            done && run.destXml != null ? run.destXml : run.record.domainXml,
+            vmState(status),
+            powerState(status),
+            run.errors.isEmpty() ? null : String.join("; ", run.errors),
+            run.source,
+            run.dest != null ? run.dest : run.request.destHost())
+        .withNote(note());
+  }
+
+  /** The move's notes as the instance records them: what the operator should know, no error. */
+  private String note() {
+    return run.notes.isEmpty() ? null : String.join("; ", run.notes);
   }
 
   /**

@@ -21,7 +21,8 @@ import java.time.Duration;
  *       copy of the recorded base image from the destination's image store (Nova's rebuild from
  *       image_ref) and the move says the local data is lost. A destination without that image is
  *       refused: a named one before fencing, a placed one before anything is made there. Start it
- *       unless the instance was STOPPED.
+ *       unless the instance was STOPPED (an ERROR one is started and comes back ACTIVE); the move's
+ *       notes say which, and the local data lost, as notes: they are no errors.
  *   <li>DONE: the stale copy goes on the source's cleanup list (REMOVE_STALE_DOMAIN up to the old
  *       epoch: the domain only, never a disk); the claim is swapped to the instance (which releases
  *       the old host's claim). The instance is told, which releases its lock. Its agent destroys

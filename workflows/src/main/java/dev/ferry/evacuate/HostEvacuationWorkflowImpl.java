@@ -63,8 +63,15 @@ public class HostEvacuationWorkflowImpl extends HostMovesRun implements HostEvac
 
   @Override
   String skipReason(InstanceBrief instance) {
-    if (!EVACUABLE.contains(instance.vmState())) {
-      return "instance is " + instance.vmState() + ": only ACTIVE, STOPPED or ERROR are evacuated";
+    VmState state = instance.vmState();
+    if (state == VmState.PAUSED || state == VmState.SUSPENDED) {
+      return "instance is "
+          + state
+          + ": a paused or suspended server is not evacuated (as Nova: only ACTIVE, STOPPED or"
+          + " ERROR are evacuated): it is left on the failed host";
+    }
+    if (!EVACUABLE.contains(state)) {
+      return "instance is " + state + ": only ACTIVE, STOPPED or ERROR are evacuated";
     }
     return null;
   }

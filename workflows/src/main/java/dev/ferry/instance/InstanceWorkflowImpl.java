@@ -240,6 +240,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     record.powerState = outcome.powerState();
     record.taskState = TaskState.NONE;
     record.lastError = outcome.error();
+    record.note = outcome.note();
     String completedEarly = record.evacuationCompletedEarly;
     record.evacuationCompletedEarly = null;
     clearLock();

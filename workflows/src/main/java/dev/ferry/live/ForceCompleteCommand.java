@@ -3,6 +3,7 @@ package dev.ferry.live;
 import dev.ferry.entities.Entities;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.GuestState;
 import dev.ferry.move.HostCalls;
 import dev.ferry.move.MoveStepException;
 import io.temporal.failure.ApplicationFailure;
@@ -10,7 +11,8 @@ import io.temporal.failure.ApplicationFailure;
 /**
  * The {@code forceComplete} update: only while the job runs (pre-copy) and no abort is pending. A
  * short activity on the source makes the job converge: it pauses the guest, or switches to
- * post-copy when the options permit it.
+ * post-copy when the options permit it. A guest paused from the start is refused: its memory does
+ * not change, so its job converges by itself, and post-copy would need it running.
  */
 final class ForceCompleteCommand {
 
@@ -72,6 +74,13 @@ final class ForceCompleteCommand {
               + " is "
               + s.novaName()
               + ": only a running live migration can be forced to complete");
+    }
+    if (run.guest == GuestState.PAUSED) {
+      return new FerryRejection(
+          Reason.INVALID_STATE,
+          run.moveConsumer()
+              + " moves a paused guest: force-complete does not apply (its memory does not change,"
+              + " the job completes by itself)");
     }
     if (run.abortRequestedBy != null) {
       return new FerryRejection(

@@ -7,6 +7,7 @@ import dev.ferry.live.JobOutcome.Result;
 import dev.ferry.live.JobOutcome.SourceState;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.PowerState;
 import dev.ferry.move.HostCalls;
 import dev.ferry.move.MoveStepException;
@@ -14,6 +15,10 @@ import dev.ferry.move.MoveStepException;
 /**
  * After the job, or when a host stopped answering: look at where the guest is, then go on (switch
  * over, post-copy recovery) or put back (rollback), or end in ERROR when it cannot be told.
+ *
+ * <p>A source found PAUSED is told apart by how the guest began: paused from the start (read in the
+ * pre-checks, {@code wasRunning} false) it stays paused; running at the start, the move paused it
+ * (libvirt at switch-over, force-complete's suspend) and the rollback resumes it.
  */
 final class JobResolution {
 
@@ -111,11 +116,37 @@ final class JobResolution {
         switchover.switchedOver(); // the guest runs at the destination; the source owes its copy
         return;
       }
+      if (there != null && there.exists() && pausedFromTheStart(there)) {
+        keepThePausedCopy();
+        return;
+      }
     }
     if (deadHost.equals(source)) {
       run.instanceInError = true; // the guest's fate is its host's: evacuation decides
     }
     rollback.rollBackDestination();
+    rollback.releaseEverything();
+    reporting.fire(BROKEN, SYSTEM);
+  }
+
+  /**
+   * A guest paused from the start is paused at the destination whether its job finished there
+   * (VIR_MIGRATE_PAUSED) or not (an incoming copy): which one cannot be told with the source gone.
+   */
+  private boolean pausedFromTheStart(DomainView there) {
+    return run.guest == GuestState.PAUSED && there.powerState() == PowerState.PAUSED;
+  }
+
+  /** Never removes what may be the only copy of the guest: ERROR, and both hosts to look at. */
+  private void keepThePausedCopy() {
+    run.instanceInError = true;
+    run.noteError(
+        run.record.name
+            + " was paused: its paused copy on "
+            + run.dest
+            + " may be the migrated guest or an unfinished one, which cannot be told while "
+            + run.source
+            + " is unreachable; it is kept: look at both hosts");
     rollback.releaseEverything();
     reporting.fire(BROKEN, SYSTEM);
   }

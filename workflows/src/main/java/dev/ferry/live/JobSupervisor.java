@@ -130,7 +130,8 @@ final class JobSupervisor {
         run.options,
         completionTimeoutSeconds(),
         run.newEpoch,
-        resume);
+        resume,
+        !run.wasRunning);
   }
 
   /** Nova: per-GiB timeout x (RAM + copied disks), each counted as at least 2 GiB. */

@@ -10,7 +10,10 @@ import java.util.List;
 @ActivityInterface(namePrefix = "Live")
 public interface LiveMigrationHostActivities {
 
-  /** Source: the guest and the host, for the destination's checks. Domain must be running. */
+  /**
+   * Source: the guest (its power state says running or paused) and the host, for the destination's
+   * checks. The domain must be active.
+   */
   SourceFacts inspectSource(String instanceId);
 
   /**

@@ -2,6 +2,7 @@ package dev.ferry.live;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.VmState;
@@ -24,6 +25,9 @@ import org.slf4j.Logger;
 final class LivePreChecks {
 
   private static final Logger log = Workflow.getLogger(LivePreChecks.class);
+
+  /** The change that reads the guest's state at the source instead of trusting the record's. */
+  static final String GUEST_STATE_CHANGE = "live-guest-state";
 
   private final LiveRun run;
   private final HostCalls hosts;
@@ -101,7 +105,36 @@ final class LivePreChecks {
           Reason.INSTANCE_BUSY,
           "a libvirt job already runs on " + record.name + " on " + source + ": wait for it");
     }
+    followTheGuest();
     chooseDestination(src);
+  }
+
+  /**
+   * The guest as the source's libvirt sees it decides, not the record: running, it is migrated
+   * live; paused, it stays paused at the destination (VIR_MIGRATE_PAUSED) and is never resumed by a
+   * rollback; anything else (suspended, crashed) is refused as Nova refuses a server that is not
+   * ACTIVE or PAUSED.
+   */
+  private void followTheGuest() {
+    if (Workflow.getVersion(GUEST_STATE_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return; // a history from before: the record's vm state said whether the guest ran
+    }
+    GuestState guest = GuestState.of(true, run.facts.powerState());
+    run.guest = guest;
+    run.powerSeen.put(run.source, run.facts.powerState());
+    if (guest != GuestState.RUNNING && guest != GuestState.PAUSED) {
+      throw reject(
+          Reason.INVALID_STATE,
+          "instance "
+              + run.record.name
+              + " is "
+              + guest
+              + " on "
+              + run.source
+              + ": only a RUNNING or PAUSED guest can be live-migrated");
+    }
+    run.wasRunning = guest == GuestState.RUNNING;
   }
 
   /** Claims a destination and checks it; without a named host, the next candidate on refusal. */

@@ -45,7 +45,7 @@ final class LiveReporting {
             + (run.dest == null ? "" : " → " + run.dest)
             + (run.queued ? " (queued for a slot on " + run.source + ")" : "")
             + (run.postCopy ? " (post-copy)" : "");
-    VmState vm = run.isFinal() ? run.settledVmState() : run.record.vmState;
+    VmState vm = run.isFinal() ? run.settledVmState() : run.vmStateBefore();
     TaskState task = run.isFinal() ? TaskState.NONE : TaskState.MIGRATING;
     MoveProgress progress =
         new MoveProgress(

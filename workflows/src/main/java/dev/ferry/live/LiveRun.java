@@ -2,6 +2,7 @@ package dev.ferry.live;
 
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.MoveRequest;
@@ -65,6 +66,13 @@ final class LiveRun {
 
   boolean instanceInError;
 
+  /**
+   * The guest as the source saw it in the pre-checks ({@link LivePreChecks#GUEST_STATE_CHANGE});
+   * {@link #wasRunning} follows it. Null in histories from before, where the record's vm state said
+   * whether the guest ran.
+   */
+  GuestState guest;
+
   /** The input's facts; the options are resolved by the caller. */
   void start(MoveInput input) {
     request = input.request();
@@ -100,7 +108,12 @@ final class LiveRun {
     if (instanceInError) {
       return VmState.ERROR;
     }
-    return record.vmState;
+    return vmStateBefore(); // wherever the guest is, as it was
+  }
+
+  /** The vm state the instance shows while the move runs: its guest's, once read. */
+  VmState vmStateBefore() {
+    return guest != null ? guest.vmState() : record.vmState;
   }
 
   void observe(String host, DomainView view) {

@@ -12,6 +12,10 @@ package dev.ferry.model;
  * <p>{@code type} and {@code startedAtMillis} say which move this was, so a close reported after
  * the instance freed its lock (or started another move) is recorded as itself. Null in outcomes
  * from before they existed: the instance then reads its current move's.
+ *
+ * <p>{@code note} is what the move wants the operator to know and is no failure (e.g. the local
+ * data an evacuation could not bring along); {@code error} is for failures only. Null in outcomes
+ * from before it existed and from moves with nothing to say.
  */
 public record MoveOutcome(
     String moveId,
@@ -27,7 +31,8 @@ public record MoveOutcome(
     String sourceHost,
     String destHost,
     MoveType type,
-    Long startedAtMillis) {
+    Long startedAtMillis,
+    String note) {
 
   /** An outcome that does not say which move it was (the move's channel stamps it: {@link #of}). */
   public MoveOutcome(
@@ -56,6 +61,7 @@ public record MoveOutcome(
         error,
         sourceHost,
         destHost,
+        null,
         null,
         null);
   }
@@ -105,6 +111,27 @@ public record MoveOutcome(
         sourceHost,
         destHost,
         moveType,
-        moveStartedAtMillis);
+        moveStartedAtMillis,
+        note);
+  }
+
+  /** This outcome with {@code text} as its note (null: none). */
+  public MoveOutcome withNote(String text) {
+    return new MoveOutcome(
+        moveId,
+        status,
+        succeeded,
+        host,
+        flavor,
+        epoch,
+        domainXml,
+        vmState,
+        powerState,
+        error,
+        sourceHost,
+        destHost,
+        type,
+        startedAtMillis,
+        text);
   }
 }

@@ -38,7 +38,7 @@ final class ResizeReporting {
     VmState vm =
         run.machine.isFinal()
             ? settledVmState()
-            : ResizeTaskStates.vmState(run.machine.state(), run.record.vmState);
+            : ResizeTaskStates.vmState(run.machine.state(), run.vmStateBefore());
     // waiting for a decision, the guest runs at the destination: the instance says so (as Nova)
     boolean atDestUndecided = vm == VmState.RESIZED && run.dest != null && !run.machine.isFinal();
     MoveProgress progress =
@@ -47,7 +47,7 @@ final class ResizeReporting {
             run.machine.state().novaName(),
             vm,
             task,
-            run.powerSeen.getOrDefault(run.currentHost(), PowerState.NOSTATE),
+            powerAt(run.currentHost()),
             atDestUndecided ? run.dest : null,
             atDestUndecided ? run.newFlavor : null);
     run.channel.announce(run.request.type(), run.source, run.dest, details, progress);
@@ -64,7 +64,7 @@ final class ResizeReporting {
         run.atDest ? run.newEpoch : run.record.epoch,
         run.xmlSeen.get(host),
         settledVmState(),
-        run.powerSeen.getOrDefault(host, PowerState.NOSTATE),
+        powerAt(host),
         run.errors.isEmpty() ? null : String.join("; ", run.errors),
         run.source,
         run.dest);
@@ -74,7 +74,17 @@ final class ResizeReporting {
     if (run.machine.state() == ResizeStatus.ERROR && run.instanceInError) {
       return VmState.ERROR;
     }
+    if (run.refusedByGuest()) {
+      return run.guest.vmState();
+    }
     return run.wasRunning ? VmState.ACTIVE : VmState.STOPPED;
+  }
+
+  /** The power state last seen on {@code host}; a guest that refused the move, as it was read. */
+  private PowerState powerAt(String host) {
+    return run.refusedByGuest()
+        ? run.guest.powerState()
+        : run.powerSeen.getOrDefault(host, PowerState.NOSTATE);
   }
 
   MoveView status() {

@@ -4,6 +4,7 @@ import dev.ferry.model.DiskCopy;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.Flavor;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
@@ -72,6 +73,12 @@ final class ResizeRun {
 
   DiskCopy diskCopy;
 
+  /**
+   * The guest at the source as its libvirt saw it before the move stopped anything ({@link
+   * ResizeSteps#GUEST_STATE_CHANGE}); null in histories from before, where the record decided.
+   */
+  GuestState guest;
+
   /** A copy at the destination may run (a powerOn was tried and not undone): never start two. */
   boolean destMayRun;
 
@@ -95,6 +102,16 @@ final class ResizeRun {
     wasRunning = record.vmState != VmState.STOPPED;
     xmlSeen.put(source, record.domainXml);
     powerSeen.put(source, record.powerState);
+  }
+
+  /** The guest's state refused the move: the instance keeps the state its guest is in. */
+  boolean refusedByGuest() {
+    return guest != null && guest != GuestState.RUNNING && guest != GuestState.SHUT_OFF;
+  }
+
+  /** The instance's vm state before the move: the guest's, once read. */
+  VmState vmStateBefore() {
+    return guest != null ? guest.vmState() : record.vmState;
   }
 
   DomainView lookAt(String host) {

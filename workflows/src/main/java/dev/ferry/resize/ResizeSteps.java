@@ -10,6 +10,7 @@ import static dev.ferry.resize.ResizeRun.SYSTEM;
 import dev.ferry.model.Claim;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.DomainSpec;
+import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.Flavors;
@@ -24,15 +25,18 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * Steps 1-3, a saga: PRE_MIGRATING (settings, refusals, the claim, the storage probe), MIGRATING
- * (stop at the source, copy a host-local disk), POST_MIGRATING (define at the destination or in
- * place, start). Each compensation is registered before the step it undoes; a cancel is honoured at
- * the step boundaries ({@link CancelWatch}).
+ * Steps 1-3, a saga: PRE_MIGRATING (settings, refusals, the claim, the storage probe, the guest's
+ * real state at the source), MIGRATING (stop at the source, copy a host-local disk), POST_MIGRATING
+ * (define at the destination or in place, start). Each compensation is registered before the step
+ * it undoes; a cancel is honoured at the step boundaries ({@link CancelWatch}).
  */
 final class ResizeSteps {
 
   /** The change that replaced the refusal of host-local disks by the probe and the copy. */
   static final String DISK_COPY_CHANGE = "disk-copy";
+
+  /** The change that reads the guest at the source instead of trusting the record's vm state. */
+  static final String GUEST_STATE_CHANGE = "resize-guest-state";
 
   private static final Logger log = Workflow.getLogger(ResizeSteps.class);
 
@@ -64,6 +68,7 @@ final class ResizeSteps {
       run.cancel.check("after the claim");
       probe.check();
       run.cancel.check("before stopping at the source");
+      readGuestAtSource();
       reporting.fire(PREPARED, SYSTEM);
       stopAtSource(saga);
       run.cancel.check("after stopping at the source");
@@ -185,6 +190,38 @@ final class ResizeSteps {
               + "'s disk "
               + run.record.diskPath
               + " is not on shared storage");
+    }
+  }
+
+  /**
+   * Still PRE_MIGRATING, nothing stopped: the guest as the source's libvirt sees it decides, not
+   * the record. Running: stopped here and started at the destination. Shut off: kept off. Anything
+   * else (paused, suspended, saved, crashed, missing) is refused, as Nova moves only an ACTIVE or
+   * SHUTOFF server: the saga releases the claim, and the instance keeps the state its guest is in.
+   */
+  private void readGuestAtSource() {
+    if (Workflow.getVersion(GUEST_STATE_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return; // a history from before: the record's vm state said whether it ran
+    }
+    DomainView view = run.lookAt(run.source);
+    run.observe(run.source, view);
+    run.guest = view.guest();
+    switch (run.guest) {
+      case RUNNING -> run.wasRunning = true;
+      case SHUT_OFF -> run.wasRunning = false;
+      default ->
+          throw reject(
+              Reason.INVALID_STATE,
+              "instance "
+                  + run.record.name
+                  + " is "
+                  + run.guest
+                  + " on "
+                  + run.source
+                  + ": "
+                  + (run.isResize() ? "a resize" : "a cold migration")
+                  + " moves only a RUNNING or SHUT_OFF guest (Nova: ACTIVE or SHUTOFF)");
     }
   }
 

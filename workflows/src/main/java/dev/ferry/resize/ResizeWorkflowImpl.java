@@ -15,7 +15,10 @@ import java.time.Duration;
  * finished}, then VERIFY_RESIZE until confirm, revert or the auto-confirm timer; {@code confirming
  * → confirmed} or {@code reverting → reverted}; {@code error} from any working status. Moves only
  * through {@link ResizeStateTable#TABLE}. Steps 1-3 are a saga whose compensations are registered
- * before the step they undo and are idempotent. A SHUTOFF instance stays SHUTOFF throughout.
+ * before the step they undo and are idempotent. The guest's state at the source, read before it is
+ * stopped, decides (never the record): a shut-off guest stays shut off throughout; a paused,
+ * suspended, saved, crashed or missing one is refused ({@code error}, nothing done, the instance in
+ * the state its guest is in).
  *
  * <p>A workflow cancel ({@link CancelWatch}) before VERIFY_RESIZE compensates at the next step
  * boundary and ends {@code cancelled}; in VERIFY_RESIZE it reverts; confirming and reverting

@@ -215,6 +215,8 @@ class EvacuationWorkflowTest {
     InstanceRecord after = awaitIdle(instance);
     assertEquals(VmState.STOPPED, after.vmState);
     assertEquals(PowerState.SHUTDOWN, after.powerState);
+    assertTrue(after.note.contains("vm1 was STOPPED: rebuilt and left shut off"), after.note);
+    assertNull(after.lastError, "the choice is a note, not an error");
     // Fencing ran with the conductor's default method (none asked).
     verify(fencing).fence(new FenceRequest(H1, rec.id, null, "alice", "qemu:///h1"));
   }
@@ -226,7 +228,9 @@ class EvacuationWorkflowTest {
     String moveId = evacuate(instance, rec, FenceMethods.CONFIRMED_OFF);
 
     assertEquals("done", result(moveId).status());
-    assertEquals(VmState.ACTIVE, awaitIdle(instance).vmState);
+    InstanceRecord after = awaitIdle(instance);
+    assertEquals(VmState.ACTIVE, after.vmState);
+    assertTrue(after.note.contains("vm1 was in ERROR: rebuilt and started"), after.note);
   }
 
   @Test
@@ -238,19 +242,20 @@ class EvacuationWorkflowTest {
 
     MoveView view = result(moveId);
     assertEquals("done", view.status());
-    assertTrue(view.error().contains("local data of vm1 is lost"), view.error());
+    assertNull(view.error(), "the loss is no failure: the move says it in its notes");
+    String note = awaitIdle(instance).note;
+    assertTrue(note.contains("local data of vm1 is lost"), note);
     String newDisk = "/var/lib/ferry/local/" + rec.id + ".qcow2";
     assertTrue(
-        view.error()
-            .contains(
-                "new disk "
-                    + newDisk
-                    + " (4096 MiB) made from base image "
-                    + IMAGE
-                    + " ("
-                    + FakeHypervisor.imagePath(IMAGE)
-                    + " on h2)"),
-        view.error());
+        note.contains(
+            "new disk "
+                + newDisk
+                + " (4096 MiB) made from base image "
+                + IMAGE
+                + " ("
+                + FakeHypervisor.imagePath(IMAGE)
+                + " on h2)"),
+        note);
     // The placed destination is asked for the image, then copies it into the new disk (of the
     // recorded size), which the rebuilt domain uses.
     assertEquals(
@@ -266,10 +271,14 @@ class EvacuationWorkflowTest {
     InstanceRecord after = awaitIdle(instance);
     assertEquals(H2, after.host);
     assertEquals(VmState.ACTIVE, after.vmState);
-    assertTrue(after.lastError.contains("local data of vm1 is lost"), after.lastError);
+    assertNull(after.lastError, "the loss is a note, not the instance's last error");
+    assertTrue(after.note.contains("vm1 was ACTIVE: rebuilt and started"), after.note);
     EvacuationDetails details =
         client.newWorkflowStub(EvacuationWorkflow.class, "move:" + moveId).details();
     assertTrue(details.localDataLost());
+    assertTrue(
+        details.notes().stream().anyMatch(n -> n.startsWith("local data of vm1 is lost")),
+        details.notes().toString());
     assertEquals("rebuilt-from-base-image", details.disk());
     assertReplays("move:" + moveId);
   }

@@ -132,6 +132,7 @@ class HostDrainAndEvacuationTest {
       ids.add(startInstance(name, VmState.ACTIVE));
     }
     String skipped = startInstance("f", VmState.RESIZED); // a resize awaits its decision
+    String paused = startInstance("g", VmState.PAUSED);
     Run run = evacuateHost(2);
 
     finishAll(run, 5, 2);
@@ -139,7 +140,7 @@ class HostDrainAndEvacuationTest {
     HostMovesView view = run.result();
     assertEquals("done", view.status());
     assertEquals(5, view.done());
-    assertEquals(1, view.skipped());
+    assertEquals(2, view.skipped());
     assertEquals(0, view.failed());
     assertTrue(FakeMoves.MAX_IN_FLIGHT.get() <= 2, "max in flight " + FakeMoves.MAX_IN_FLIGHT);
     assertEquals(2, FakeMoves.MAX_IN_FLIGHT.get());
@@ -155,6 +156,12 @@ class HostDrainAndEvacuationTest {
         view.items().stream().filter(i -> i.instanceId.equals(skipped)).findFirst().orElseThrow();
     assertEquals(State.SKIPPED, f.state);
     assertTrue(f.detail.contains("only ACTIVE, STOPPED or ERROR"), f.detail);
+    HostMoveItem g =
+        view.items().stream().filter(i -> i.instanceId.equals(paused)).findFirst().orElseThrow();
+    assertEquals(State.SKIPPED, g.state);
+    assertTrue(
+        g.detail.startsWith("instance is PAUSED: a paused or suspended server is not evacuated"),
+        g.detail);
     kit.assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }
 

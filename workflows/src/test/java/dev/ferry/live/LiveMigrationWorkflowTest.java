@@ -138,6 +138,9 @@ class LiveMigrationWorkflowTest {
   /** Whether the source sees the destination's probe files (shared storage). */
   private volatile boolean probesSeen = true;
 
+  /** What the source's libvirt says the guest is doing (its inspectSource). */
+  private volatile PowerState sourcePower = PowerState.RUNNING;
+
   @FunctionalInterface
   interface JobScript {
     JobOutcome run(JobRequest request, ActivityExecutionContext ctx) throws Exception;
@@ -261,6 +264,7 @@ class LiveMigrationWorkflowTest {
 
   @Test
   void aPausedInstanceStaysPaused() {
+    sourcePower = PowerState.PAUSED; // the guest is paused, as its record says
     InstanceRecord rec = instance(VmState.PAUSED);
     when(live.get(H2).finishAtDestination(anyString(), anyLong()))
         .thenReturn(new FinishedAtDestination(view(PowerState.PAUSED, DEST_XML), 500L, 1L));
@@ -271,6 +275,78 @@ class LiveMigrationWorkflowTest {
     assertEquals(VmState.PAUSED, out.vmState());
     assertEquals(PowerState.PAUSED, out.powerState());
     verify(hv.get(H1), never()).powerOn(anyString());
+  }
+
+  /**
+   * The guest's state at the source decides, not the record (which says ACTIVE): paused at the
+   * start, it is migrated with VIR_MIGRATE_PAUSED, force-complete does not apply to it, and it ends
+   * PAUSED at the destination.
+   */
+  @Test
+  void aGuestPausedAtTheStartIsMigratedPausedAndCannotBeForced() {
+    sourcePower = PowerState.PAUSED;
+    when(live.get(H2).finishAtDestination(anyString(), anyLong()))
+        .thenReturn(new FinishedAtDestination(view(PowerState.PAUSED, DEST_XML), 500L, 1L));
+    AtomicBoolean finish = new AtomicBoolean();
+    job = runsUntil(finish, outcome(Result.COMPLETED, SourceState.GONE, false, null));
+    InstanceRecord rec = instance(VmState.ACTIVE);
+    Move move = start(rec, H2, LiveMigrationOptions.NONE);
+    move.awaitStatus("running");
+
+    FerryRejection notForced = rejectionOf(() -> move.stub.forceComplete("gina"));
+    assertEquals(Reason.INVALID_STATE, notForced.reason());
+    assertTrue(
+        notForced.getMessage().contains("moves a paused guest: force-complete does not apply"),
+        notForced.getMessage());
+    finish.set(true);
+
+    assertEquals("completed", move.result().status());
+    assertTrue(jobRequests.get(0).paused(), "VIR_MIGRATE_PAUSED: it stays paused at h2");
+    verify(live.get(H1), never()).forceComplete(anyString(), anyBoolean());
+    assertNull(move.stub.live().forcedBy());
+    MoveOutcome out = move.closed();
+    assertEquals(H2, out.host());
+    assertEquals(VmState.PAUSED, out.vmState());
+    assertEquals(PowerState.PAUSED, out.powerState());
+    assertTrue(
+        RecordingInstanceWorkflow.progressOf(rec.id).stream()
+            .filter(x -> x.status().equals("running"))
+            .allMatch(x -> x.vmState() == VmState.PAUSED),
+        "while it moves, the instance is told its guest is paused");
+  }
+
+  /**
+   * A source found paused after a failed job is left paused when the guest was paused from the
+   * start; one the move paused is resumed (aGuestLeftPausedByForceCompleteIsResumedOnTheSource).
+   */
+  @Test
+  void aGuestPausedAtTheStartIsNotResumedWhenTheJobFails() {
+    sourcePower = PowerState.PAUSED;
+    job = startsThen(outcome(Result.FAILED, SourceState.PAUSED, false, null, "failed"));
+    Move move = start(instance(VmState.ACTIVE), H2);
+
+    assertEquals("failed", move.result().status());
+    assertTrue(jobRequests.get(0).paused(), "VIR_MIGRATE_PAUSED asked");
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2)).remove(move.instanceId, EPOCH + 1);
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.PAUSED, out.vmState());
+    assertEquals(PowerState.PAUSED, out.powerState());
+  }
+
+  @Test
+  void aSuspendedGuestIsRejectedWhateverTheRecordSays() {
+    sourcePower = PowerState.SUSPENDED;
+    Move move = start(instance(VmState.ACTIVE), H2);
+
+    assertRejected(
+        move,
+        Reason.INVALID_STATE,
+        "instance vm1 is PM_SUSPENDED on h1: only a RUNNING or PAUSED guest can be live-migrated");
+    MoveOutcome out = move.closed();
+    assertEquals(VmState.SUSPENDED, out.vmState(), "the instance takes its guest's state");
+    assertEquals(PowerState.SUSPENDED, out.powerState());
   }
 
   @Test
@@ -956,6 +1032,34 @@ class LiveMigrationWorkflowTest {
     assertEquals(VmState.ERROR, out.vmState());
   }
 
+  /**
+   * Paused from the start, the guest is paused at the destination whether its job finished there or
+   * not: with the source gone that copy is kept (it may be the only one), in ERROR.
+   */
+  @Test
+  void aSourceThatDiesDuringTheJobOfAPausedGuestKeepsItsPausedDestinationCopy() {
+    sourcePower = PowerState.PAUSED;
+    job =
+        (r, ctx) -> {
+          signalStarted(ctx);
+          throw new IllegalStateException("libvirt connection lost");
+        };
+    sourceDiesWhenTheJobIsSettled();
+    when(hv.get(H2).inspect(anyString())).thenReturn(view(PowerState.PAUSED, null));
+    Move move = start(instance(VmState.PAUSED), H2);
+
+    MoveView view = move.result();
+
+    assertEquals(List.of("queued", "preparing", "running", "error"), statuses(view));
+    assertTrue(view.error().contains("its paused copy on h2"), view.error());
+    assertTrue(view.error().contains("it is kept: look at both hosts"), view.error());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+    verify(placement).release(consumer(move));
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(VmState.ERROR, out.vmState());
+  }
+
   @Test
   void aFailedPostCopyIsRecoveredWithPostCopyResume() {
     AtomicInteger attempt = new AtomicInteger();
@@ -1316,7 +1420,7 @@ class LiveMigrationWorkflowTest {
         QEMU_7_2,
         9_000_000,
         "vm1",
-        PowerState.RUNNING,
+        sourcePower,
         EPOCH,
         "qemu",
         "x86_64",

@@ -26,16 +26,19 @@ class MoveOutcomeJsonTest {
     assertNull(read.destHost());
     assertNull(read.type());
     assertNull(read.startedAtMillis());
+    assertNull(read.note());
   }
 
   @Test
-  void theMovesTypeAndStartSurviveTheRoundTrip() throws Exception {
+  void theMovesTypeStartAndNoteSurviveTheRoundTrip() throws Exception {
     MoveOutcome outcome =
         new MoveOutcome("m1", "done", true, "h2", null, 4, null, null, null, null, "h1", "h2")
+            .withNote("local data of vm1 is lost")
             .of(MoveType.EVACUATION, 1_700_000_000_000L);
 
     MoveOutcome read = json.readValue(json.writeValueAsString(outcome), MoveOutcome.class);
 
+    assertEquals("local data of vm1 is lost", read.note(), "the note survives of()");
     assertEquals(MoveType.EVACUATION, read.type());
     assertEquals(1_700_000_000_000L, read.startedAtMillis());
     assertEquals(outcome, read);

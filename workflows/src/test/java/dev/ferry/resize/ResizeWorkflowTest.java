@@ -43,6 +43,7 @@ import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
+import dev.ferry.model.GuestState;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
@@ -128,6 +129,9 @@ class ResizeWorkflowTest {
    */
   private volatile Duration hostScheduleToStart = Duration.ofSeconds(3);
 
+  /** What the source's libvirt says of the guest until the move powers it off there. */
+  private volatile GuestState sourceGuest = GuestState.RUNNING;
+
   @BeforeEach
   void setUp() {
     when(placement.settings()).thenReturn(SETTINGS);
@@ -173,6 +177,7 @@ class ResizeWorkflowTest {
     verify(placement)
         .claim(new ClaimRequest(moveConsumer(move), SMALL.resources(), null, List.of(H1)));
     InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).inspect(rec.id); // the guest as its host sees it, before it stops
     order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
     order
         .verify(hv.get(H2))
@@ -243,6 +248,8 @@ class ResizeWorkflowTest {
     verify(hv.get(H2))
         .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
     InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).inspect(rec.id); // the guest read before it stops
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
     order.verify(hv.get(H1)).inspect(rec.id); // the source copy must exist before the dest goes
     order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
     order.verify(hv.get(H1)).powerOn(rec.id);
@@ -313,6 +320,7 @@ class ResizeWorkflowTest {
   @Test
   void shutoffInstanceStaysShutoffThroughResizeAndConfirm() {
     doReturn(inspected(H2, PowerState.SHUTDOWN)).when(hv.get(H2)).inspect(anyString());
+    sourceGuest = GuestState.SHUT_OFF;
     InstanceRecord rec = instance(VmState.STOPPED, PowerState.SHUTDOWN);
     Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
     move.awaitStatus("finished");
@@ -333,6 +341,7 @@ class ResizeWorkflowTest {
 
   @Test
   void shutoffInstanceStaysShutoffThroughRevert() {
+    sourceGuest = GuestState.SHUT_OFF;
     InstanceRecord rec = instance(VmState.STOPPED, PowerState.SHUTDOWN);
     Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
     move.awaitStatus("finished");
@@ -345,6 +354,80 @@ class ResizeWorkflowTest {
     MoveOutcome out = move.closed();
     assertEquals(VmState.STOPPED, out.vmState());
     assertEquals(H1, out.host());
+  }
+
+  /** The move reads the guest at the source and follows it, not the record (which says ACTIVE). */
+  @Test
+  void aShutOffGuestIsKeptOffByTheColdMigrationWhateverTheRecordSays() {
+    sourceGuest = GuestState.SHUT_OFF;
+    doReturn(inspected(H2, PowerState.SHUTDOWN)).when(hv.get(H2)).inspect(anyString());
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    move.stub.confirm("alice");
+
+    assertEquals("confirmed", move.result().status());
+    InOrder order = inOrder(hv.get(H1), hv.get(H2));
+    order.verify(hv.get(H1)).inspect(rec.id);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
+    order
+        .verify(hv.get(H2))
+        .define(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).powerOn(anyString());
+    MoveOutcome out = move.closed();
+    assertTrue(out.succeeded());
+    assertEquals(H2, out.host());
+    assertEquals(VmState.STOPPED, out.vmState());
+    assertEquals(PowerState.SHUTDOWN, out.powerState());
+    List<MoveProgress> progress = RecordingInstanceWorkflow.progressOf(rec.id);
+    assertEquals(
+        p(move, "migrating", VmState.STOPPED, TaskState.RESIZE_MIGRATING, PowerState.SHUTDOWN),
+        progress.get(1),
+        "from the look on, the instance is told what its guest is doing");
+  }
+
+  /**
+   * A guest neither running nor shut off (Nova moves only ACTIVE or SHUTOFF servers) refuses the
+   * move before anything is stopped: the claim is released and the instance takes the state its
+   * guest is really in, whatever its record said.
+   */
+  @Test
+  void aGuestNeitherRunningNorShutOffRefusesTheMoveWithNothingDone() {
+    List<GuestState> refused =
+        List.of(
+            GuestState.PAUSED,
+            GuestState.PM_SUSPENDED,
+            GuestState.SAVED,
+            GuestState.CRASHED,
+            GuestState.MISSING);
+    for (GuestState guest : refused) {
+      sourceGuest = guest;
+      InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+      Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+
+      MoveView view = move.result();
+
+      assertEquals(List.of("pre-migrating", "error"), statuses(view), guest.name());
+      assertEquals(
+          "instance vm1 is "
+              + guest
+              + " on h1: a resize moves only a RUNNING or SHUT_OFF guest (Nova: ACTIVE or SHUTOFF)",
+          view.error());
+      verify(placement).release(moveConsumer(move));
+      MoveOutcome out = move.closed();
+      assertFalse(out.succeeded());
+      assertEquals("error", out.status());
+      assertEquals(H1, out.host());
+      assertEquals(SMALL, out.flavor());
+      assertEquals(EPOCH, out.epoch());
+      assertEquals(guest.vmState(), out.vmState(), guest.name());
+      assertEquals(guest.powerState(), out.powerState(), guest.name());
+    }
+    verify(hv.get(H1), never()).powerOff(anyString(), anyInt());
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).define(any());
+    verify(placement, never()).swap(anyString(), anyString());
   }
 
   // ---- same host -----------------------------------------------------------------------------
@@ -718,23 +801,29 @@ class ResizeWorkflowTest {
     assertReplays(move);
   }
 
+  /**
+   * A dead source is found by the look at its guest, before anything is stopped: the move ends in
+   * error with nothing done, and the instance keeps its record (its host's failure is for an
+   * evacuation to handle).
+   */
   @Test
-  void deadSourceLeavesTheInstanceInError() {
+  void deadSourceIsFoundBeforeAnythingStops() {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
-    rec.diskPath = null; // no disk, no probe: the dead source is found at power off
+    rec.diskPath = null; // no disk, no probe: the dead source is found by the look at its guest
     rec.host = DEAD;
     Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
 
     MoveView view = move.result();
 
-    assertEquals(List.of("pre-migrating", "migrating", "error"), statuses(view));
+    assertEquals(List.of("pre-migrating", "error"), statuses(view));
+    assertTrue(view.error().contains("inspect on h3 failed: host h3 is unreachable"), view.error());
     verify(placement).release(moveConsumer(move));
     verify(hostRecords, never()).addCleanup(anyString(), any());
     verifyNoInteractions(hv.get(H2));
     MoveOutcome out = move.closed();
-    assertEquals(DEAD, out.host());
-    assertEquals(VmState.ERROR, out.vmState());
     assertFalse(out.succeeded());
+    assertEquals(DEAD, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
   }
 
   @Test
@@ -771,7 +860,7 @@ class ResizeWorkflowTest {
 
     assertEquals("REVERTING", view.log().get(view.log().size() - 1).from());
     assertEquals("error", view.status());
-    verify(hv.get(H1)).inspect(rec.id); // the source copy is there...
+    verify(hv.get(H1), times(2)).inspect(rec.id); // before it stopped; the source copy is there...
     verify(hostRecords)
         .addCleanup(
             eq(H2),
@@ -1173,6 +1262,7 @@ class ResizeWorkflowTest {
     assertEquals("REVERT", view.log().get(4).event());
     assertEquals("cancel", view.log().get(4).actor());
     InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
+    order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
     order.verify(hv.get(H1)).inspect(rec.id);
     order.verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
     order.verify(hv.get(H1)).powerOn(rec.id);
@@ -1246,7 +1336,14 @@ class ResizeWorkflowTest {
   private void startAgent(String host) {
     HypervisorActivities agent =
         mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-    when(agent.powerOff(anyString(), anyInt())).thenAnswer(inv -> stopped(host, SMALL, EPOCH));
+    when(agent.powerOff(anyString(), anyInt()))
+        .thenAnswer(
+            inv -> {
+              if (host.equals(H1)) {
+                sourceGuest = GuestState.SHUT_OFF;
+              }
+              return stopped(host, SMALL, EPOCH);
+            });
     when(agent.powerOn(anyString())).thenAnswer(inv -> running(host, SMALL, EPOCH));
     when(agent.define(any())).thenAnswer(inv -> defined(host, inv.getArgument(0)));
     when(agent.remove(anyString(), anyLong())).thenAnswer(inv -> stopped(host, SMALL, EPOCH));
@@ -1322,11 +1419,18 @@ class ResizeWorkflowTest {
     return "<domain host='" + host + "' flavor='" + flavor.name() + "' epoch='" + epoch + "'/>";
   }
 
-  /** The source copy is found stopped with its old XML; the destination copy as it runs. */
-  private static DomainView inspected(String host, PowerState destPower) {
-    return host.equals(H1)
-        ? new DomainView(true, "x", "vm1", PowerState.SHUTDOWN, 1, 2048, "x", EPOCH, OLD_XML)
-        : new DomainView(true, "x", "vm1", destPower, 1, 2048, "x", EPOCH + 1, INSPECTED_H2);
+  /**
+   * The source copy with its old XML, as {@link #sourceGuest} says (stopped once the move powered
+   * it off); the destination copy as it runs.
+   */
+  private DomainView inspected(String host, PowerState destPower) {
+    if (!host.equals(H1)) {
+      return new DomainView(true, "x", "vm1", destPower, 1, 2048, "x", EPOCH + 1, INSPECTED_H2);
+    }
+    GuestState guest = sourceGuest;
+    return guest == GuestState.MISSING
+        ? DomainView.absent("x")
+        : new DomainView(true, "x", "vm1", guest.powerState(), 1, 2048, "x", EPOCH, OLD_XML, guest);
   }
 
   private static DomainView running(String host, Flavor flavor, long epoch) {

@@ -27,6 +27,11 @@ import org.libvirt.TypedUlongParameter;
  * source libvirtd opens {@code destUri} itself), live, persisted at the destination with the
  * definition re-tagged to the new epoch (VIR_MIGRATE_PARAM_DEST_XML / PERSIST_XML), and undefined
  * at the source.
+ *
+ * <p>A guest paused when the move started is migrated with VIR_MIGRATE_PAUSED: the destination
+ * leaves it suspended instead of resuming it (libvirt's own protocol adds the flag when it sees the
+ * source paused; asking for it keeps a guest paused even if it is resumed mid-job). It never gets
+ * VIR_MIGRATE_POSTCOPY: post-copy runs the guest at the destination.
  */
 final class LibvirtMigrationDriver implements MigrationDriver {
 
@@ -63,8 +68,11 @@ final class LibvirtMigrationDriver implements MigrationDriver {
     if (r.unsafe()) {
       flags |= Domain.MigrateFlags.UNSAFE; // Ferry's probe saw the disks shared
     }
+    if (r.paused()) {
+      flags |= Domain.MigrateFlags.PAUSED;
+    }
     LiveMigrationOptions o = r.options();
-    if (Boolean.TRUE.equals(o.permitPostCopy())) {
+    if (Boolean.TRUE.equals(o.permitPostCopy()) && !r.paused()) {
       flags |= Domain.MigrateFlags.POSTCOPY;
     }
     if (Boolean.TRUE.equals(o.permitAutoConverge())) {

@@ -218,6 +218,11 @@ final class LiveMigrationJob {
   }
 
   private void forceComplete(String why) {
+    if (request.paused()) {
+      // Paused from the start: nothing to force (its memory does not change) and no post-copy.
+      abort(why + "; a paused guest cannot be forced to complete");
+      return;
+    }
     try {
       if (Boolean.TRUE.equals(request.options().permitPostCopy())) {
         driver.startPostCopy();

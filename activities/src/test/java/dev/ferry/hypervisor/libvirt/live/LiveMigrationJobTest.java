@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.libvirt.Domain;
 
 /**
  * The job activity's logic against a fake libvirt (a {@link MigrationDriver} that simulates a job):
@@ -235,6 +236,43 @@ class LiveMigrationJobTest {
     assertEquals(List.of(MigrationDriver.UNCAPPED_MIB_PER_SECOND), driver.speedsSet);
   }
 
+  /** A guest paused from the start has nothing to force and no post-copy: its job is aborted. */
+  @Test
+  void theCompletionTimeoutOfAPausedGuestAbortsInsteadOfForcing() {
+    driver.finishAfterPolls = Integer.MAX_VALUE;
+    LiveMigrationOptions o =
+        new LiveMigrationOptions(
+                null, null, null, null, TimeoutAction.FORCE_COMPLETE, 0L, null, true, null, null)
+            .resolvedWith(LiveMigrationOptions.DEFAULTS);
+
+    JobOutcome out = activities.migrate(paused(request(o, 1)));
+
+    assertEquals(Result.ABORTED, out.result());
+    assertEquals(
+        "completion timeout (1 s); a paused guest cannot be forced to complete", out.message());
+    assertEquals(1, driver.aborts.get());
+    assertEquals(0, driver.suspends.get());
+    assertEquals(0, driver.postCopies.get());
+  }
+
+  /** VIR_MIGRATE_PAUSED keeps a guest paused from the start paused at the destination. */
+  @Test
+  void aPausedGuestIsMigratedWithThePausedFlagAndNeverPostCopy() {
+    LiveMigrationOptions o =
+        new LiveMigrationOptions(
+                null, null, null, null, TimeoutAction.ABORT, 0L, null, true, null, null)
+            .resolvedWith(LiveMigrationOptions.DEFAULTS);
+
+    int running = LibvirtMigrationDriver.flags(request(o, 0));
+    int paused = LibvirtMigrationDriver.flags(paused(request(o, 0)));
+
+    assertEquals(0, running & Domain.MigrateFlags.PAUSED);
+    assertEquals(Domain.MigrateFlags.POSTCOPY, running & Domain.MigrateFlags.POSTCOPY);
+    assertEquals(Domain.MigrateFlags.PAUSED, paused & Domain.MigrateFlags.PAUSED);
+    assertEquals(0, paused & Domain.MigrateFlags.POSTCOPY);
+    assertEquals(Domain.MigrateFlags.LIVE, paused & Domain.MigrateFlags.LIVE);
+  }
+
   @Test
   void theCompletionTimeoutSwitchesToPostCopyWhenPermitted() {
     driver.finishAfterPolls = Integer.MAX_VALUE;
@@ -398,6 +436,22 @@ class LiveMigrationJobTest {
         completionTimeoutSeconds,
         4,
         false);
+  }
+
+  /** {@code r} for a guest paused when the move started. */
+  private static JobRequest paused(JobRequest r) {
+    return new JobRequest(
+        r.moveId(),
+        r.instanceId(),
+        r.destHost(),
+        r.destUri(),
+        r.blockMigration(),
+        r.unsafe(),
+        r.options(),
+        r.completionTimeoutSeconds(),
+        r.newEpoch(),
+        r.resumePostCopy(),
+        true);
   }
 
   /**
