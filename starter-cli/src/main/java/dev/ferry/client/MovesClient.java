@@ -60,14 +60,15 @@ public final class MovesClient {
 
   /**
    * A move by server (its current move, else its last one) or by move id ({@code <uuid>} or {@code
-   * move:<uuid>}).
+   * move:<uuid>}), with the status its server's record holds for it when that is the later one
+   * ({@link RecordedStatus}).
    */
   public MoveView get(String serverOrMoveId) {
     if (serverOrMoveId == null || serverOrMoveId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server or move id is required");
     }
     if (serverOrMoveId.startsWith("move:")) {
-      return requireMove(stripMovePrefix(serverOrMoveId));
+      return withRecordedStatus(requireMove(stripMovePrefix(serverOrMoveId)));
     }
     InstanceRecord record;
     try {
@@ -76,7 +77,7 @@ public final class MovesClient {
       if (r.reason() == Reason.UNKNOWN_INSTANCE && Names.isUuid(serverOrMoveId)) {
         MoveView view = view(serverOrMoveId);
         if (view != null) {
-          return view;
+          return withRecordedStatus(view);
         }
         throw new FerryRejection(
             Reason.UNKNOWN_INSTANCE,
@@ -99,7 +100,24 @@ public final class MovesClient {
       throw new FerryRejection(
           Reason.NOTHING_PENDING, "server " + record.name + " has never been moved");
     }
-    return requireMove(moveId);
+    return RecordedStatus.of(requireMove(moveId), record);
+  }
+
+  /**
+   * {@code view} with the status its server's record holds for the move when that is the later one
+   * (an evacuation {@code completed} after it ended {@code done}); as it is when the record is not
+   * asked (any other move) or cannot be read (e.g. the server was deleted).
+   */
+  public MoveView withRecordedStatus(MoveView view) {
+    if (view.instanceId() == null
+        || !RecordedStatus.mayChangeAfterClose(view.type(), view.status())) {
+      return view;
+    }
+    try {
+      return RecordedStatus.of(view, servers.get(view.instanceId()));
+    } catch (FerryRejection gone) {
+      return view; // its own status is all there is
+    }
   }
 
   /**

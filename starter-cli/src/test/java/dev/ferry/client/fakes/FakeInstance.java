@@ -133,11 +133,25 @@ public class FakeInstance implements InstanceWorkflow {
     if (progress.vmState() != null) {
       record.vmState = progress.vmState();
     }
+    if (progress.taskState() != null) {
+      record.taskState = progress.taskState();
+    }
+    if (progress.host() != null && !progress.host().equals(record.host)) {
+      // as the real instance: waiting in VERIFY_RESIZE, the record is at the destination already
+      record.resizedFromHost = record.host;
+      record.resizedFromFlavor = record.flavor;
+      record.host = progress.host();
+      if (progress.flavor() != null) {
+        record.flavor = progress.flavor();
+      }
+    }
   }
 
   @Override
   public void moveClosed(MoveOutcome o) {
-    String source = record.host;
+    String source = record.resizedFromHost != null ? record.resizedFromHost : record.host;
+    record.resizedFromHost = null;
+    record.resizedFromFlavor = null;
     record.host = o.host();
     record.flavor = o.flavor();
     record.epoch = o.epoch();
