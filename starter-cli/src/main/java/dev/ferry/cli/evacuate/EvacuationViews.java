@@ -114,7 +114,7 @@ public final class EvacuationViews {
   }
 
   /** The record's note when it is about this move (its last one); null otherwise. */
-  private static String noteOf(InstanceRecord record, String moveId) {
+  static String noteOf(InstanceRecord record, String moveId) {
     if (record == null || isBlank(record.note)) {
       return null;
     }
@@ -125,7 +125,7 @@ public final class EvacuationViews {
   }
 
   /** The details with {@code note} as their last note, unless it is one of them already. */
-  private static EvacuationDetails withNote(EvacuationDetails d, String note) {
+  static EvacuationDetails withNote(EvacuationDetails d, String note) {
     List<String> notes = d.notes() == null ? List.of() : d.notes();
     if (note == null || notes.contains(note)) {
       return d;

@@ -1,9 +1,11 @@
 package dev.ferry.client.fakes;
 
+import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.evacuate.EvacuationWorkflow;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
@@ -169,6 +171,26 @@ public class FakeInstance implements InstanceWorkflow {
             o.status(),
             0,
             Workflow.currentTimeMillis()));
+  }
+
+  /** As the real instance: a {@code done} evacuation is recorded {@code completed}. */
+  @Override
+  public void evacuationCompleted(String moveId) {
+    for (int i = 0; i < record.moves.size(); i++) {
+      MoveSummary m = record.moves.get(i);
+      if (m.moveId().equals(moveId) && EvacuationStatus.DONE.is(m.status())) {
+        record.moves.set(
+            i,
+            new MoveSummary(
+                m.moveId(),
+                m.type(),
+                m.sourceHost(),
+                m.destHost(),
+                InstanceMoveStatus.COMPLETED.novaName(),
+                m.startedAtMillis(),
+                m.endedAtMillis()));
+      }
+    }
   }
 
   @Override
