@@ -11,14 +11,20 @@ import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.converter.DataConverter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +50,9 @@ public final class MovesClient {
    * placement; when placement does not answer, rows name servers by instance id.
    *
    * @throws FerryRejection INVALID_ARGUMENT for a bad filter, UNKNOWN_INSTANCE for an unknown
-   *     server name
+   *     server name A move's status is the one {@code migration show} gives it ({@link
+   *     RecordedStatus}: an evacuation's server record may say {@code completed} where the store
+   *     says {@code done}), and the status filter matches that.
    * @throws FerryFailure when the engine has no visibility store (Temporal's Java test server)
    */
   public List<MigrationListing> list(MigrationQuery query) {
@@ -52,10 +60,40 @@ public final class MovesClient {
     Map<String, String> names = serverNames(q.server());
     String instanceId = q.server() == null ? null : ServerRefs.resolve(names, q.server());
     String visibilityQuery = MigrationSearch.visibilityQuery(q, instanceId);
+    DataConverter converter = ctx.client.getOptions().getDataConverter();
+    Map<String, Optional<InstanceRecord>> records = new HashMap<>(); // one query per server
+    UnaryOperator<MigrationListing> shown = m -> withRecordedStatus(m, records);
+    // The store filtered on what moves reported; a row the record may reword is checked again.
+    Predicate<WorkflowExecutionInfo> wanted =
+        info -> {
+          MigrationListing m =
+              MigrationSearch.listing(new WorkflowExecutionMetadata(info, converter), names);
+          return q.status() == null
+              || !RecordedStatus.mayChangeAfterClose(m.type(), m.status())
+              || q.status().equals(shown.apply(m).status());
+        };
     return MigrationSearch.listings(
-        MigrationSearch.fetch(this::listPage, ctx.namespace(), visibilityQuery, q.limit()),
-        names,
-        ctx.client.getOptions().getDataConverter());
+            MigrationSearch.fetch(
+                this::listPage, ctx.namespace(), visibilityQuery, q.limit(), wanted),
+            names,
+            converter)
+        .stream()
+        .map(shown)
+        .toList();
+  }
+
+  private MigrationListing withRecordedStatus(
+      MigrationListing m, Map<String, Optional<InstanceRecord>> records) {
+    if (m.running()
+        || m.instanceId() == null
+        || !RecordedStatus.mayChangeAfterClose(m.type(), m.status())) {
+      return m;
+    }
+    InstanceRecord record =
+        records
+            .computeIfAbsent(m.instanceId(), id -> Optional.ofNullable(recordOrNull(id)))
+            .orElse(null);
+    return m.withStatus(RecordedStatus.of(m.moveId(), m.type(), m.status(), record));
   }
 
   /**
@@ -113,10 +151,18 @@ public final class MovesClient {
         || !RecordedStatus.mayChangeAfterClose(view.type(), view.status())) {
       return view;
     }
+    return RecordedStatus.of(view, recordOrNull(view.instanceId()));
+  }
+
+  /** The server's record; null when it cannot be read (its own status is then all there is). */
+  private InstanceRecord recordOrNull(String instanceId) {
     try {
-      return RecordedStatus.of(view, servers.get(view.instanceId()));
-    } catch (FerryRejection gone) {
-      return view; // its own status is all there is
+      return ctx.call(
+          "query server " + instanceId,
+          () -> ctx.instanceStub(instanceId).get(),
+          () -> ClientContext.unknownInstance(instanceId));
+    } catch (FerryRejection | FerryFailure e) {
+      return null;
     }
   }
 

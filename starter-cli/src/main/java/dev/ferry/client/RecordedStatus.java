@@ -18,6 +18,17 @@ import java.util.Objects;
 public final class RecordedStatus {
   private RecordedStatus() {}
 
+  /**
+   * The statuses moves of {@code type} (null: any) report in the visibility store that may show as
+   * {@code shown}: an evacuation shown {@code completed} reported {@code done}.
+   */
+  static List<String> reportedAs(MoveType type, String shown) {
+    if (InstanceMoveStatus.COMPLETED.is(shown) && (type == null || type == MoveType.EVACUATION)) {
+      return List.of(shown, EvacuationStatus.DONE.novaName());
+    }
+    return List.of(shown);
+  }
+
   /** Whether the server's record may hold a later status for this ended move than it reported. */
   static boolean mayChangeAfterClose(MoveType type, String status) {
     return type == MoveType.EVACUATION && EvacuationStatus.DONE.is(status);
