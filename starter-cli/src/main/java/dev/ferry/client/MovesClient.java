@@ -91,7 +91,7 @@ public final class MovesClient {
     }
     InstanceRecord record =
         records
-            .computeIfAbsent(m.instanceId(), id -> Optional.ofNullable(recordOrNull(id)))
+            .computeIfAbsent(m.instanceId(), id -> Optional.ofNullable(servers.readable(id)))
             .orElse(null);
     return m.withStatus(RecordedStatus.of(m.moveId(), m.type(), m.status(), record));
   }
@@ -151,19 +151,7 @@ public final class MovesClient {
         || !RecordedStatus.mayChangeAfterClose(view.type(), view.status())) {
       return view;
     }
-    return RecordedStatus.of(view, recordOrNull(view.instanceId()));
-  }
-
-  /** The server's record; null when it cannot be read (its own status is then all there is). */
-  private InstanceRecord recordOrNull(String instanceId) {
-    try {
-      return ctx.call(
-          "query server " + instanceId,
-          () -> ctx.instanceStub(instanceId).get(),
-          () -> ClientContext.unknownInstance(instanceId));
-    } catch (FerryRejection | FerryFailure e) {
-      return null;
-    }
+    return RecordedStatus.of(view, servers.readable(view.instanceId()));
   }
 
   /**

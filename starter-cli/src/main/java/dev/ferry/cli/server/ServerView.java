@@ -6,8 +6,9 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.ServerStatus;
 
 /**
- * A server as {@code server list} and {@code server show --output json} print it: every field of
- * its record as it is, and Nova's derived {@code status} beside them.
+ * A server as {@code server list}, {@code show}, {@code create} and {@code adopt} print it with
+ * {@code --output json}: every field of its record as it is, and Nova's derived {@code status}
+ * beside them.
  */
 public record ServerView(@JsonUnwrapped InstanceRecord record) {
 

@@ -125,6 +125,29 @@ class EvacuationStatusWordTest extends FakeClusterTest {
   }
 
   @Test
+  void aHostEvacuationsMovesReadAsTheirServersRecordThem() throws Exception {
+    InstanceRecord vm = localDiskServer("vm4");
+    ok("host", "evacuate", "c", "--host", "b", "--wait");
+    String moveId = client.moves().get("vm4").moveId();
+    assertEquals("done", itemStatus());
+
+    staleCopyDestroyed(vm, moveId);
+
+    assertEquals("completed", itemStatus());
+    assertEquals("completed", migrationShowStatus(moveId));
+  }
+
+  /** vm4's STATUS in {@code host evacuate c --show}, checked against its JSON twin. */
+  private String itemStatus() throws Exception {
+    Cli.Result shown = ok("host", "evacuate", "c", "--show");
+    String line = shown.out().lines().filter(l -> l.startsWith("vm4 ")).findFirst().orElseThrow();
+    String status = line.split("\\s+")[4];
+    JsonNode json = JSON.readTree(ok("--output", "json", "host", "evacuate", "c", "--show").out());
+    assertEquals(status, json.get("items").get(0).get("moveStatus").asText(), json.toString());
+    return status;
+  }
+
+  @Test
   void evacuateWaitEndsWithTheEvacuationsNotesAndNoErrorForThem() {
     InstanceRecord vm = localDiskServer("vm2");
 

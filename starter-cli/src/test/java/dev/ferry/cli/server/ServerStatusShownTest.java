@@ -110,6 +110,18 @@ class ServerStatusShownTest extends FakeClusterTest {
   }
 
   @Test
+  void createPrintsTheStatusAsShowDoes() throws Exception {
+    JsonNode created =
+        JSON.readTree(
+            ok("--output", "json", "server", "create", "--name", "new1", "--flavor", "m1.tiny")
+                .out());
+    assertEquals("ACTIVE", created.get("status").asText(), created.toString());
+    assertEquals("ACTIVE", created.get("vmState").asText(), created.toString());
+    Cli.Result text = ok("server", "create", "--name", "new2", "--flavor", "m1.tiny");
+    assertEquals("ACTIVE", row(text, "Status:"), text.toString());
+  }
+
+  @Test
   void showInVerifyResizeSaysWhereTheGuestRunsNowAndWhereItCameFrom() throws Exception {
     resizedWaitingForADecision();
 
