@@ -70,7 +70,7 @@ final class MigrationSearch {
       terms.add("(" + equal(SOURCE_HOST, q.host()) + " OR " + equal(DEST_HOST, q.host()) + ")");
     }
     if (q.status() != null) {
-      List<String> reported = RecordedStatus.reportedAs(q.type(), q.status());
+      List<String> reported = RecordedMove.reportedAs(q.type(), q.status());
       terms.add(
           reported.size() == 1
               ? equal(MIGRATION_STATUS, reported.get(0))

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * {@code resize}, {@code live-migration}, {@code evacuation}) for Ferry's {@link MoveType}, and the
  * statuses each kind of move reports (its status enum's {@code novaName()}, the value of its {@code
  * MigrationStatus} search attribute), with the one its server's record gives an evacuation later
- * ({@code completed}, see {@link RecordedStatus}).
+ * ({@code completed}, see {@link RecordedMove}).
  */
 public final class MigrationVocabulary {
 

@@ -51,8 +51,8 @@ public final class MovesClient {
    *
    * @throws FerryRejection INVALID_ARGUMENT for a bad filter, UNKNOWN_INSTANCE for an unknown
    *     server name A move's status is the one {@code migration show} gives it ({@link
-   *     RecordedStatus}: an evacuation's server record may say {@code completed} where the store
-   *     says {@code done}), and the status filter matches that.
+   *     RecordedMove}: an evacuation's server record may say {@code completed} where the store says
+   *     {@code done}), and the status filter matches that.
    * @throws FerryFailure when the engine has no visibility store (Temporal's Java test server)
    */
   public List<MigrationListing> list(MigrationQuery query) {
@@ -62,14 +62,14 @@ public final class MovesClient {
     String visibilityQuery = MigrationSearch.visibilityQuery(q, instanceId);
     DataConverter converter = ctx.client.getOptions().getDataConverter();
     Map<String, Optional<InstanceRecord>> records = new HashMap<>(); // one query per server
-    UnaryOperator<MigrationListing> shown = m -> withRecordedStatus(m, records);
+    UnaryOperator<MigrationListing> shown = m -> withRecordedMove(m, records);
     // The store filtered on what moves reported; a row the record may reword is checked again.
     Predicate<WorkflowExecutionInfo> wanted =
         info -> {
           MigrationListing m =
               MigrationSearch.listing(new WorkflowExecutionMetadata(info, converter), names);
           return q.status() == null
-              || !RecordedStatus.mayChangeAfterClose(m.type(), m.status())
+              || !RecordedMove.mayChangeAfterClose(m.type(), m.status())
               || q.status().equals(shown.apply(m).status());
         };
     return MigrationSearch.listings(
@@ -82,31 +82,31 @@ public final class MovesClient {
         .toList();
   }
 
-  private MigrationListing withRecordedStatus(
+  private MigrationListing withRecordedMove(
       MigrationListing m, Map<String, Optional<InstanceRecord>> records) {
     if (m.running()
         || m.instanceId() == null
-        || !RecordedStatus.mayChangeAfterClose(m.type(), m.status())) {
+        || !RecordedMove.mayChangeAfterClose(m.type(), m.status())) {
       return m;
     }
     InstanceRecord record =
         records
             .computeIfAbsent(m.instanceId(), id -> Optional.ofNullable(servers.readable(id)))
             .orElse(null);
-    return m.withStatus(RecordedStatus.of(m.moveId(), m.type(), m.status(), record));
+    return m.withStatus(RecordedMove.of(m.moveId(), m.type(), m.status(), record));
   }
 
   /**
    * A move by server (its current move, else its last one) or by move id ({@code <uuid>} or {@code
    * move:<uuid>}), with the status its server's record holds for it when that is the later one
-   * ({@link RecordedStatus}).
+   * ({@link RecordedMove}).
    */
   public MoveView get(String serverOrMoveId) {
     if (serverOrMoveId == null || serverOrMoveId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server or move id is required");
     }
     if (serverOrMoveId.startsWith("move:")) {
-      return withRecordedStatus(requireMove(stripMovePrefix(serverOrMoveId)));
+      return withRecordedMove(requireMove(stripMovePrefix(serverOrMoveId)));
     }
     InstanceRecord record;
     try {
@@ -115,7 +115,7 @@ public final class MovesClient {
       if (r.reason() == Reason.UNKNOWN_INSTANCE && Names.isUuid(serverOrMoveId)) {
         MoveView view = view(serverOrMoveId);
         if (view != null) {
-          return withRecordedStatus(view);
+          return withRecordedMove(view);
         }
         throw new FerryRejection(
             Reason.UNKNOWN_INSTANCE,
@@ -138,20 +138,21 @@ public final class MovesClient {
       throw new FerryRejection(
           Reason.NOTHING_PENDING, "server " + record.name + " has never been moved");
     }
-    return RecordedStatus.of(requireMove(moveId), record);
+    return RecordedMove.of(requireMove(moveId), record);
   }
 
   /**
-   * {@code view} with the status its server's record holds for the move when that is the later one
-   * (an evacuation {@code completed} after it ended {@code done}); as it is when the record is not
-   * asked (any other move) or cannot be read (e.g. the server was deleted).
+   * {@code view} as its server's record tells it ({@link RecordedMove}): the later status (an
+   * evacuation {@code completed} after it ended {@code done}), and the record's note about it not
+   * among its errors; as it is when the record is not asked (any other move) or cannot be read
+   * (e.g. the server was deleted).
    */
-  public MoveView withRecordedStatus(MoveView view) {
+  public MoveView withRecordedMove(MoveView view) {
     if (view.instanceId() == null
-        || !RecordedStatus.mayChangeAfterClose(view.type(), view.status())) {
+        || !RecordedMove.mayChangeAfterClose(view.type(), view.status())) {
       return view;
     }
-    return RecordedStatus.of(view, servers.readable(view.instanceId()));
+    return RecordedMove.of(view, servers.readable(view.instanceId()));
   }
 
   /**

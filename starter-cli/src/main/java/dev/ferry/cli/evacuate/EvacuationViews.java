@@ -2,6 +2,7 @@ package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.EvacuationClient;
+import dev.ferry.client.RecordedMove;
 import dev.ferry.client.ServersClient;
 import dev.ferry.evacuate.EvacuationDetails;
 import dev.ferry.evacuate.EvacuationStatus;
@@ -35,7 +36,7 @@ public final class EvacuationViews {
         REBUILT.equals(d.disk()) && record != null && !isBlank(record.baseImage)
             ? record.baseImage
             : null;
-    details(t, move, withNote(d, noteOf(record, move.moveId())), image);
+    details(t, move, withNote(d, RecordedMove.noteAbout(record, move.moveId())), image);
   }
 
   /**
@@ -111,17 +112,6 @@ public final class EvacuationViews {
     } catch (FerryRejection e) {
       return null;
     }
-  }
-
-  /** The record's note when it is about this move (its last one); null otherwise. */
-  static String noteOf(InstanceRecord record, String moveId) {
-    if (record == null || isBlank(record.note)) {
-      return null;
-    }
-    return ServersClient.lastMove(record)
-        .filter(m -> m.moveId().equals(moveId))
-        .map(m -> record.note)
-        .orElse(null);
   }
 
   /** The details with {@code note} as their last note, unless it is one of them already. */

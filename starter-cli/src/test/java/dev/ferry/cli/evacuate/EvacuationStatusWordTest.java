@@ -1,7 +1,6 @@
 package dev.ferry.cli.evacuate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +14,6 @@ import dev.ferry.evacuate.EvacuationDetails;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
-import dev.ferry.model.MoveSummary;
-import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
@@ -170,15 +167,6 @@ class EvacuationStatusWordTest extends FakeClusterTest {
 
   @Test
   void theRecordsNoteAboutThisEvacuationIsOneOfItsNotesOnce() {
-    InstanceRecord r = new InstanceRecord();
-    r.note = "local data of vm3 is lost";
-    r.addMove(new MoveSummary("m1", MoveType.EVACUATION, "c", "b", "done", 1, 2));
-    assertEquals(r.note, EvacuationViews.noteOf(r, "m1"));
-    assertNull(EvacuationViews.noteOf(r, "m0"), "a note about another move is not this one's");
-    r.note = null;
-    assertNull(EvacuationViews.noteOf(r, "m1"));
-    assertNull(EvacuationViews.noteOf(null, "m1"));
-
     EvacuationDetails d = new EvacuationDetails("ipmi", "off", "none", false, 2, List.of("first"));
     assertEquals(
         List.of("first", "local data of vm3 is lost"),

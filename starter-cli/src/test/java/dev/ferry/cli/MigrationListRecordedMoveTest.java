@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * show} give it: {@code completed} once its server's record says so, though the visibility store
  * keeps {@code done}; {@code --status} filters on that word.
  */
-class MigrationListRecordedStatusTest {
+class MigrationListRecordedMoveTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CLEANED = "0b5c1f84-3f5e-4b8e-9a51-7a3d0c1e2f40";
   private static final String STALE = "7d2e4a10-0000-4000-8000-000000000002";

@@ -10,13 +10,22 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One status word per move in every command. An evacuation ends {@code done}; its server's record
- * turns that into {@code completed} once the old host destroyed the stale copy (as Nova), so the
- * record's summary is the later truth: {@code migration show} and {@code migration list} show it as
- * {@code server show} does.
+ * A move as its server's record tells it after it ended: the record is the later truth.
+ *
+ * <ul>
+ *   <li>One status word per move in every command. An evacuation ends {@code done}; its server's
+ *       record turns that into {@code completed} once the old host destroyed the stale copy (as
+ *       Nova), and {@code migration show}, {@code migration list} and {@code host evacuate} show it
+ *       as {@code server show} does.
+ *   <li>What the record keeps as its note about the move (e.g. the local data lost) is a note,
+ *       never one of the move's errors.
+ * </ul>
  */
-public final class RecordedStatus {
-  private RecordedStatus() {}
+public final class RecordedMove {
+  /** How a move joins its errors ({@code MoveView.of}). */
+  private static final String ERROR_SEPARATOR = "; ";
+
+  private RecordedMove() {}
 
   /**
    * The statuses moves of {@code type} (null: any) report in the visibility store that may show as
@@ -53,10 +62,14 @@ public final class RecordedStatus {
     return status;
   }
 
-  /** {@code view} with the status {@link #of} gives it; the same view when that is its own. */
+  /**
+   * {@code view} with the status {@link #of} gives it and without the record's note about it among
+   * its errors; the same view when neither changes it.
+   */
   static MoveView of(MoveView view, InstanceRecord record) {
     String status = of(view.moveId(), view.type(), view.status(), record);
-    if (Objects.equals(status, view.status())) {
+    String error = withoutNote(view.error(), noteAbout(record, view.moveId()));
+    if (Objects.equals(status, view.status()) && Objects.equals(error, view.error())) {
       return view;
     }
     return new MoveView(
@@ -68,6 +81,27 @@ public final class RecordedStatus {
         status,
         view.finished(),
         view.log(),
-        view.error());
+        error);
+  }
+
+  /** The record's note when it is about this move (its last one); null otherwise. */
+  public static String noteAbout(InstanceRecord record, String moveId) {
+    if (record == null || record.note == null || record.note.isBlank()) {
+      return null;
+    }
+    List<MoveSummary> moves = record.moves == null ? List.of() : record.moves;
+    return !moves.isEmpty() && moves.get(moves.size() - 1).moveId().equals(moveId)
+        ? record.note
+        : null;
+  }
+
+  /** A move's errors (joined with "; ") without {@code note}; null when nothing else is left. */
+  static String withoutNote(String error, String note) {
+    if (error == null || note == null || !error.contains(note)) {
+      return error;
+    }
+    String rest = error.replace(ERROR_SEPARATOR + note, "").replace(note + ERROR_SEPARATOR, "");
+    rest = rest.equals(note) ? "" : rest;
+    return rest.isBlank() ? null : rest;
   }
 }
