@@ -218,7 +218,7 @@ public final class EvacuationClient {
    * @throws FerryRejection UNKNOWN_INSTANCE when none has run
    */
   public HostMovesView hostMoves(String workflowId) {
-    return withRecordedMovees(runs.view(workflowId));
+    return withRecordedStatuses(runs.view(workflowId));
   }
 
   /**
@@ -229,12 +229,12 @@ public final class EvacuationClient {
    * @throws FerryRejection NOTHING_PENDING when none runs (nothing changed)
    */
   public HostMovesView cancelHostMoves(String workflowId, Duration timeout) {
-    return withRecordedMovees(runs.cancel(workflowId, requirePositive(timeout, "timeout")));
+    return withRecordedStatuses(runs.cancel(workflowId, requirePositive(timeout, "timeout")));
   }
 
   /** Polls a host evacuation or drain until it is no longer running. */
   public HostMovesView awaitHostMoves(String workflowId, Duration timeout) {
-    return withRecordedMovees(
+    return withRecordedStatuses(
         Polling.every(ClientContext.POLL)
             .until(
                 hostMovesWatch(workflowId, () -> runs.view(workflowId)),
@@ -245,7 +245,7 @@ public final class EvacuationClient {
    * A host evacuation's ended moves with the status their servers' records hold, as {@code
    * migration show} gives them ({@code completed} once the old host destroyed the stale copy).
    */
-  private HostMovesView withRecordedMovees(HostMovesView view) {
+  private HostMovesView withRecordedStatuses(HostMovesView view) {
     if (view == null || view.items() == null) {
       return view;
     }

@@ -47,12 +47,13 @@ public final class MovesClient {
    * Moves from Temporal's visibility store (its {@code ListWorkflowExecutions}, filtered on Ferry's
    * search attributes), in {@link MigrationSearch#VISIBILITY_ORDER}: running moves first, newest
    * started first; then ended ones, most recently ended first. Server names come from one query to
-   * placement; when placement does not answer, rows name servers by instance id.
+   * placement; when placement does not answer, rows name servers by instance id. A move's status is
+   * the one {@code migration show} gives it ({@link RecordedMove}: an evacuation's server record
+   * may say {@code completed} where the store says {@code done}), and the status filter matches
+   * that.
    *
    * @throws FerryRejection INVALID_ARGUMENT for a bad filter, UNKNOWN_INSTANCE for an unknown
-   *     server name A move's status is the one {@code migration show} gives it ({@link
-   *     RecordedMove}: an evacuation's server record may say {@code completed} where the store says
-   *     {@code done}), and the status filter matches that.
+   *     server name
    * @throws FerryFailure when the engine has no visibility store (Temporal's Java test server)
    */
   public List<MigrationListing> list(MigrationQuery query) {
@@ -62,7 +63,7 @@ public final class MovesClient {
     String visibilityQuery = MigrationSearch.visibilityQuery(q, instanceId);
     DataConverter converter = ctx.client.getOptions().getDataConverter();
     Map<String, Optional<InstanceRecord>> records = new HashMap<>(); // one query per server
-    UnaryOperator<MigrationListing> shown = m -> withRecordedMove(m, records);
+    UnaryOperator<MigrationListing> shown = m -> asRecorded(m, records);
     // The store filtered on what moves reported; a row the record may reword is checked again.
     Predicate<WorkflowExecutionInfo> wanted =
         info -> {
@@ -82,7 +83,7 @@ public final class MovesClient {
         .toList();
   }
 
-  private MigrationListing withRecordedMove(
+  private MigrationListing asRecorded(
       MigrationListing m, Map<String, Optional<InstanceRecord>> records) {
     if (m.running()
         || m.instanceId() == null
@@ -98,15 +99,14 @@ public final class MovesClient {
 
   /**
    * A move by server (its current move, else its last one) or by move id ({@code <uuid>} or {@code
-   * move:<uuid>}), with the status its server's record holds for it when that is the later one
-   * ({@link RecordedMove}).
+   * move:<uuid>}), as its server's record tells it ({@link #asRecorded}).
    */
   public MoveView get(String serverOrMoveId) {
     if (serverOrMoveId == null || serverOrMoveId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server or move id is required");
     }
     if (serverOrMoveId.startsWith("move:")) {
-      return withRecordedMove(requireMove(stripMovePrefix(serverOrMoveId)));
+      return asRecorded(requireMove(stripMovePrefix(serverOrMoveId)));
     }
     InstanceRecord record;
     try {
@@ -115,7 +115,7 @@ public final class MovesClient {
       if (r.reason() == Reason.UNKNOWN_INSTANCE && Names.isUuid(serverOrMoveId)) {
         MoveView view = view(serverOrMoveId);
         if (view != null) {
-          return withRecordedMove(view);
+          return asRecorded(view);
         }
         throw new FerryRejection(
             Reason.UNKNOWN_INSTANCE,
@@ -147,7 +147,7 @@ public final class MovesClient {
    * among its errors; as it is when the record is not asked (any other move) or cannot be read
    * (e.g. the server was deleted).
    */
-  public MoveView withRecordedMove(MoveView view) {
+  public MoveView asRecorded(MoveView view) {
     if (view.instanceId() == null
         || !RecordedMove.mayChangeAfterClose(view.type(), view.status())) {
       return view;

@@ -91,7 +91,7 @@ public final class Follower {
   public MoveView evacuation(String moveId, String server, Duration timeout) {
     MoveView view = client.moves().await(moveId, MoveEnd.EVACUATION_ENDED, timeout);
     requireEvacuationOk(view, moveId, server);
-    return client.moves().withRecordedMove(view);
+    return client.moves().asRecorded(view);
   }
 
   static void requireEvacuationOk(MoveView view, String moveId, String server) {
