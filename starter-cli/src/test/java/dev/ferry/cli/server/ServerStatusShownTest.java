@@ -137,6 +137,17 @@ class ServerStatusShownTest extends FakeClusterTest {
     assertEquals("a", json.get("resizedFromHost").asText(), json.toString());
     assertEquals("m1.small", json.get("resizedFromFlavor").get("name").asText(), json.toString());
 
+    // the list says the same; the move itself still names where it came from and goes to
+    String listed =
+        ok("server", "list").out().lines().filter(l -> l.startsWith("web1 ")).findFirst().get();
+    assertEquals(
+        List.of("b", "m1.medium", "VERIFY_RESIZE"),
+        List.of(listed.split("\\s+")).subList(2, 5),
+        listed);
+    Cli.Result move = ok("migration", "show", "web1");
+    assertEquals("a", row(move, "Source host:"), move.out());
+    assertEquals("b", row(move, "Destination host:"), move.out());
+
     ok("resize-revert", "web1", "--wait");
     Cli.Result reverted = ok("server", "show", "web1");
     assertEquals("a", row(reverted, "Host:"), reverted.toString());
