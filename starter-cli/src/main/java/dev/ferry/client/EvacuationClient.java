@@ -11,6 +11,7 @@ import dev.ferry.evacuate.EvacuationDetails;
 import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.evacuate.HostDrainWorkflow;
 import dev.ferry.evacuate.HostEvacuationWorkflow;
+import dev.ferry.evacuate.HostMoveItem;
 import dev.ferry.evacuate.HostMoves;
 import dev.ferry.evacuate.HostMovesInput;
 import dev.ferry.evacuate.HostMovesView;
@@ -217,7 +218,7 @@ public final class EvacuationClient {
    * @throws FerryRejection UNKNOWN_INSTANCE when none has run
    */
   public HostMovesView hostMoves(String workflowId) {
-    return runs.view(workflowId);
+    return withRecordedStatuses(runs.view(workflowId));
   }
 
   /**
@@ -228,15 +229,37 @@ public final class EvacuationClient {
    * @throws FerryRejection NOTHING_PENDING when none runs (nothing changed)
    */
   public HostMovesView cancelHostMoves(String workflowId, Duration timeout) {
-    return runs.cancel(workflowId, requirePositive(timeout, "timeout"));
+    return withRecordedStatuses(runs.cancel(workflowId, requirePositive(timeout, "timeout")));
   }
 
   /** Polls a host evacuation or drain until it is no longer running. */
   public HostMovesView awaitHostMoves(String workflowId, Duration timeout) {
-    return Polling.every(ClientContext.POLL)
-        .until(
-            hostMovesWatch(workflowId, () -> hostMoves(workflowId)),
-            requirePositive(timeout, "timeout"));
+    return withRecordedStatuses(
+        Polling.every(ClientContext.POLL)
+            .until(
+                hostMovesWatch(workflowId, () -> runs.view(workflowId)),
+                requirePositive(timeout, "timeout")));
+  }
+
+  /**
+   * A host evacuation's ended moves with the status their servers' records hold, as {@code
+   * migration show} gives them ({@code completed} once the old host destroyed the stale copy).
+   */
+  private HostMovesView withRecordedStatuses(HostMovesView view) {
+    if (view == null || view.items() == null) {
+      return view;
+    }
+    MoveType type =
+        "host-drain".equals(view.kind()) ? MoveType.LIVE_MIGRATION : MoveType.EVACUATION;
+    for (HostMoveItem item : view.items()) {
+      if (item.state == HostMoveItem.State.DONE
+          && item.instanceId != null
+          && RecordedMove.mayChangeAfterClose(type, item.moveStatus)) {
+        item.moveStatus =
+            RecordedMove.of(item.moveId, type, item.moveStatus, servers.readable(item.instanceId));
+      }
+    }
+    return view;
   }
 
   /** Waiting for a host evacuation or drain to end; a wait that runs out says where it is. */

@@ -30,4 +30,12 @@ public record MigrationListing(
   public boolean running() {
     return ended == null;
   }
+
+  /** This move with another status (e.g. the later one its server's record holds). */
+  public MigrationListing withStatus(String newStatus) {
+    return newStatus.equals(status)
+        ? this
+        : new MigrationListing(
+            moveId, instanceId, server, type, newStatus, sourceHost, destHost, created, ended);
+  }
 }

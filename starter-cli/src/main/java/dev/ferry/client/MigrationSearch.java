@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -69,7 +70,16 @@ final class MigrationSearch {
       terms.add("(" + equal(SOURCE_HOST, q.host()) + " OR " + equal(DEST_HOST, q.host()) + ")");
     }
     if (q.status() != null) {
-      terms.add(equal(MIGRATION_STATUS, q.status()));
+      List<String> reported = RecordedMove.reportedAs(q.type(), q.status());
+      terms.add(
+          reported.size() == 1
+              ? equal(MIGRATION_STATUS, reported.get(0))
+              : MIGRATION_STATUS
+                  + " IN ("
+                  + reported.stream()
+                      .map(MigrationSearch::literal)
+                      .collect(Collectors.joining(", "))
+                  + ")");
     }
     if (q.since() != null) {
       terms.add("StartTime >= " + literal(q.since().toString()));
@@ -86,6 +96,16 @@ final class MigrationSearch {
       String namespace,
       String query,
       int limit) {
+    return fetch(service, namespace, query, limit, info -> true);
+  }
+
+  /** As {@link #fetch}, counting and returning only the rows {@code keep} accepts. */
+  static List<WorkflowExecutionInfo> fetch(
+      Function<ListWorkflowExecutionsRequest, ListWorkflowExecutionsResponse> service,
+      String namespace,
+      String query,
+      int limit,
+      Predicate<WorkflowExecutionInfo> keep) {
     List<WorkflowExecutionInfo> rows = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {
@@ -98,7 +118,7 @@ final class MigrationSearch {
                   .setNextPageToken(token)
                   .build());
       for (WorkflowExecutionInfo info : page.getExecutionsList()) {
-        if (rows.size() < limit) {
+        if (rows.size() < limit && keep.test(info)) {
           rows.add(info);
         }
       }

@@ -4,6 +4,7 @@ import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.live.LiveMigrationStatus;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.MoveType;
 import dev.ferry.resize.ResizeStatus;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
  * Nova's words for moves: the migration types of {@code nova migration-list} ({@code migration},
  * {@code resize}, {@code live-migration}, {@code evacuation}) for Ferry's {@link MoveType}, and the
  * statuses each kind of move reports (its status enum's {@code novaName()}, the value of its {@code
- * MigrationStatus} search attribute).
+ * MigrationStatus} search attribute), with the one its server's record gives an evacuation later
+ * ({@code completed}, see {@link RecordedMove}).
  */
 public final class MigrationVocabulary {
 
@@ -39,8 +41,9 @@ public final class MigrationVocabulary {
     STATUSES.put(
         MoveType.LIVE_MIGRATION,
         novaNames(LiveMigrationStatus.values(), LiveMigrationStatus::novaName));
-    STATUSES.put(
-        MoveType.EVACUATION, novaNames(EvacuationStatus.values(), EvacuationStatus::novaName));
+    Set<String> evacuation = novaNames(EvacuationStatus.values(), EvacuationStatus::novaName);
+    evacuation.add(InstanceMoveStatus.COMPLETED.novaName()); // its record's later word for done
+    STATUSES.put(MoveType.EVACUATION, evacuation);
   }
 
   private MigrationVocabulary() {}

@@ -11,14 +11,20 @@ import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.converter.DataConverter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +47,10 @@ public final class MovesClient {
    * Moves from Temporal's visibility store (its {@code ListWorkflowExecutions}, filtered on Ferry's
    * search attributes), in {@link MigrationSearch#VISIBILITY_ORDER}: running moves first, newest
    * started first; then ended ones, most recently ended first. Server names come from one query to
-   * placement; when placement does not answer, rows name servers by instance id.
+   * placement; when placement does not answer, rows name servers by instance id. A move's status is
+   * the one {@code migration show} gives it ({@link RecordedMove}: an evacuation's server record
+   * may say {@code completed} where the store says {@code done}), and the status filter matches
+   * that.
    *
    * @throws FerryRejection INVALID_ARGUMENT for a bad filter, UNKNOWN_INSTANCE for an unknown
    *     server name
@@ -52,22 +61,52 @@ public final class MovesClient {
     Map<String, String> names = serverNames(q.server());
     String instanceId = q.server() == null ? null : ServerRefs.resolve(names, q.server());
     String visibilityQuery = MigrationSearch.visibilityQuery(q, instanceId);
+    DataConverter converter = ctx.client.getOptions().getDataConverter();
+    Map<String, Optional<InstanceRecord>> records = new HashMap<>(); // one query per server
+    UnaryOperator<MigrationListing> shown = m -> asRecorded(m, records);
+    // The store filtered on what moves reported; a row the record may reword is checked again.
+    Predicate<WorkflowExecutionInfo> wanted =
+        info -> {
+          MigrationListing m =
+              MigrationSearch.listing(new WorkflowExecutionMetadata(info, converter), names);
+          return q.status() == null
+              || !RecordedMove.mayChangeAfterClose(m.type(), m.status())
+              || q.status().equals(shown.apply(m).status());
+        };
     return MigrationSearch.listings(
-        MigrationSearch.fetch(this::listPage, ctx.namespace(), visibilityQuery, q.limit()),
-        names,
-        ctx.client.getOptions().getDataConverter());
+            MigrationSearch.fetch(
+                this::listPage, ctx.namespace(), visibilityQuery, q.limit(), wanted),
+            names,
+            converter)
+        .stream()
+        .map(shown)
+        .toList();
+  }
+
+  private MigrationListing asRecorded(
+      MigrationListing m, Map<String, Optional<InstanceRecord>> records) {
+    if (m.running()
+        || m.instanceId() == null
+        || !RecordedMove.mayChangeAfterClose(m.type(), m.status())) {
+      return m;
+    }
+    InstanceRecord record =
+        records
+            .computeIfAbsent(m.instanceId(), id -> Optional.ofNullable(servers.readable(id)))
+            .orElse(null);
+    return m.withStatus(RecordedMove.of(m.moveId(), m.type(), m.status(), record));
   }
 
   /**
    * A move by server (its current move, else its last one) or by move id ({@code <uuid>} or {@code
-   * move:<uuid>}).
+   * move:<uuid>}), as its server's record tells it ({@link #asRecorded}).
    */
   public MoveView get(String serverOrMoveId) {
     if (serverOrMoveId == null || serverOrMoveId.isBlank()) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, "a server or move id is required");
     }
     if (serverOrMoveId.startsWith("move:")) {
-      return requireMove(stripMovePrefix(serverOrMoveId));
+      return asRecorded(requireMove(stripMovePrefix(serverOrMoveId)));
     }
     InstanceRecord record;
     try {
@@ -76,7 +115,7 @@ public final class MovesClient {
       if (r.reason() == Reason.UNKNOWN_INSTANCE && Names.isUuid(serverOrMoveId)) {
         MoveView view = view(serverOrMoveId);
         if (view != null) {
-          return view;
+          return asRecorded(view);
         }
         throw new FerryRejection(
             Reason.UNKNOWN_INSTANCE,
@@ -99,7 +138,21 @@ public final class MovesClient {
       throw new FerryRejection(
           Reason.NOTHING_PENDING, "server " + record.name + " has never been moved");
     }
-    return requireMove(moveId);
+    return RecordedMove.of(requireMove(moveId), record);
+  }
+
+  /**
+   * {@code view} as its server's record tells it ({@link RecordedMove}): the later status (an
+   * evacuation {@code completed} after it ended {@code done}), and the record's note about it not
+   * among its errors; as it is when the record is not asked (any other move) or cannot be read
+   * (e.g. the server was deleted).
+   */
+  public MoveView asRecorded(MoveView view) {
+    if (view.instanceId() == null
+        || !RecordedMove.mayChangeAfterClose(view.type(), view.status())) {
+      return view;
+    }
+    return RecordedMove.of(view, servers.readable(view.instanceId()));
   }
 
   /**

@@ -319,6 +319,15 @@ public final class ServersClient {
     }
   }
 
+  /** A server's record by instance id; null when it cannot be read (gone, unknown, no answer). */
+  InstanceRecord readable(String instanceId) {
+    try {
+      return instance(instanceId, instanceId);
+    } catch (FerryRejection | FerryFailure e) {
+      return null;
+    }
+  }
+
   private InstanceRecord instance(String id, String asked) {
     return ctx.call(
         "query server " + asked, () -> ctx.instanceStub(id).get(), () -> unknownInstance(asked));

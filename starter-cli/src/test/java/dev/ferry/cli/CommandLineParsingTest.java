@@ -180,11 +180,13 @@ class CommandLineParsingTest {
             Reason.INSTANCE_BUSY,
             Reason.INVALID_STATE,
             Reason.NOTHING_PENDING,
-            Reason.HYPERVISOR_INCOMPATIBLE)) {
+            Reason.HYPERVISOR_INCOMPATIBLE,
+            Reason.STALE_REPORT,
+            Reason.NO_CHANGE)) {
       assertEquals(ExitStatus.CONFLICT, ExitStatus.of(r), r.name());
     }
     assertEquals(ExitStatus.UNREACHABLE, ExitStatus.of(Reason.UNREACHABLE));
-    assertEquals(Reason.values().length, 16, "a new reason needs its place in the table above");
+    assertEquals(Reason.values().length, 18, "a new reason needs its place in the table above");
   }
 
   @Test

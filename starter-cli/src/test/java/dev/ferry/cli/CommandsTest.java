@@ -102,8 +102,8 @@ class CommandsTest extends FakeClusterTest {
     assertEquals(2, lines.size(), lines.toString());
     String[] row = lines.get(1).split("\\s+");
     assertEquals(
-        List.of("web1", "a", "m1.tiny", "ACTIVE", "NONE", "RUNNING"),
-        List.of(row[0], row[2], row[3], row[4], row[5], row[6]));
+        List.of("web1", "a", "m1.tiny", "ACTIVE", "ACTIVE", "NONE", "RUNNING"),
+        List.of(row[0], row[2], row[3], row[4], row[5], row[6], row[7]));
 
     JsonNode shown = JSON.readTree(ok("--output", "json", "server", "show", "web1").out());
     assertEquals("web1", shown.get("name").asText());

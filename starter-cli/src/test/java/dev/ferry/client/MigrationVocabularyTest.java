@@ -58,6 +58,9 @@ class MigrationVocabularyTest {
         MigrationVocabulary.statuses(MoveType.RESIZE));
     assertFalse(MigrationVocabulary.statuses(MoveType.LIVE_MIGRATION).contains("confirmed"));
     assertDoesNotThrow(() -> MigrationVocabulary.requireReportedBy(MoveType.EVACUATION, "done"));
+    // the word its server's record gives an evacuation once the stale copy is gone
+    assertDoesNotThrow(
+        () -> MigrationVocabulary.requireReportedBy(MoveType.EVACUATION, "completed"));
     assertDoesNotThrow(() -> MigrationVocabulary.requireReportedBy(null, "done"));
     assertThrows(
         FerryRejection.class,

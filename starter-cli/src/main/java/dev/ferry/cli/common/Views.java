@@ -2,10 +2,12 @@ package dev.ferry.cli.common;
 
 import dev.ferry.client.HostListing;
 import dev.ferry.model.CleanupItem;
+import dev.ferry.model.Flavor;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveSummary;
 import dev.ferry.model.Resources;
+import dev.ferry.model.ServerStatus;
 import dev.ferry.move.MoveView;
 import dev.ferry.statemachine.StateMachine;
 import java.time.Instant;
@@ -65,13 +67,15 @@ public final class Views {
 
   public static TableWriter serverTable(List<InstanceRecord> servers) {
     TableWriter t =
-        TableWriter.of("NAME", "ID", "HOST", "FLAVOR", "VM_STATE", "TASK_STATE", "POWER_STATE");
+        TableWriter.of(
+            "NAME", "ID", "HOST", "FLAVOR", "STATUS", "VM_STATE", "TASK_STATE", "POWER_STATE");
     for (InstanceRecord r : servers) {
       t.row(
           r.name,
           r.id,
           r.host,
           r.flavor == null ? null : r.flavor.name(),
+          ServerStatus.of(r),
           r.vmState,
           r.taskState,
           r.powerState);
@@ -79,23 +83,25 @@ public final class Views {
     return t;
   }
 
+  /**
+   * One server's record. While a resize waits in VERIFY_RESIZE the record's host and flavor are the
+   * destination's and the new one: {@code Resized from:} says where and with what it ran before.
+   * {@code Note:} (what the last move wants known, no error) only when there is one.
+   */
   public static TableWriter serverDetails(InstanceRecord r) {
-    return TableWriter.details()
-        .row("Name:", r.name)
-        .row("ID:", r.id)
-        .row("Host:", r.host)
-        .row(
-            "Flavor:",
-            r.flavor == null
-                ? null
-                : r.flavor.name()
-                    + " ("
-                    + r.flavor.vcpus()
-                    + " vCPU, "
-                    + r.flavor.memoryMb()
-                    + " MB, "
-                    + r.flavor.diskGb()
-                    + " GB)")
+    TableWriter t =
+        TableWriter.details()
+            .row("Name:", r.name)
+            .row("ID:", r.id)
+            .row("Host:", r.host)
+            .row("Flavor:", flavor(r.flavor));
+    if (r.resizedFromHost != null || r.resizedFromFlavor != null) {
+      t.row(
+          "Resized from:",
+          (r.resizedFromHost != null ? r.resizedFromHost : r.host)
+              + (r.resizedFromFlavor == null ? "" : " (" + r.resizedFromFlavor.name() + ")"));
+    }
+    t.row("Status:", ServerStatus.of(r))
         .row("VM state:", r.vmState)
         .row("Task state:", r.taskState)
         .row("Power state:", r.powerState)
@@ -110,6 +116,16 @@ public final class Views {
         .row("Adopted domain:", r.adoptedDomain)
         .row("Created:", time(r.createdAtMillis))
         .row("Last error:", r.lastError);
+    if (r.note != null && !r.note.isBlank()) {
+      t.row("Note:", r.note);
+    }
+    return t;
+  }
+
+  private static String flavor(Flavor f) {
+    return f == null
+        ? null
+        : f.name() + " (" + f.vcpus() + " vCPU, " + f.memoryMb() + " MB, " + f.diskGb() + " GB)";
   }
 
   public static TableWriter moveHistory(InstanceRecord r) {

@@ -2,11 +2,13 @@ package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.common.ClientCommand;
 import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.TableWriter;
 import dev.ferry.cli.common.Views;
 import dev.ferry.cli.common.WaitTimeout;
 import dev.ferry.cli.follow.Follower;
 import dev.ferry.client.EvacuationClient;
 import dev.ferry.client.FerryClient;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.move.MoveView;
@@ -68,17 +70,19 @@ public final class EvacuateCommand extends ClientCommand {
     out.emit(
         view,
         () -> {
-          out.print(Views.moveDetails(view));
+          TableWriter details = Views.moveDetails(view);
+          EvacuationViews.addDetails(details, client.evacuation(), client.servers(), view);
+          out.print(details);
           out.println(
-              "server "
-                  + server
-                  + " was rebuilt on host "
-                  + view.destHost()
-                  + "; its stale copy is destroyed when host "
-                  + view.sourceHost()
-                  + " comes back");
+              "server " + server + " was rebuilt on host " + view.destHost() + staleCopy(view));
         });
     return 0;
+  }
+
+  private static String staleCopy(MoveView view) {
+    return InstanceMoveStatus.COMPLETED.is(view.status())
+        ? "; its stale copy on host " + view.sourceHost() + " is destroyed"
+        : "; its stale copy is destroyed when host " + view.sourceHost() + " comes back";
   }
 
   /** What {@code evacuate} prints without {@code --wait}. */

@@ -2,12 +2,16 @@ package dev.ferry.cli.evacuate;
 
 import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.EvacuationClient;
+import dev.ferry.client.RecordedMove;
 import dev.ferry.client.ServersClient;
 import dev.ferry.evacuate.EvacuationDetails;
 import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.model.FerryRejection;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.move.MoveView;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How an evacuation's own details (fencing, disk, lost data, notes) are shown. */
 public final class EvacuationViews {
@@ -16,8 +20,10 @@ public final class EvacuationViews {
   private EvacuationViews() {}
 
   /**
-   * The evacuation part of {@code ferry migration show}: its rows, added to the move's details so
-   * the columns line up. Nothing is added when the move answers no details.
+   * The evacuation part of {@code ferry migration show} and of {@code evacuate --wait}: its rows,
+   * added to the move's details so the columns line up. Nothing is added when the move answers no
+   * details. The server's note about this move (e.g. its local data lost) is one of its notes:
+   * never an error.
    */
   public static void addDetails(
       TableWriter t, EvacuationClient evacuation, ServersClient servers, MoveView move) {
@@ -25,7 +31,12 @@ public final class EvacuationViews {
     if (d == null) {
       return;
     }
-    details(t, move, d, REBUILT.equals(d.disk()) ? baseImage(servers, move.instanceId()) : null);
+    InstanceRecord record = record(servers, move.instanceId());
+    String image =
+        REBUILT.equals(d.disk()) && record != null && !isBlank(record.baseImage)
+            ? record.baseImage
+            : null;
+    details(t, move, withNote(d, RecordedMove.noteAbout(record, move.moveId())), image);
   }
 
   /**
@@ -87,20 +98,35 @@ public final class EvacuationViews {
   }
 
   private static boolean isDone(MoveView move) {
-    return EvacuationStatus.DONE.novaName().equals(move.status())
-        || "completed".equals(move.status());
+    return EvacuationStatus.DONE.is(move.status())
+        || InstanceMoveStatus.COMPLETED.is(move.status());
   }
 
-  /** The server's recorded base image; null when the record is gone or names none. */
-  private static String baseImage(ServersClient servers, String instanceId) {
+  /** The server's record; null when it is gone or unknown. */
+  private static InstanceRecord record(ServersClient servers, String instanceId) {
     if (instanceId == null) {
       return null;
     }
     try {
-      InstanceRecord record = servers.get(instanceId);
-      return record.baseImage == null || record.baseImage.isBlank() ? null : record.baseImage;
+      return servers.get(instanceId);
     } catch (FerryRejection e) {
       return null;
     }
+  }
+
+  /** The details with {@code note} as their last note, unless it is one of them already. */
+  static EvacuationDetails withNote(EvacuationDetails d, String note) {
+    List<String> notes = d.notes() == null ? List.of() : d.notes();
+    if (note == null || notes.contains(note)) {
+      return d;
+    }
+    List<String> all = new ArrayList<>(notes);
+    all.add(note);
+    return new EvacuationDetails(
+        d.fenceMethod(), d.fencing(), d.disk(), d.localDataLost(), d.newEpoch(), List.copyOf(all));
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 }

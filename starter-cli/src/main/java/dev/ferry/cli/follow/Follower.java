@@ -83,14 +83,15 @@ public final class Follower {
   }
 
   /**
-   * {@code evacuate --wait}: until the evacuation has ended.
+   * {@code evacuate --wait}: until the evacuation has ended. Its status is the one {@code server
+   * show} gives it ({@code completed} once the old host destroyed the stale copy).
    *
    * @throws FerryFailure when it failed or ended in error, or is still going after {@code timeout}
    */
   public MoveView evacuation(String moveId, String server, Duration timeout) {
     MoveView view = client.moves().await(moveId, MoveEnd.EVACUATION_ENDED, timeout);
     requireEvacuationOk(view, moveId, server);
-    return view;
+    return client.moves().asRecorded(view);
   }
 
   static void requireEvacuationOk(MoveView view, String moveId, String server) {

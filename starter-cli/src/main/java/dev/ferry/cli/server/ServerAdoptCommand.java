@@ -46,7 +46,7 @@ public final class ServerAdoptCommand extends ClientCommand {
       return 0;
     }
     out.emit(
-        record,
+        new ServerView(record),
         () -> {
           out.println(line);
           out.print(Views.serverDetails(record));

@@ -114,7 +114,7 @@ public final class ServerCreateCommand extends ClientCommand {
   protected int run(FerryClient client, Output out) {
     InstanceRecord server =
         client.servers().create(name, flavor, host, timeout, diskMb(), shared, image);
-    out.emit(server, () -> out.print(Views.serverDetails(server)));
+    out.emit(new ServerView(server), () -> out.print(Views.serverDetails(server)));
     return 0;
   }
 }

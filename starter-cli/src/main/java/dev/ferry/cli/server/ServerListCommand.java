@@ -14,7 +14,9 @@ public final class ServerListCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     List<InstanceRecord> servers = client.servers().list();
-    out.emit(servers, () -> out.print(Views.serverTable(servers)));
+    out.emit(
+        servers.stream().map(ServerView::new).toList(),
+        () -> out.print(Views.serverTable(servers)));
     return 0;
   }
 }

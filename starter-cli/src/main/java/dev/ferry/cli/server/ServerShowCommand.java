@@ -21,7 +21,7 @@ public final class ServerShowCommand extends ClientCommand {
   protected int run(FerryClient client, Output out) {
     InstanceRecord record = client.servers().get(server);
     out.emit(
-        record,
+        new ServerView(record),
         () -> {
           out.print(Views.serverDetails(record));
           if (record.moves != null && !record.moves.isEmpty()) {

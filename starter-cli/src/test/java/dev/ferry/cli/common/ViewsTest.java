@@ -61,7 +61,7 @@ class ViewsTest {
     String table = Views.serverTable(List.of(server())).render();
     List<String> lines = table.lines().toList();
     assertEquals(
-        List.of("NAME", "ID", "HOST", "FLAVOR", "VM_STATE", "TASK_STATE", "POWER_STATE"),
+        List.of("NAME", "ID", "HOST", "FLAVOR", "STATUS", "VM_STATE", "TASK_STATE", "POWER_STATE"),
         List.of(lines.get(0).split("\\s+")));
     assertEquals(
         List.of(
@@ -69,6 +69,7 @@ class ViewsTest {
             "0c6f7f0e-1b8e-4a8e-9d7e-6a1f0e8d9c01",
             "a",
             "t1.nano",
+            "ACTIVE",
             "ACTIVE",
             "NONE",
             "RUNNING"),

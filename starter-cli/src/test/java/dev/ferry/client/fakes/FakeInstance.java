@@ -1,9 +1,11 @@
 package dev.ferry.client.fakes;
 
+import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.evacuate.EvacuationWorkflow;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
 import dev.ferry.model.MoveProgress;
@@ -133,11 +135,25 @@ public class FakeInstance implements InstanceWorkflow {
     if (progress.vmState() != null) {
       record.vmState = progress.vmState();
     }
+    if (progress.taskState() != null) {
+      record.taskState = progress.taskState();
+    }
+    if (progress.host() != null && !progress.host().equals(record.host)) {
+      // as the real instance: waiting in VERIFY_RESIZE, the record is at the destination already
+      record.resizedFromHost = record.host;
+      record.resizedFromFlavor = record.flavor;
+      record.host = progress.host();
+      if (progress.flavor() != null) {
+        record.flavor = progress.flavor();
+      }
+    }
   }
 
   @Override
   public void moveClosed(MoveOutcome o) {
-    String source = record.host;
+    String source = record.resizedFromHost != null ? record.resizedFromHost : record.host;
+    record.resizedFromHost = null;
+    record.resizedFromFlavor = null;
     record.host = o.host();
     record.flavor = o.flavor();
     record.epoch = o.epoch();
@@ -155,6 +171,26 @@ public class FakeInstance implements InstanceWorkflow {
             o.status(),
             0,
             Workflow.currentTimeMillis()));
+  }
+
+  /** As the real instance: a {@code done} evacuation is recorded {@code completed}. */
+  @Override
+  public void evacuationCompleted(String moveId) {
+    for (int i = 0; i < record.moves.size(); i++) {
+      MoveSummary m = record.moves.get(i);
+      if (m.moveId().equals(moveId) && EvacuationStatus.DONE.is(m.status())) {
+        record.moves.set(
+            i,
+            new MoveSummary(
+                m.moveId(),
+                m.type(),
+                m.sourceHost(),
+                m.destHost(),
+                InstanceMoveStatus.COMPLETED.novaName(),
+                m.startedAtMillis(),
+                m.endedAtMillis()));
+      }
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.ferry.client.fakes;
 
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveOutcome;
@@ -167,14 +168,21 @@ public class FakeResize implements ResizeWorkflow {
   private void step(ResizeEvent event, String who) {
     Workflow.sleep(Duration.ofMillis(50));
     ResizeStatus to = machine.fire(event, who);
+    boolean parked = to == ResizeStatus.FINISHED; // as the real move: the guest runs at dest
     instanceStub()
         .moveProgress(
             new MoveProgress(
                 request.moveId(),
                 to.novaName(),
-                to == ResizeStatus.FINISHED ? VmState.RESIZED : null,
+                parked ? VmState.RESIZED : null,
                 TaskState.NONE,
-                null));
+                null,
+                parked ? dest : null,
+                parked ? newFlavor() : null));
+  }
+
+  private Flavor newFlavor() {
+    return request.flavor() != null ? Flavors.require(request.flavor()) : instance.flavor;
   }
 
   private void close(boolean succeeded, String host, VmState vmState) {

@@ -2,7 +2,9 @@ package dev.ferry.client.fakes;
 
 import com.google.protobuf.ByteString;
 import dev.ferry.client.FerryClient;
+import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveType;
+import dev.ferry.model.Names;
 import dev.ferry.move.MoveSearchAttributes;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -10,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -17,10 +20,13 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.SearchAttributes;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.internal.common.ProtobufTimeUtils;
 import io.temporal.internal.common.SearchAttributesUtil;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -31,17 +37,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * TEST ONLY: a Temporal frontend (in-process gRPC) that implements ListWorkflowExecutions alone,
  * over rows given in the order a visibility store returns them, with page tokens; it records every
- * request. Every other call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server
- * names, are missing).
+ * request; an instance's {@code get} query answers for the records given ({@link #instance}). Every
+ * other call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server names, are missing).
  */
 public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImplBase
     implements AutoCloseable {
   public final List<ListWorkflowExecutionsRequest> requests = new CopyOnWriteArrayList<>();
+
+  /** The workflow id of every query asked. */
+  public final List<String> queries = new CopyOnWriteArrayList<>();
+
+  private final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
   private final List<WorkflowExecutionInfo> rows = new ArrayList<>();
   private volatile Status refusal;
   private final Server server;
@@ -121,6 +134,27 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
       info.setCloseTime(ProtobufTimeUtils.toProtoTimestamp(closed));
     }
     return info.build();
+  }
+
+  /** From now on the server's record answers its instance's {@code get} query. */
+  public FakeVisibility instance(InstanceRecord record) {
+    records.put(Names.instanceWorkflowId(record.id), record);
+    return this;
+  }
+
+  /** An instance's {@code get} query, for the records given; any other query: UNIMPLEMENTED. */
+  @Override
+  public void queryWorkflow(
+      QueryWorkflowRequest request, StreamObserver<QueryWorkflowResponse> response) {
+    queries.add(request.getExecution().getWorkflowId());
+    InstanceRecord record = records.get(request.getExecution().getWorkflowId());
+    if (record == null || !request.getQuery().getQueryType().equals("get")) {
+      response.onError(Status.UNIMPLEMENTED.asRuntimeException());
+      return;
+    }
+    Payloads result = DefaultDataConverter.STANDARD_INSTANCE.toPayloads(record).orElseThrow();
+    response.onNext(QueryWorkflowResponse.newBuilder().setQueryResult(result).build());
+    response.onCompleted();
   }
 
   /** The SDK asks for the server's capabilities before its first call: none. */
