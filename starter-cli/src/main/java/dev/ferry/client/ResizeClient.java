@@ -188,16 +188,7 @@ public final class ResizeClient {
   private static void requireMovable(MoveType type, InstanceRecord record) {
     String label = label(record);
     if (record.isBusy()) {
-      throw new FerryRejection(
-          Reason.INSTANCE_BUSY,
-          "server "
-              + label
-              + " is busy with move "
-              + record.currentMoveId
-              + (record.currentMoveStatus != null ? " (" + record.currentMoveStatus + ")" : "")
-              + ": wait for it, or see 'ferry migration show "
-              + label
-              + "'");
+      throw Inputs.busy(record);
     }
     if (!MOVABLE.contains(record.vmState)) {
       throw new FerryRejection(

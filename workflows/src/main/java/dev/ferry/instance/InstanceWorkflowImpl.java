@@ -209,7 +209,8 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     if (progress.powerState() != null) {
       record.powerState = progress.powerState();
     }
-    if (progress.host() != null && !progress.host().equals(record.host)) {
+    if (progress.host() != null && record.resizedFromHost == null) {
+      // once: a same-host resize changes only the flavor, and still says where it came from
       record.resizedFromHost = record.host;
       record.resizedFromFlavor = record.flavor;
       record.host = progress.host();
