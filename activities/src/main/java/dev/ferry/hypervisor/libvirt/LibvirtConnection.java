@@ -61,6 +61,13 @@ public final class LibvirtConnection implements AutoCloseable {
   @FunctionalInterface
   public interface OpenHook {
     void opened(Connect connect) throws LibvirtException;
+
+    /**
+     * Undoes {@link #opened} before the connection is closed. An event callback left registered
+     * keeps a closed connection alive inside libvirt and is still called, after its Java side may
+     * have been collected: a crash in the event loop.
+     */
+    default void closing(Connect connect) throws LibvirtException {}
   }
 
   private static final Logger log = LoggerFactory.getLogger(LibvirtConnection.class);
@@ -201,7 +208,7 @@ public final class LibvirtConnection implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
-    closeQuietly(last);
+    release(last);
   }
 
   private LibvirtUnavailableException unavailable(LibvirtException cause) {
@@ -278,7 +285,22 @@ public final class LibvirtConnection implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
-    closeQuietly(old);
+    release(old);
+  }
+
+  /** Closes a connection that was handed out, once every hook has undone its set-up on it. */
+  private void release(Connect connect) {
+    if (connect == null) {
+      return;
+    }
+    for (OpenHook hook : hooks) {
+      try {
+        hook.closing(connect);
+      } catch (LibvirtException | RuntimeException e) {
+        log.debug("undoing a hook on {} before closing it: {}", uri, e.toString());
+      }
+    }
+    closeQuietly(connect);
   }
 
   /** Opens the URI on a helper thread: libvirt has no connect timeout of its own. */

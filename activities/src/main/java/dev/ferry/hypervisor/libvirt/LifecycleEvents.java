@@ -53,7 +53,18 @@ public final class LifecycleEvents {
   public static LifecycleEvents listen(LibvirtConnection connection, int capacity) {
     LifecycleEvents events = new LifecycleEvents(capacity);
     try {
-      connection.onEveryOpen(events::registerOn);
+      connection.onEveryOpen(
+          new LibvirtConnection.OpenHook() {
+            @Override
+            public void opened(Connect connect) throws LibvirtException {
+              events.registerOn(connect);
+            }
+
+            @Override
+            public void closing(Connect connect) throws LibvirtException {
+              connect.removeLifecycleListener(events.listener);
+            }
+          });
     } catch (LibvirtException | RuntimeException e) {
       log.warn("no lifecycle events from libvirt at {} yet: {}", connection.uri(), e.toString());
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -186,6 +187,52 @@ class LibvirtConnectionTest {
       LifecycleEvents.Event defined = events.poll(Duration.ofSeconds(5));
       assertEquals(DomainEventType.DEFINED, defined == null ? null : defined.type());
     }
+  }
+
+  /**
+   * Every hook undoes its set-up on a connection before that connection is closed, on close and on
+   * a reconnect, while the connection still works: libvirt must not keep calling an event listener
+   * whose Java side may be collected once its connection is gone (a use-after-free in the event
+   * loop crashed this module's test JVM before).
+   */
+  @Test
+  void hooksUndoTheirSetUpOnAConnectionBeforeItIsClosed() throws Exception {
+    String host = TestHosts.uri(TestHosts.HOST_B);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    List<Integer> answered = new CopyOnWriteArrayList<>();
+    int second;
+    try (LibvirtConnection connection = new LibvirtConnection(host, true, FAST, Connect::new)) {
+      connection.onEveryOpen(
+          new LibvirtConnection.OpenHook() {
+            @Override
+            public void opened(Connect c) throws LibvirtException {
+              seen.add("opened " + System.identityHashCode(c));
+            }
+
+            @Override
+            public void closing(Connect c) {
+              seen.add("closing " + System.identityHashCode(c));
+              try {
+                c.getVersion(); // a connection closed by us still answers here
+                answered.add(System.identityHashCode(c));
+              } catch (LibvirtException | RuntimeException lost) {
+                // the lost one (closed under us above) cannot
+              }
+            }
+          });
+      int first = connection.call(System::identityHashCode);
+      connection.call(
+          c -> {
+            c.close(); // the daemon went away and came back
+            return null;
+          });
+      await(() -> seen.size() == 3 && connection.isHealthy());
+      second = connection.call(System::identityHashCode);
+      // a reconnect sets the fresh connection up, then lets go of the lost one
+      assertEquals(List.of("opened " + first, "opened " + second, "closing " + first), seen);
+    }
+    assertEquals("closing " + second, seen.get(3), seen.toString());
+    assertEquals(List.of(second), answered, "the last one was undone while it still worked");
   }
 
   @Test

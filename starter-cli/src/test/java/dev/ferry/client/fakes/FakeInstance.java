@@ -1,9 +1,14 @@
 package dev.ferry.client.fakes;
 
+import dev.ferry.entities.Entities;
 import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.evacuate.EvacuationWorkflow;
+import dev.ferry.instance.ActionRules;
 import dev.ferry.instance.InstanceWorkflow;
 import dev.ferry.live.LiveMigrationWorkflow;
+import dev.ferry.model.ActionRequest;
+import dev.ferry.model.ActionSummary;
+import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
@@ -14,6 +19,7 @@ import dev.ferry.model.MoveSummary;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
 import dev.ferry.model.PowerState;
+import dev.ferry.model.ResetStateRequest;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveInput;
@@ -191,6 +197,44 @@ public class FakeInstance implements InstanceWorkflow {
                 m.endedAtMillis()));
       }
     }
+  }
+
+  @Override
+  public void validateStartAction(ActionRequest request) {
+    try {
+      ActionRules.check(record, request); // the real rules: the CLI only translates the refusal
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  /** The action happens at once: the guest ends as the action promises. */
+  @Override
+  public String startAction(ActionRequest request) {
+    if (request.action().leaves() != null) {
+      record.vmState = request.action().leaves().vmState();
+      record.powerState = request.action().leaves().powerState();
+    }
+    long now = Workflow.currentTimeMillis();
+    record.addAction(
+        new ActionSummary(
+            request.actionId(), request.action(), request.requestedBy(), true, null, now, now));
+    return Names.actionWorkflowId(request.actionId());
+  }
+
+  @Override
+  public void validateResetState(ResetStateRequest request) {
+    try {
+      ActionRules.checkReset(record, request);
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  @Override
+  public InstanceRecord resetState(ResetStateRequest request) {
+    record.vmState = request.state();
+    return record;
   }
 
   @Override

@@ -137,7 +137,11 @@ class GuestWatchPacingTest {
     GuestReports.Sender sender =
         report -> {
           long start = System.nanoTime();
-          maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+          // test:///default is shared by the JVM's tests: a full pass also reports their domains
+          boolean ours = report.instanceId().equals(id);
+          if (ours) {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+          }
           try {
             return instance.observe(report);
           } catch (RuntimeException e) {
@@ -145,7 +149,9 @@ class GuestWatchPacingTest {
           } catch (Exception e) {
             throw new IllegalStateException(e);
           } finally {
-            concurrent.decrementAndGet();
+            if (ours) {
+              concurrent.decrementAndGet();
+            }
             sends.add(new Send(start, System.nanoTime(), report));
           }
         };
