@@ -8,7 +8,6 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostFacts;
 import dev.ferry.model.Names;
 import io.temporal.activity.Activity;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,9 +29,6 @@ import org.slf4j.LoggerFactory;
 public class LibvirtHypervisorActivities implements HypervisorActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LibvirtHypervisorActivities.class);
-
-  /** How often powerOff looks whether the guest has shut down (and heartbeats). */
-  static final Duration POWER_OFF_POLL = Duration.ofMillis(250);
 
   private final LibvirtConnection connection;
   private final GuestTemplate template;
@@ -201,9 +197,9 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
   }
 
   /**
-   * ACPI shutdown, polling every {@link #POWER_OFF_POLL} (heartbeating) up to {@code
-   * gracefulSeconds}, then destroy. A paused guest cannot react to ACPI and {@code gracefulSeconds
-   * <= 0} asks for none: both are destroyed at once.
+   * ACPI shutdown, polling (heartbeating) up to {@code gracefulSeconds} ({@link GracefulShutdown}),
+   * then destroy. A paused guest cannot react to ACPI and {@code gracefulSeconds <= 0} asks for
+   * none: both are destroyed at once.
    */
   @Override
   public DomainView powerOff(String instanceId, int gracefulSeconds) {
@@ -211,12 +207,14 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     return activity(
         "powerOff " + uuid,
         () -> {
-          ShutdownStart start =
+          GracefulShutdown.Start start =
               connection.call(
-                  c -> startShutdown(Domains.require(c, uuid, connection.uri()), gracefulSeconds));
-          boolean running = start != ShutdownStart.ALREADY_OFF;
-          if (start == ShutdownStart.ACPI_REQUESTED) {
-            running = awaitShutdown(uuid, gracefulSeconds);
+                  c ->
+                      GracefulShutdown.start(
+                          Domains.require(c, uuid, connection.uri()), gracefulSeconds));
+          boolean running = start != GracefulShutdown.Start.ALREADY_OFF;
+          if (start == GracefulShutdown.Start.ACPI_REQUESTED) {
+            running = GracefulShutdown.awaitOff(connection, uuid, gracefulSeconds);
           }
           if (running) {
             Activity.getExecutionContext().heartbeat("destroying");
@@ -324,59 +322,6 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
       xml.setDiskSource(spec.diskPath());
     }
     return xml.toXml();
-  }
-
-  private enum ShutdownStart {
-    ALREADY_OFF,
-    ACPI_REQUESTED,
-    DESTROY_NOW
-  }
-
-  /** Asks for an ACPI shutdown when one can help. */
-  private static ShutdownStart startShutdown(Domain domain, int gracefulSeconds)
-      throws LibvirtException {
-    if (domain.isActive() != 1) {
-      return ShutdownStart.ALREADY_OFF;
-    }
-    if (gracefulSeconds <= 0 || domain.getInfo().state == DomainState.VIR_DOMAIN_PAUSED) {
-      return ShutdownStart.DESTROY_NOW;
-    }
-    try {
-      domain.shutdown();
-    } catch (LibvirtException e) {
-      if (!Domains.isActive(domain)) {
-        return ShutdownStart.ALREADY_OFF; // stopped meanwhile
-      }
-      log.info("ACPI shutdown of {} refused: {}", domain.getName(), e.getMessage());
-      return ShutdownStart.DESTROY_NOW;
-    }
-    return ShutdownStart.ACPI_REQUESTED;
-  }
-
-  /**
-   * Polls until the guest is off or {@code gracefulSeconds} pass, heartbeating; true when it still
-   * runs.
-   */
-  private boolean awaitShutdown(String uuid, int gracefulSeconds)
-      throws LibvirtException, InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + Duration.ofSeconds(gracefulSeconds).toNanos();
-    while (true) {
-      if (!connection.call(c -> Domains.isActive(Domains.find(c, uuid)))) {
-        return false;
-      }
-      if (System.nanoTime() >= deadline) {
-        return true;
-      }
-      Thread.sleep(POWER_OFF_POLL.toMillis());
-      Activity.getExecutionContext()
-          .heartbeat(
-              "waiting for ACPI shutdown: "
-                  + Duration.ofNanos(System.nanoTime() - start).toMillis()
-                  + " ms of "
-                  + gracefulSeconds
-                  + " s");
-    }
   }
 
   private static String validate(DomainSpec spec) {

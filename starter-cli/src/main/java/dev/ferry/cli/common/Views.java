@@ -1,6 +1,7 @@
 package dev.ferry.cli.common;
 
 import dev.ferry.client.HostListing;
+import dev.ferry.model.ActionSummary;
 import dev.ferry.model.CleanupItem;
 import dev.ferry.model.Flavor;
 import dev.ferry.model.HostRecord;
@@ -111,6 +112,16 @@ public final class Views {
             r.currentMoveId == null
                 ? "none"
                 : r.currentMoveType + " " + r.currentMoveId + " (" + r.currentMoveStatus + ")")
+        .row(
+            "Current action:",
+            r.currentActionId == null
+                ? null
+                : r.currentAction.novaName()
+                    + " "
+                    + r.currentActionId
+                    + " (by "
+                    + r.currentActionBy
+                    + ")")
         .row("Disk:", r.diskPath == null ? null : r.diskPath + (r.sharedStorage ? " (shared)" : ""))
         .row("Image:", r.baseImage)
         .row("Adopted domain:", r.adoptedDomain)
@@ -126,6 +137,24 @@ public final class Views {
     return f == null
         ? null
         : f.name() + " (" + f.vcpus() + " vCPU, " + f.memoryMb() + " MB, " + f.diskGb() + " GB)";
+  }
+
+  /** The server's actions (stop, reboot, reconcile...), oldest first: who, when, the result. */
+  public static TableWriter actionHistory(InstanceRecord r) {
+    TableWriter t = TableWriter.of("ACTION", "KIND", "BY", "RESULT", "STARTED", "ENDED", "MESSAGE");
+    if (r.actions != null) {
+      for (ActionSummary a : r.actions) {
+        t.row(
+            a.actionId(),
+            a.action().novaName(),
+            a.requestedBy(),
+            a.succeeded() ? "succeeded" : "failed",
+            time(a.startedAtMillis()),
+            time(a.endedAtMillis()),
+            a.message() == null ? "" : a.message());
+      }
+    }
+    return t;
   }
 
   public static TableWriter moveHistory(InstanceRecord r) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ferry server show <server>}. */
 @Command(
     name = "show",
-    description = "Show a server's record and its moves.",
+    description = "Show a server's record, its moves and its actions.",
     mixinStandardHelpOptions = true)
 public final class ServerShowCommand extends ClientCommand {
   @Parameters(paramLabel = "SERVER", description = "Server name or id.")
@@ -27,6 +27,10 @@ public final class ServerShowCommand extends ClientCommand {
           if (record.moves != null && !record.moves.isEmpty()) {
             out.println("");
             out.print(Views.moveHistory(record));
+          }
+          if (record.actions != null && !record.actions.isEmpty()) {
+            out.println("");
+            out.print(Views.actionHistory(record));
           }
         });
     return 0;

@@ -28,6 +28,22 @@ class ServerActionCommandsTest extends FakeClusterTest {
   }
 
   @Test
+  void serverShowListsTheActionsWithWhoAskedAndTheResult() throws Exception {
+    ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
+    ok("server", "pause", "web1", "--wait");
+    ok("server", "unpause", "web1", "--wait");
+
+    java.util.List<String> lines = ok("server", "show", "web1").out().lines().toList();
+    int header =
+        lines.indexOf(lines.stream().filter(l -> l.startsWith("ACTION")).findFirst().orElseThrow());
+    String[] pause = lines.get(header + 1).trim().split("\\s+");
+    assertEquals("pause", pause[1], lines.toString());
+    assertEquals(System.getProperty("user.name"), pause[2], lines.toString());
+    assertEquals("succeeded", pause[3], lines.toString());
+    assertTrue(lines.get(header + 2).contains(" unpause "), lines.toString());
+  }
+
+  @Test
   void withoutWaitItSaysTheActionStartedAndHowToFollowIt() throws Exception {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
 
