@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.instance.InstanceWorkflowImpl;
 import dev.ferry.model.ActionRequest;
 import dev.ferry.model.ActionSummary;
 import dev.ferry.model.DomainView;
@@ -29,6 +30,7 @@ import dev.ferry.model.ServerAction;
 import dev.ferry.model.VmState;
 import dev.ferry.placement.Admission;
 import dev.ferry.testing.FerryTestEnv;
+import dev.ferry.testing.RecordUnitCorpus;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
  * when the server is elsewhere); reset-state sets what a reconcile cannot decide.
  */
 @Timeout(value = 90, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus({ServerActionWorkflowImpl.class, InstanceWorkflowImpl.class})
 class ReconcileAndResetTest {
 
   private static final String ID = "0b1c2a3b-7d4e-4f60-8a9b-0c1d2e3f4a5b";

@@ -17,6 +17,7 @@ import static org.mockito.Mockito.when;
 
 import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.instance.InstanceWorkflowImpl;
 import dev.ferry.model.ActionOutcome;
 import dev.ferry.model.ActionRequest;
 import dev.ferry.model.ActionSummary;
@@ -38,6 +39,7 @@ import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.testing.FerryTestEnv;
+import dev.ferry.testing.RecordUnitCorpus;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +53,7 @@ import org.mockito.InOrder;
  * back from the guest, and what the record alone or the host's state refuses never starts.
  */
 @Timeout(value = 90, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus({ServerActionWorkflowImpl.class, InstanceWorkflowImpl.class})
 class ServerActionsTest {
 
   private static final String ID = "0b1c2a3b-7d4e-4f60-8a9b-0c1d2e3f4a5b";

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.action.ActionInput;
+import dev.ferry.action.ServerActionWorkflowImpl;
 import dev.ferry.evacuate.EvacuationWorkflowImpl;
 import dev.ferry.evacuate.HostDrainWorkflowImpl;
 import dev.ferry.evacuate.HostEvacuationWorkflowImpl;
@@ -16,6 +18,7 @@ import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.instance.InstanceWorkflowImpl;
 import dev.ferry.live.LiveMigrationView;
 import dev.ferry.live.LiveMigrationWorkflowImpl;
+import dev.ferry.model.ActionOutcome;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.move.ConductorCalls;
@@ -151,6 +154,14 @@ class ReplayGuardTest {
   public static class HostDrainWithUnversionedTimer extends HostDrainWorkflowImpl {
     @Override
     public HostMovesView run(HostMovesInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.run(input);
+    }
+  }
+
+  public static class ServerActionWithUnversionedTimer extends ServerActionWorkflowImpl {
+    @Override
+    public ActionOutcome run(ActionInput input) {
       Workflow.sleep(Duration.ofSeconds(1));
       return super.run(input);
     }

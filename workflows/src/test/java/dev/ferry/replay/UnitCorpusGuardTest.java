@@ -16,6 +16,7 @@ import dev.ferry.replay.ReplayGuardTest.LiveMigrationWithUnversionedTimer;
 import dev.ferry.replay.ReplayGuardTest.ResizeWithActivityInConfirm;
 import dev.ferry.replay.ReplayGuardTest.ResizeWithUnversionedTimer;
 import dev.ferry.replay.ReplayGuardTest.ResizeWithVersionedTimer;
+import dev.ferry.replay.ReplayGuardTest.ServerActionWithUnversionedTimer;
 import dev.ferry.testing.UnitCorpus;
 import dev.ferry.testing.UnitCorpus.Row;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -49,7 +50,8 @@ class UnitCorpusGuardTest {
             "EvacuationWorkflow", EvacuationWithUnversionedTimer.class,
             "HostEvacuationWorkflow", HostEvacuationWithUnversionedTimer.class,
             "HostDrainWorkflow", HostDrainWithUnversionedTimer.class,
-            "InstanceWorkflow", InstanceWithExtraActivity.class);
+            "InstanceWorkflow", InstanceWithExtraActivity.class,
+            "ServerActionWorkflow", ServerActionWithUnversionedTimer.class);
     assertEquals(
         changed.keySet(),
         UnitCorpus.rows().stream().map(Row::type).collect(Collectors.toSet()),

@@ -37,7 +37,9 @@ class UnitCorpusReplayTest {
           "dev.ferry.evacuate.EvacuationWorkflowTest",
           "dev.ferry.evacuate.HostDrainAndEvacuationTest",
           "dev.ferry.live.LiveMigrationWorkflowTest",
-          "dev.ferry.resize.ResizeWorkflowTest");
+          "dev.ferry.action.ReconcileAndResetTest",
+          "dev.ferry.resize.ResizeWorkflowTest",
+          "dev.ferry.action.ServerActionsTest");
 
   private static final UnitReplayer REPLAYER = new UnitReplayer();
 

@@ -49,7 +49,7 @@ import java.util.Map;
  * <p>Time skipping is locked while any activity runs (a lease, for instance): tests that hold
  * leases wait in real time and never call {@code env.sleep}.
  */
-public final class FerryTestEnv implements AutoCloseable {
+public final class FerryTestEnv implements TestEnvironmentHolder, AutoCloseable {
   public static final String H1 = "h1";
   public static final String H2 = "h2";
   public static final HostInventory INVENTORY = new HostInventory(8, 16384, 200, 1.0, 1.0, 1.0);
@@ -97,6 +97,11 @@ public final class FerryTestEnv implements AutoCloseable {
       leases.put(host, lease);
     }
     env.start();
+  }
+
+  @Override
+  public TestWorkflowEnvironment testEnvironment() {
+    return env;
   }
 
   public HypervisorActivities hypervisor(String host) {
