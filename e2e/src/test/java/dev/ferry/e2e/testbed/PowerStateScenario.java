@@ -56,8 +56,11 @@ final class PowerStateScenario {
     // the server actions on real QEMU: each leaves the guest as it says
     action("start", name, "ACTIVE");
     assertEquals("running", bed.domState(other, id));
+    int mark = bed.consoleLines(id).size();
     action("reboot", name, "ACTIVE"); // the guest's ACPI handler powers off, then it starts again
     assertEquals("running", bed.domState(other, id));
+    // booted (its ACPI handler runs): a stop now is a graceful one, not the 60 s window's destroy
+    bed.awaitConsole(id, mark, "^HEARTBEAT 1 ", Duration.ofMinutes(2));
     action("stop", name, "STOPPED");
     assertEquals("shut off", bed.domState(other, id));
 
