@@ -53,14 +53,17 @@ final class PowerStateScenario {
     assertEquals(other, moved.get("host").asText(), moved::toString);
     assertEquals("shut off", bed.domState(other, id), "still off after the confirm");
 
-    // the server actions on real QEMU: each leaves the guest as it says
+    // the server actions on real QEMU: each leaves the guest as it says. Each waits for the guest
+    // to have booted (its ACPI handler runs): a guest still booting ignores ACPI, and a graceful
+    // stop or reboot would wait out the 60 s window before its destroy.
+    int beforeStart = bed.consoleLines(id).size();
     action("start", name, "ACTIVE");
     assertEquals("running", bed.domState(other, id));
-    int mark = bed.consoleLines(id).size();
+    awaitBooted(id, beforeStart);
+    int beforeReboot = bed.consoleLines(id).size();
     action("reboot", name, "ACTIVE"); // the guest's ACPI handler powers off, then it starts again
     assertEquals("running", bed.domState(other, id));
-    // booted (its ACPI handler runs): a stop now is a graceful one, not the 60 s window's destroy
-    bed.awaitConsole(id, mark, "^HEARTBEAT 1 ", Duration.ofMinutes(2));
+    awaitBooted(id, beforeReboot);
     action("stop", name, "STOPPED");
     assertEquals("shut off", bed.domState(other, id));
 
@@ -81,6 +84,13 @@ final class PowerStateScenario {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     latencies.add("virsh " + action + " -> " + vm + ": " + ms + " ms (CLI polls included)");
     BedChecks.log(latencies.get(latencies.size() - 1) + "; " + seen.get("powerState"));
+  }
+
+  /** The guest's next boot after console line {@code since} is up: its second heartbeat. */
+  private void awaitBooted(String id, int since) {
+    Testbed.Match boot =
+        bed.awaitConsoleLine(id, since, "^FERRY-GUEST boot ", Duration.ofMinutes(2));
+    bed.awaitConsole(id, boot.index() + 1, "^HEARTBEAT 2 ", Duration.ofMinutes(2));
   }
 
   /** {@code ferry server ACTION NAME --wait} succeeds and leaves the record in {@code vm}. */
