@@ -27,7 +27,7 @@ public final class BmcFence implements FenceMethod {
   }
 
   @Override
-  public FenceResult fence(FenceRequest request) {
+  public void requireConfigured(FenceRequest request) {
     BmcTarget target = targets.get(request.host());
     if (target == null || !type.equalsIgnoreCase(target.type())) {
       throw Fencing.notConfigured(
@@ -44,6 +44,12 @@ public final class BmcFence implements FenceMethod {
       throw Fencing.notConfigured(
           type + " fencing of host " + request.host() + " has no BMC address configured");
     }
+  }
+
+  @Override
+  public FenceResult fence(FenceRequest request) {
+    requireConfigured(request);
+    BmcTarget target = targets.get(request.host());
     try {
       client.powerOff(request.host(), target);
     } catch (ApplicationFailure f) {

@@ -15,13 +15,18 @@ public final class ConfirmedOffFence implements FenceMethod {
   }
 
   @Override
-  public FenceResult fence(FenceRequest request) {
+  public void requireConfigured(FenceRequest request) {
     if (request.actor() == null || request.actor().isBlank() || "unknown".equals(request.actor())) {
       throw Fencing.notConfigured(
           "confirmed-off needs to know who confirms that host "
               + request.host()
               + " is powered off");
     }
+  }
+
+  @Override
+  public FenceResult fence(FenceRequest request) {
+    requireConfigured(request);
     return new FenceResult(
         name(),
         request.host(),

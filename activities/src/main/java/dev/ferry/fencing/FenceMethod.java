@@ -13,4 +13,10 @@ public interface FenceMethod {
   String name();
 
   FenceResult fence(FenceRequest request);
+
+  /**
+   * Fails with {@link Fencing#notConfigured} when this method could not fence {@code request}'s
+   * host as configured; touches nothing. An evacuation is refused on it before it starts.
+   */
+  default void requireConfigured(FenceRequest request) {}
 }

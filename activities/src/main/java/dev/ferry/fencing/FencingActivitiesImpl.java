@@ -44,21 +44,18 @@ public class FencingActivitiesImpl implements FencingActivities {
     this.defaultMethod = defaultMethod;
   }
 
+  /**
+   * Fails as {@link #fence} would before fencing anything (an unknown method, one not configured
+   * for the host), touching nothing: an evacuation is refused on it before it starts.
+   */
+  public void requireConfigured(FenceRequest request) {
+    method(request).requireConfigured(request);
+  }
+
   @Override
   public FenceResult fence(FenceRequest request) {
-    String name =
-        request.method() == null || request.method().isBlank()
-            ? defaultMethod
-            : request.method().trim().toLowerCase(Locale.ROOT);
-    FenceMethod method = methods.get(name);
-    if (method == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "unknown fencing method '"
-              + name
-              + "'; known methods: "
-              + String.join(", ", methods.keySet()),
-          FenceMethods.UNKNOWN_METHOD);
-    }
+    FenceMethod method = method(request);
+    String name = method.name();
     log.info(
         "fencing host {} for instance {} by {} (asked by {})",
         request.host(),
@@ -73,5 +70,22 @@ public class FencingActivitiesImpl implements FencingActivities {
       log.warn("fencing host {} by {} failed: {}", request.host(), name, e.getMessage());
       throw e;
     }
+  }
+
+  private FenceMethod method(FenceRequest request) {
+    String name =
+        request.method() == null || request.method().isBlank()
+            ? defaultMethod
+            : request.method().trim().toLowerCase(Locale.ROOT);
+    FenceMethod method = methods.get(name);
+    if (method == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "unknown fencing method '"
+              + name
+              + "'; known methods: "
+              + String.join(", ", methods.keySet()),
+          FenceMethods.UNKNOWN_METHOD);
+    }
+    return method;
   }
 }

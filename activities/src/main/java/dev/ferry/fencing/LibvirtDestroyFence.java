@@ -45,6 +45,11 @@ public final class LibvirtDestroyFence implements FenceMethod {
   }
 
   @Override
+  public void requireConfigured(FenceRequest request) {
+    uriFor(request);
+  }
+
+  @Override
   public FenceResult fence(FenceRequest request) {
     String uri = uriFor(request);
     LibvirtConnection connection;

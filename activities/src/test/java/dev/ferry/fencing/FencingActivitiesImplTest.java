@@ -42,6 +42,35 @@ class FencingActivitiesImplTest {
   }
 
   @Test
+  void requireConfiguredRefusesAsFenceWouldWithoutFencingAnything() {
+    ApplicationFailure nobody =
+        assertThrows(
+            ApplicationFailure.class,
+            () -> fencing.requireConfigured(request("confirmed-off", " ", null)));
+    assertEquals(FenceMethods.NOT_CONFIGURED, nobody.getType());
+    ApplicationFailure unknown =
+        assertThrows(
+            ApplicationFailure.class,
+            () -> fencing.requireConfigured(request("stonith", "alice", null)));
+    assertEquals(FenceMethods.UNKNOWN_METHOD, unknown.getType());
+    for (String method : List.of("ipmi", "redfish")) {
+      ApplicationFailure noBmc =
+          assertThrows(
+              ApplicationFailure.class,
+              () -> fencing.requireConfigured(request(method, "alice", null)));
+      assertEquals(FenceMethods.NOT_CONFIGURED, noBmc.getType(), method);
+    }
+    // the shipped default, libvirt-destroy, cannot reach a host through a local URI
+    ApplicationFailure local =
+        assertThrows(
+            ApplicationFailure.class,
+            () -> fencing.requireConfigured(request(null, "alice", "qemu:///system")));
+    assertEquals(FenceMethods.NOT_CONFIGURED, local.getType());
+    fencing.requireConfigured(request("confirmed-off", "alice", null));
+    fencing.requireConfigured(request("libvirt-destroy", "alice", "qemu+tcp://h1/system"));
+  }
+
+  @Test
   void confirmedOffWithoutANameIsRefused() {
     ApplicationFailure f =
         assertThrows(

@@ -101,6 +101,19 @@ public final class ServersClient {
     }
     ServerRefs.requireName(name);
     Flavor flavor = Flavors.require(flavorName);
+    if (diskSizeMb > flavor.diskGb() * 1024L) {
+      // Nova sizes an image-backed root disk by the flavor: a larger one would claim less than it
+      // takes on the host.
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "a root disk of "
+              + diskSizeMb
+              + " MiB does not fit flavor "
+              + flavor.name()
+              + "'s "
+              + flavor.diskGb()
+              + " GB: pick a larger flavor or a smaller --disk-size");
+    }
     Duration wait = timeout == null ? DEFAULT_BUILD_TIMEOUT : requirePositive(timeout, "timeout");
     String chosen =
         host != null

@@ -5,7 +5,6 @@ import static dev.ferry.evacuate.EvacuationEvent.REBUILT;
 
 import dev.ferry.model.BaseImage;
 import dev.ferry.model.Claim;
-import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
@@ -13,10 +12,10 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.PowerState;
 import dev.ferry.model.RootDisk;
 import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveClaims;
 import dev.ferry.move.MoveSagas;
 import dev.ferry.move.MoveStepException;
 import io.temporal.workflow.Saga;
-import java.util.List;
 
 /**
  * PRE_MIGRATING, a saga: claim a destination (never the source), rebuild there from the instance
@@ -84,11 +83,12 @@ final class EvacuationRebuild {
             c ->
                 c.placement()
                     .claim(
-                        new ClaimRequest(
-                            run.moveConsumer(),
+                        MoveClaims.request(
+                            run.request.moveId(),
                             record.flavor.resources(),
                             run.request.destHost(),
-                            List.of(run.source))));
+                            run.source,
+                            false)));
     run.dest = claim.host();
     if (run.source.equals(run.dest)) {
       throw new MoveStepException(

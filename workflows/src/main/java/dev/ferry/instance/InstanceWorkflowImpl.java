@@ -25,14 +25,7 @@ import dev.ferry.model.ResetStateRequest;
 import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.ConductorCalls;
-import dev.ferry.move.MoveInput;
-import dev.ferry.move.WebUiTexts;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.util.List;
@@ -49,6 +42,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
   private final InstanceOnHost onHost;
   private final InstanceActions actions;
+  private final MoveStart moves;
   private boolean deleted;
 
   @WorkflowInit
@@ -56,6 +50,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
     this.record = initial;
     this.onHost = new InstanceOnHost(record, placement, hostRecords);
     this.actions = new InstanceActions(record, hostRecords);
+    this.moves = new MoveStart(record);
   }
 
   @Override
@@ -153,33 +148,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
 
   @Override
   public String startMove(MoveRequest request) {
-    String existing = MoveRules.existingMove(record, request);
-    if (existing != null) {
-      return Names.moveWorkflowId(existing); // a retried request, or the running evacuation
-    }
-    String workflowId = Names.moveWorkflowId(request.moveId());
-    record.currentMoveId = request.moveId();
-    record.currentMoveType = request.type();
-    record.currentMoveStatus = InstanceMoveStatus.ACCEPTED.novaName();
-    record.currentMoveStartedAtMillis = Workflow.currentTimeMillis();
-    ChildWorkflowOptions options =
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(workflowId)
-            .setTaskQueue(Names.CONDUCTOR_QUEUE)
-            // The move outlives this run (continue-as-new) and tells us when it closes.
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setStaticSummary(WebUiTexts.moveSummary(request, record))
-            .setStaticDetails(WebUiTexts.moveDetails(request, record))
-            .build();
-    Promise<WorkflowExecution> started =
-        MoveWorkflows.start(request.type(), options, new MoveInput(request, record));
-    try {
-      started.get();
-    } catch (RuntimeException e) {
-      clearLock();
-      throw startFailed(workflowId, e).toFailure();
-    }
-    return workflowId;
+    return moves.start(request);
   }
 
   @Override
@@ -345,11 +314,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   }
 
   private void clearLock() {
-    record.resizedFromHost = null;
-    record.resizedFromFlavor = null;
-    record.currentMoveId = null;
-    record.currentMoveType = null;
-    record.currentMoveStatus = null;
+    MoveStart.clearLock(record);
   }
 
   private MoveSummary summary(String moveId, NovaStatus status, String destHost) {
@@ -380,20 +345,5 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
             ? outcome.startedAtMillis()
             : record.currentMoveStartedAtMillis,
         Workflow.currentTimeMillis());
-  }
-
-  /**
-   * Why a move's workflow did not start: its id is taken by a move that still runs (a conflict, not
-   * a malformed request); anything else is the cluster not starting it.
-   */
-  private static FerryRejection startFailed(String workflowId, RuntimeException e) {
-    String message = "could not start move " + workflowId + ": " + e.getMessage();
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof WorkflowExecutionAlreadyStarted) {
-        return new FerryRejection(
-            Reason.DUPLICATE_NAME, message + " (a move with that id is still running)");
-      }
-    }
-    return new FerryRejection(Reason.UNREACHABLE, message);
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.instance;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.Flavor;
 import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveRequest;
@@ -79,19 +80,71 @@ public final class MoveRules {
               + " needs one of "
               + allowed);
     }
+    if (record.flavor == null) {
+      throw new FerryRejection(
+          Reason.INVALID_STATE,
+          "instance " + record.name + " has no flavor on record: cannot place it");
+    }
     if (request.type() == MoveType.RESIZE) {
-      if (request.flavor() == null) {
-        throw new FerryRejection(Reason.INVALID_ARGUMENT, "a resize needs a new flavor");
-      }
-      Flavors.require(request.flavor());
-      if (request.flavor().equals(record.flavor.name())) {
-        throw new FerryRejection(
-            Reason.INVALID_ARGUMENT,
-            "instance " + record.name + " already has flavor " + request.flavor());
-      }
+      checkNewFlavor(record, request.flavor());
     }
     if (request.confirmWindowSeconds() != null && request.confirmWindowSeconds() < 0) {
-      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the confirm window cannot be negative");
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "the confirm window cannot be negative (0 waits for the operator)");
+    }
+    if (request.type() == MoveType.LIVE_MIGRATION && request.liveOptions() != null) {
+      String invalid = request.liveOptions().invalidReason();
+      if (invalid != null) {
+        throw new FerryRejection(Reason.INVALID_ARGUMENT, invalid);
+      }
+    }
+  }
+
+  /**
+   * A resize's flavor: known, another one, and with room for the disk (Nova refuses a flavor whose
+   * root disk is smaller than the current one's, and one smaller than the disk the server has).
+   */
+  private static void checkNewFlavor(InstanceRecord record, String flavorName) {
+    if (flavorName == null || flavorName.isBlank()) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "a resize needs a new flavor");
+    }
+    Flavor to = Flavors.require(flavorName);
+    Flavor from = record.flavor;
+    if (to.name().equals(from.name())) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "instance " + record.name + " already has flavor " + to.name() + ": pick another flavor");
+    }
+    if (to.diskGb() < from.diskGb()) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "cannot shrink the disk of "
+              + record.name
+              + " from "
+              + from.name()
+              + "'s "
+              + from.diskGb()
+              + " GB to "
+              + to.name()
+              + "'s "
+              + to.diskGb()
+              + " GB: pick a flavor with at least "
+              + from.diskGb()
+              + " GB of disk");
+    }
+    if (record.diskSizeMb > to.diskGb() * 1024L) {
+      throw new FerryRejection(
+          Reason.INVALID_ARGUMENT,
+          "instance "
+              + record.name
+              + "'s disk is "
+              + record.diskSizeMb
+              + " MiB, more than flavor "
+              + to.name()
+              + "'s "
+              + to.diskGb()
+              + " GB: pick a larger flavor");
     }
   }
 }

@@ -28,10 +28,11 @@ final class DestinationClaim {
   String claim(List<String> excluded) {
     ClaimRequest claimRequest =
         new ClaimRequest(
-            run.moveConsumer(),
-            run.record.flavor.resources(),
-            run.request.destHost(),
-            List.copyOf(excluded));
+                run.moveConsumer(),
+                run.record.flavor.resources(),
+                run.request.destHost(),
+                List.copyOf(excluded))
+            .like(run.source);
     held = true; // compensation first: releasing a claim that was never made is a no-op
     try {
       Claim claim =

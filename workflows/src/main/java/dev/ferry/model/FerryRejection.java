@@ -29,6 +29,8 @@ public final class FerryRejection extends RuntimeException {
     INVALID_STATE,
     NOTHING_PENDING,
     HYPERVISOR_INCOMPATIBLE,
+    /** What was asked needs configuration the cluster lacks (e.g. a fencing method for a host). */
+    NOT_CONFIGURED,
     UNREACHABLE,
     /** A report about a guest that is not the record's copy (another host, an older epoch). */
     STALE_REPORT,

@@ -55,6 +55,12 @@ public final class HostRecord {
   @JsonIgnore
   public HostSummary summary() {
     return new HostSummary(
-        name, isAlive() ? HostStatus.UP : HostStatus.DOWN, enabled, forcedDown, inventory);
+        name,
+        isAlive() ? HostStatus.UP : HostStatus.DOWN,
+        enabled,
+        forcedDown,
+        inventory,
+        hypervisorType,
+        hypervisorVersion);
   }
 }

@@ -39,6 +39,7 @@ public final class PlacementRules {
   public static String chooseHost(PlacementState state, ClaimRequest request) {
     requirePositive(request.resources());
     List<String> excluded = request.excludeHosts() == null ? List.of() : request.excludeHosts();
+    HostSummary source = request.likeHost() == null ? null : state.hosts.get(request.likeHost());
     if (request.host() != null) {
       HostUsage usage = usageOf(state, request.host());
       if (excluded.contains(request.host())) {
@@ -52,6 +53,10 @@ public final class PlacementRules {
       if (why != null) {
         throw new FerryRejection(reasonFor(usage, request.resources()), why);
       }
+      String mismatch = usage.host().hypervisorMismatch(source);
+      if (mismatch != null) {
+        throw new FerryRejection(Reason.HYPERVISOR_INCOMPATIBLE, mismatch);
+      }
       return request.host();
     }
     List<String> refusals = new ArrayList<>();
@@ -62,6 +67,9 @@ public final class PlacementRules {
         continue;
       }
       String why = unfitReason(usage, request.resources());
+      if (why == null) {
+        why = usage.host().hypervisorMismatch(source);
+      }
       if (why != null) {
         refusals.add(why);
       } else if (best == null || MOST_FREE_MEMORY.compare(usage, best) < 0) {

@@ -1,6 +1,7 @@
 package dev.ferry.placement;
 
 import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimCheck;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.HostSummary;
 import dev.ferry.model.PlacementView;
@@ -58,4 +59,8 @@ public interface PlacementWorkflow {
 
   @QueryMethod
   PlacementView view();
+
+  /** Where {@code request} would be claimed now, or why it would be refused; claims nothing. */
+  @QueryMethod
+  ClaimCheck checkClaim(ClaimRequest request);
 }

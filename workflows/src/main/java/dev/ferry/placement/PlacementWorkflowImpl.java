@@ -4,6 +4,7 @@ import dev.ferry.entities.Entities;
 import dev.ferry.entities.EntityDetails;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimCheck;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.HostSummary;
@@ -104,6 +105,19 @@ public class PlacementWorkflowImpl implements PlacementWorkflow {
       }
     } catch (FerryRejection r) {
       throw Entities.rejectUpdate(r);
+    }
+  }
+
+  @Override
+  public ClaimCheck checkClaim(ClaimRequest request) {
+    Claim existing = state.claims.get(request.consumerId());
+    if (existing != null) {
+      return ClaimCheck.fits(existing.host());
+    }
+    try {
+      return ClaimCheck.fits(PlacementRules.chooseHost(state, request));
+    } catch (FerryRejection r) {
+      return ClaimCheck.refused(r);
     }
   }
 

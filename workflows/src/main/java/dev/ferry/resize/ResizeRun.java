@@ -14,6 +14,7 @@ import dev.ferry.model.Settings;
 import dev.ferry.model.VmState;
 import dev.ferry.move.HostCalls;
 import dev.ferry.move.InstanceChannel;
+import dev.ferry.move.MoveClaims;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.MoveStepException;
 import dev.ferry.statemachine.StateMachine;
@@ -146,7 +147,7 @@ final class ResizeRun {
   }
 
   boolean sameHostAllowed(Settings settings) {
-    return settings.allowResizeToSameHost() && isResize();
+    return MoveClaims.sameHostAllowed(request.type(), settings);
   }
 
   /** A cold migration never stays on its host: same-host is for a new flavor only. */

@@ -8,7 +8,6 @@ import static dev.ferry.resize.ResizeEvent.PREPARED;
 import static dev.ferry.resize.ResizeRun.SYSTEM;
 
 import dev.ferry.model.Claim;
-import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
@@ -17,11 +16,11 @@ import dev.ferry.model.Flavors;
 import dev.ferry.model.Settings;
 import dev.ferry.model.TaskState;
 import dev.ferry.move.ConductorCalls;
+import dev.ferry.move.MoveClaims;
 import dev.ferry.move.MoveSagas;
 import dev.ferry.move.MoveStepException;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
-import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -131,11 +130,12 @@ final class ResizeSteps {
             c ->
                 c.placement()
                     .claim(
-                        new ClaimRequest(
-                            run.moveConsumer(),
+                        MoveClaims.request(
+                            run.moveId(),
                             run.newFlavor.resources(),
                             run.request.destHost(),
-                            run.sameHostAllowed(settings) ? List.of() : List.of(run.source))));
+                            run.source,
+                            run.sameHostAllowed(settings))));
     run.dest = claim.host();
     run.sameHost = run.dest.equals(run.source);
     if (run.sameHost && !run.sameHostAllowed(settings)) {

@@ -139,7 +139,7 @@ class EvacuationWorkflowTest {
 
     verify(fencing).fence(new FenceRequest(H1, rec.id, "confirmed-off", "alice", "qemu:///h1"));
     verify(placement)
-        .claim(new ClaimRequest("move:" + moveId, SMALL.resources(), null, List.of(H1)));
+        .claim(new ClaimRequest("move:" + moveId, SMALL.resources(), null, List.of(H1)).like(H1));
     // Rebuilt from the RECORD (its XML), epoch + 1, same shared disk; started.
     assertEquals(
         List.of(new DomainSpec(rec.id, "vm1", SMALL, EPOCH + 1, XML, SHARED_DISK, IMAGE)),
@@ -199,7 +199,8 @@ class EvacuationWorkflowTest {
             moveId, MoveType.EVACUATION, rec.id, H2, null, null, "bob", "libvirt-destroy"));
 
     assertEquals("done", result(moveId).status());
-    verify(placement).claim(new ClaimRequest("move:" + moveId, SMALL.resources(), H2, List.of(H1)));
+    verify(placement)
+        .claim(new ClaimRequest("move:" + moveId, SMALL.resources(), H2, List.of(H1)).like(H1));
     assertEquals(H2, awaitIdle(instance).host);
   }
 

@@ -98,7 +98,7 @@ class HostDrainAndEvacuationTest {
     worker.registerWorkflowImplementationFactory(
         HostDrainWorkflow.class, () -> new HostDrainWorkflowImpl(HEARTBEAT));
     worker.registerActivitiesImplementations(
-        kit.hostRecords, kit.placement, kit.inspection, hostMoves);
+        kit.hostRecords, kit.placement, kit.inspection, kit.preflight, hostMoves);
     conductor.start();
   }
 

@@ -87,6 +87,11 @@ class HostWorkflowTest {
         .orElseThrow(() -> new AssertionError("placement does not know " + host));
   }
 
+  /** What placement hears of h1 once its agent registered (with its hypervisor). */
+  private static HostSummary registered(HostStatus status, boolean enabled, boolean forcedDown) {
+    return new HostSummary(H1, status, enabled, forcedDown, INVENTORY, "QEMU", 8_002_000);
+  }
+
   private void awaitPlacementSees(HostSummary expected) {
     eventually(() -> assertEquals(expected, placementSees(expected.name())));
   }
@@ -117,7 +122,7 @@ class HostWorkflowTest {
     assertEquals("QEMU", record.hypervisorType);
     assertNull(record.downReason);
     lease.awaitHoldsStarted("inc-1", 1);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, true, false));
     assertEquals(HostStatus.UP, host.get().status);
   }
 
@@ -134,7 +139,7 @@ class HostWorkflowTest {
     assertNotNull(reason);
     assertTrue(reason.startsWith("agent lease lost"), reason);
     assertTrue(reason.contains("libvirt connection lost"), reason);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.DOWN, true, false));
     // DOWN: no new lease is granted to the incarnation that lost it.
     assertEquals(1, lease.holdsStarted("inc-1"));
   }
@@ -146,7 +151,7 @@ class HostWorkflowTest {
     lease.awaitHoldsStarted("inc-1", 1);
     lease.fail("inc-1", "heartbeat timeout");
     eventually(() -> assertEquals(HostStatus.DOWN, host.get().status));
-    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.DOWN, true, false));
 
     HostRecord record = host.register(registration("inc-2"));
 
@@ -154,7 +159,7 @@ class HostWorkflowTest {
     assertEquals("inc-2", record.incarnation);
     assertNull(record.downReason);
     lease.awaitHoldsStarted("inc-2", 1);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, true, false));
   }
 
   @Test
@@ -204,7 +209,7 @@ class HostWorkflowTest {
 
     eventually(() -> assertEquals(HostStatus.DOWN, host.get().status));
     assertEquals("agent stopped", host.get().downReason);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.DOWN, true, false));
   }
 
   @Test
@@ -247,11 +252,11 @@ class HostWorkflowTest {
     HostWorkflow host = t.startHost(H1);
     // At once: the host's first report to placement is still on its way.
     host.register(registration("inc-1"));
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, true, false));
     // And again, while the registration's report is on its way.
     host.setEnabled(false, "maintenance");
     host.setForcedDown(true);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, false, true, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.DOWN, false, true));
   }
 
   // ---- operator switches
@@ -260,13 +265,13 @@ class HostWorkflowTest {
   void forcedDownStaysUntilUnsetEvenAcrossAReRegistrationAndPlacementSeesDown() {
     HostWorkflow host = startWithPlacement();
     host.register(registration("inc-1"));
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, true, false));
 
     HostRecord forced = host.setForcedDown(true);
 
     assertTrue(forced.forcedDown);
     assertFalse(forced.isAlive());
-    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, true, true, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.DOWN, true, true));
     FerryRejection r =
         rejection(
             () ->
@@ -279,13 +284,13 @@ class HostWorkflowTest {
     HostRecord again = host.register(registration("inc-2", bigger));
     assertTrue(again.forcedDown);
     assertFalse(again.isAlive());
-    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, true, true, bigger));
+    awaitPlacementSees(new HostSummary(H1, HostStatus.DOWN, true, true, bigger, "QEMU", 8_002_000));
 
     HostRecord unset = host.setForcedDown(false);
 
     assertFalse(unset.forcedDown);
     assertTrue(unset.isAlive());
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, bigger));
+    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, bigger, "QEMU", 8_002_000));
   }
 
   @Test
@@ -298,13 +303,13 @@ class HostWorkflowTest {
     assertFalse(disabled.enabled);
     assertEquals("hardware maintenance", disabled.disabledReason);
     assertEquals(HostStatus.UP, disabled.status);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, false, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, false, false));
 
     HostRecord enabled = host.setEnabled(true, "ignored when enabling");
 
     assertTrue(enabled.enabled);
     assertNull(enabled.disabledReason);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, true, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, true, false));
   }
 
   @Test
@@ -407,7 +412,7 @@ class HostWorkflowTest {
     lease.awaitHoldsStarted("inc-1", 2);
     eventually(() -> assertEquals(1, lease.holdsRunning("inc-1")));
     assertEquals(HostStatus.UP, host.get().status);
-    awaitPlacementSees(new HostSummary(H1, HostStatus.UP, false, false, INVENTORY));
+    awaitPlacementSees(registered(HostStatus.UP, false, false));
   }
 
   private EventType lastEvent(String workflowId, String runId) {

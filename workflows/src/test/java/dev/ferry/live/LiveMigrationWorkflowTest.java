@@ -186,7 +186,7 @@ class LiveMigrationWorkflowTest {
     order.verify(live.get(H1)).inspectSource(rec.id);
     order
         .verify(placement)
-        .claim(new ClaimRequest(consumer(move), NANO.resources(), H2, List.of(H1)));
+        .claim(new ClaimRequest(consumer(move), NANO.resources(), H2, List.of(H1)).like(H1));
     order.verify(live.get(H2)).checkDestination(any());
     order.verify(live.get(H1)).probesSeen(List.of(probe(move)));
     order.verify(live.get(H2)).removeProbes(List.of(probe(move)));
@@ -364,11 +364,11 @@ class LiveMigrationWorkflowTest {
     InOrder order = inOrder(placement);
     order
         .verify(placement)
-        .claim(new ClaimRequest(consumer(move), NANO.resources(), null, List.of(H1)));
+        .claim(new ClaimRequest(consumer(move), NANO.resources(), null, List.of(H1)).like(H1));
     order.verify(placement).release(consumer(move));
     order
         .verify(placement)
-        .claim(new ClaimRequest(consumer(move), NANO.resources(), null, List.of(H1, H2)));
+        .claim(new ClaimRequest(consumer(move), NANO.resources(), null, List.of(H1, H2)).like(H1));
     order.verify(placement).swap(consumer(move), "instance:" + rec.id);
     assertEquals(
         List.of("h2: the guest CPU is incompatible with h2"), move.stub.live().candidatesRefused());

@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.MovePreflightActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.hypervisor.DiskActivities;
@@ -86,7 +87,8 @@ class WebUiMetadataTest {
     conductor.registerActivitiesImplementations(
         placement,
         hostRecords,
-        mock(WorkflowInspectionActivities.class, withSettings().withoutAnnotations()));
+        mock(WorkflowInspectionActivities.class, withSettings().withoutAnnotations()),
+        mock(MovePreflightActivities.class, withSettings().withoutAnnotations()));
     for (String host : List.of(FerryTestEnv.H1, FerryTestEnv.H2)) {
       env.newWorker(Names.hostQueue(host))
           .registerActivitiesImplementations(hypervisor(), localDisks());

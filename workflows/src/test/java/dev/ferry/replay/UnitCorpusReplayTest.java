@@ -37,6 +37,7 @@ class UnitCorpusReplayTest {
           "dev.ferry.evacuate.EvacuationWorkflowTest",
           "dev.ferry.evacuate.HostDrainAndEvacuationTest",
           "dev.ferry.live.LiveMigrationWorkflowTest",
+          "dev.ferry.instance.MovePreflightTest",
           "dev.ferry.action.ReconcileAndResetTest",
           "dev.ferry.resize.ResizeWorkflowTest",
           "dev.ferry.action.ServerActionsTest");

@@ -175,7 +175,7 @@ class ResizeWorkflowTest {
 
     // Scheduler asked, source excluded (same host not allowed).
     verify(placement)
-        .claim(new ClaimRequest(moveConsumer(move), SMALL.resources(), null, List.of(H1)));
+        .claim(new ClaimRequest(moveConsumer(move), SMALL.resources(), null, List.of(H1)).like(H1));
     InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
     order.verify(hv.get(H1)).inspect(rec.id); // the guest as its host sees it, before it stops
     order.verify(hv.get(H1)).powerOff(rec.id, SETTINGS.gracefulShutdownSeconds());
@@ -244,7 +244,7 @@ class ResizeWorkflowTest {
             "pre-migrating", "migrating", "post-migrating", "finished", "reverting", "reverted"),
         statuses(move.result()));
     verify(placement)
-        .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H2, List.of(H1)));
+        .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H2, List.of(H1)).like(H1));
     verify(hv.get(H2))
         .define(new DomainSpec(rec.id, "vm1", MEDIUM, EPOCH + 1, OLD_XML, SHARED_DISK, IMAGE));
     InOrder order = inOrder(hv.get(H1), hv.get(H2), placement);
@@ -442,7 +442,7 @@ class ResizeWorkflowTest {
 
     assertEquals("reverted", move.result().status());
     verify(placement)
-        .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H1, List.of()));
+        .claim(new ClaimRequest(moveConsumer(move), MEDIUM.resources(), H1, List.of()).like(H1));
     InOrder order = inOrder(hv.get(H1), placement);
     order.verify(hv.get(H1)).powerOff(rec.id, 45);
     order

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.action.ServerActionWorkflowImpl;
 import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.MovePreflightActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.host.HostWorkflow;
@@ -64,6 +65,11 @@ public final class FerryTestEnv implements TestEnvironmentHolder, AutoCloseable 
   public final WorkflowClient client;
   public final PlacementActivities placementActivities =
       mock(PlacementActivities.class, withSettings().withoutAnnotations());
+
+  /** The move pre-flight: admits every move unless a test says otherwise. */
+  public final MovePreflightActivities preflight =
+      mock(MovePreflightActivities.class, withSettings().withoutAnnotations());
+
   public final HostRecordActivities hostRecords =
       mock(HostRecordActivities.class, withSettings().withoutAnnotations());
   public final WorkflowInspectionActivities inspection =
@@ -84,7 +90,8 @@ public final class FerryTestEnv implements TestEnvironmentHolder, AutoCloseable 
         ServerActionWorkflowImpl.class,
         FakeResizeWorkflow.class,
         SlotWaiterWorkflow.Impl.class);
-    conductor.registerActivitiesImplementations(placementActivities, hostRecords, inspection);
+    conductor.registerActivitiesImplementations(
+        placementActivities, hostRecords, inspection, preflight);
     for (String host : List.of(H1, H2)) {
       HypervisorActivities hypervisor =
           mock(HypervisorActivities.class, withSettings().withoutAnnotations());

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.ferry.entities.HostRecordActivities;
+import dev.ferry.entities.MovePreflightActivities;
 import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.instance.InstanceWorkflow;
@@ -68,6 +69,11 @@ public final class MoveTestKit implements TestEnvironmentHolder, AutoCloseable {
   public final WorkflowClient client = env.getWorkflowClient();
   public final PlacementActivities placement =
       mock(PlacementActivities.class, withSettings().withoutAnnotations());
+
+  /** The move pre-flight: admits every move unless a test says otherwise. */
+  public final MovePreflightActivities preflight =
+      mock(MovePreflightActivities.class, withSettings().withoutAnnotations());
+
   public final HostRecordActivities hostRecords =
       mock(HostRecordActivities.class, withSettings().withoutAnnotations());
   public final WorkflowInspectionActivities inspection =
@@ -108,7 +114,7 @@ public final class MoveTestKit implements TestEnvironmentHolder, AutoCloseable {
    */
   public Worker conductor(Object... more) {
     Worker conductor = env.newWorker(Names.CONDUCTOR_QUEUE);
-    conductor.registerActivitiesImplementations(placement, hostRecords, inspection);
+    conductor.registerActivitiesImplementations(placement, hostRecords, inspection, preflight);
     if (more.length > 0) {
       conductor.registerActivitiesImplementations(more);
     }

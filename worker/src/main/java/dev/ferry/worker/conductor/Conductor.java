@@ -3,6 +3,7 @@ package dev.ferry.worker.conductor;
 import dev.ferry.action.ServerActionWorkflowImpl;
 import dev.ferry.entities.client.HostMovesActivitiesImpl;
 import dev.ferry.entities.client.HostRecordActivitiesImpl;
+import dev.ferry.entities.client.MovePreflightActivitiesImpl;
 import dev.ferry.entities.client.PlacementActivitiesImpl;
 import dev.ferry.entities.client.WorkflowInspectionActivitiesImpl;
 import dev.ferry.evacuate.EvacuationWorkflowImpl;
@@ -65,12 +66,14 @@ public class Conductor implements SmartLifecycle {
         HostEvacuationWorkflowImpl.class,
         HostDrainWorkflowImpl.class,
         LiveMigrationWorkflowImpl.class);
+    FencingActivitiesImpl fencing = new FencingActivitiesImpl(properties.fencing().config());
     worker.registerActivitiesImplementations(
         new PlacementActivitiesImpl(client),
         new HostRecordActivitiesImpl(client),
         new WorkflowInspectionActivitiesImpl(client),
         // fencing runs here, never on the queue of the host being fenced
-        new FencingActivitiesImpl(properties.fencing().config()),
+        fencing,
+        new MovePreflightActivitiesImpl(client, fencing),
         new HostMovesActivitiesImpl(client));
     factory.start();
     PlacementBootstrap.ensure(client, properties.conductor().settings());
