@@ -41,6 +41,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private final ResizeSteps steps;
   private final ResizeDecision decider;
   private final ConfirmAndRevert ending;
+  private final SourceHostCheck sourceHost;
 
   public ResizeWorkflowImpl() {
     this(HostCallOptions.SCHEDULE_TO_START);
@@ -59,7 +60,8 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
             new SharedStorageProbe(run),
             new ResizeCompensations(run, books));
     decider = new ResizeDecision(run, reporting);
-    ending = new ConfirmAndRevert(run, reporting, books);
+    sourceHost = new SourceHostCheck(run);
+    ending = new ConfirmAndRevert(run, reporting, books, sourceHost);
   }
 
   @Override
@@ -105,6 +107,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   @Override
   public MoveView revert(String actor) {
+    sourceHost.refuseRevertWhileDown(); // a validator cannot call the host's record
     return decider.decideAndAwait(REVERT, actor);
   }
 
