@@ -31,8 +31,9 @@ import java.time.Duration;
  * <p>This class is the flow and the handlers; each concern is a collaborator over one {@link
  * ResizeRun}: {@link ResizeSteps} (steps 1-3, the saga; {@link SharedStorageProbe}, {@link
  * ResizeCompensations}), {@link ResizeDecision} (VERIFY_RESIZE), {@link ConfirmAndRevert} (steps 5
- * and 6), {@link ResizeBookkeeping} (the claim, disks, cleanup items) and {@link ResizeReporting}
- * (transitions, the instance, queries).
+ * and 6), {@link SourceHostCheck} (the source's record: a confirm owes a down source's clean-up, a
+ * revert is refused while it is down), {@link ResizeBookkeeping} (the claim, disks, cleanup items)
+ * and {@link ResizeReporting} (transitions, the instance, queries).
  */
 public class ResizeWorkflowImpl implements ResizeWorkflow {
 
