@@ -20,11 +20,17 @@ final class ConfirmAndRevert {
   private final ResizeRun run;
   private final ResizeReporting reporting;
   private final ResizeBookkeeping books;
+  private final SourceHostCheck sourceHost;
 
-  ConfirmAndRevert(ResizeRun run, ResizeReporting reporting, ResizeBookkeeping books) {
+  ConfirmAndRevert(
+      ResizeRun run,
+      ResizeReporting reporting,
+      ResizeBookkeeping books,
+      SourceHostCheck sourceHost) {
     this.run = run;
     this.reporting = reporting;
     this.books = books;
+    this.sourceHost = sourceHost;
   }
 
   void confirmResize() {
@@ -41,11 +47,7 @@ final class ConfirmAndRevert {
       }
       run.observe(run.dest, current);
       if (!run.sameHost) {
-        removeStaleSourceCopy();
-        if (run.copiesDisk) {
-          books.deleteDiskQuietly(
-              run.source, run.record.epoch, "old disk after " + run.what() + " was confirmed");
-        }
+        cleanUpSource();
       }
       books.settleClaim();
       reporting.fire(CONFIRM_DONE, SYSTEM);
@@ -54,19 +56,45 @@ final class ConfirmAndRevert {
     }
   }
 
+  /**
+   * Removes the old copy (and a copied disk's source) from the source. A source that is down, by
+   * its record or because the call found no agent, owes both on its cleanup list and the confirm
+   * goes on: the instance runs at the destination, and the old copy never starts by itself (ferry
+   * sets no autostart). In histories from before, an unreachable source ended the move in ERROR.
+   */
+  private void cleanUpSource() {
+    boolean sourceChecked = sourceHost.applies();
+    if (sourceChecked && sourceHost.knownDown()) {
+      oweStaleSourceCopy();
+      return;
+    }
+    try {
+      removeStaleSourceCopy();
+    } catch (HostUnreachableException e) {
+      oweStaleSourceCopy();
+      if (!sourceChecked) {
+        throw e;
+      }
+      return;
+    }
+    if (run.copiesDisk) {
+      books.deleteDiskQuietly(
+          run.source, run.record.epoch, "old disk after " + run.what() + " was confirmed");
+    }
+  }
+
   /** The source copy carries the old epoch: the guard keeps a newer copy from being removed. */
   private void removeStaleSourceCopy() {
-    try {
-      run.hosts.hypervisor(
-          run.source, "remove the old copy", h -> h.remove(run.record.id, run.record.epoch));
-    } catch (HostUnreachableException e) {
-      books.owe(
-          run.source,
-          run.record.epoch,
-          "stale copy after " + run.what() + " was confirmed",
-          run.copiesDisk ? run.record.diskPath : null);
-      throw e;
-    }
+    run.hosts.hypervisor(
+        run.source, "remove the old copy", h -> h.remove(run.record.id, run.record.epoch));
+  }
+
+  private void oweStaleSourceCopy() {
+    books.owe(
+        run.source,
+        run.record.epoch,
+        "stale copy after " + run.what() + " was confirmed",
+        run.copiesDisk ? run.record.diskPath : null);
   }
 
   void revertResize() {

@@ -25,6 +25,10 @@ public interface ResizeWorkflow {
   @UpdateValidatorMethod(updateName = "confirm")
   void validateConfirm(String actor);
 
+  /**
+   * Refused (HOST_UNAVAILABLE, nothing changed, the decision still open) while the source host is
+   * down or forced down: a revert restarts the old copy there.
+   */
   @UpdateMethod
   MoveView revert(String actor);
 

@@ -31,8 +31,9 @@ import java.time.Duration;
  * <p>This class is the flow and the handlers; each concern is a collaborator over one {@link
  * ResizeRun}: {@link ResizeSteps} (steps 1-3, the saga; {@link SharedStorageProbe}, {@link
  * ResizeCompensations}), {@link ResizeDecision} (VERIFY_RESIZE), {@link ConfirmAndRevert} (steps 5
- * and 6), {@link ResizeBookkeeping} (the claim, disks, cleanup items) and {@link ResizeReporting}
- * (transitions, the instance, queries).
+ * and 6), {@link SourceHostCheck} (the source's record: a confirm owes a down source's clean-up, a
+ * revert is refused while it is down), {@link ResizeBookkeeping} (the claim, disks, cleanup items)
+ * and {@link ResizeReporting} (transitions, the instance, queries).
  */
 public class ResizeWorkflowImpl implements ResizeWorkflow {
 
@@ -41,6 +42,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
   private final ResizeSteps steps;
   private final ResizeDecision decider;
   private final ConfirmAndRevert ending;
+  private final SourceHostCheck sourceHost;
 
   public ResizeWorkflowImpl() {
     this(HostCallOptions.SCHEDULE_TO_START);
@@ -59,7 +61,8 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
             new SharedStorageProbe(run),
             new ResizeCompensations(run, books));
     decider = new ResizeDecision(run, reporting);
-    ending = new ConfirmAndRevert(run, reporting, books);
+    sourceHost = new SourceHostCheck(run);
+    ending = new ConfirmAndRevert(run, reporting, books, sourceHost);
   }
 
   @Override
@@ -105,6 +108,7 @@ public class ResizeWorkflowImpl implements ResizeWorkflow {
 
   @Override
   public MoveView revert(String actor) {
+    sourceHost.refuseRevertWhileDown(); // a validator cannot call the host's record
     return decider.decideAndAwait(REVERT, actor);
   }
 

@@ -826,26 +826,163 @@ class ResizeWorkflowTest {
     assertEquals(VmState.ACTIVE, out.vmState());
   }
 
+  /**
+   * A source whose agent is gone does not hold up the confirm: its record is read first, no call is
+   * offered to it, and the old copy goes on its cleanup list (epoch-guarded) while the move ends
+   * confirmed with the instance running at the destination.
+   */
   @Test
-  void sourceDeadAtConfirmOwesTheStaleCopy() throws Exception {
+  void sourceDownAtConfirmIsConfirmedAndOwesTheStaleCopy() throws Exception {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
     Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
     move.awaitStatus("finished");
     killAgent(H1);
 
-    move.stub.requestConfirm("alice");
-    MoveView view = move.result();
+    MoveView confirmed = move.stub.confirm("alice");
 
+    assertEquals("confirmed", confirmed.status());
+    assertNull(confirmed.error());
     assertEquals(
-        List.of("pre-migrating", "migrating", "post-migrating", "finished", "confirming", "error"),
-        statuses(view));
-    kit.verifyTheSourceOwesItsStaleCopy();
-    verify(placement).swap(moveConsumer(move), "instance:" + rec.id); // the record is at h2
+        List.of(
+            "pre-migrating", "migrating", "post-migrating", "finished", "confirming", "confirmed"),
+        statuses(move.result()));
+    verify(hostRecords).get(H1); // the record decided: nothing was offered to the dead agent
+    assertFalse(scheduled(move).containsKey("HypervisorRemove@ferry-host-h1"));
+    verify(hostRecords)
+        .addCleanup(
+            eq(H1),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_STALE_DOMAIN
+                        && c.instanceId().equals(rec.id)
+                        && c.epochAtMost() == EPOCH));
+    verify(hostRecords, times(1)).addCleanup(anyString(), any());
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    verify(placement, never()).release(anyString());
     MoveOutcome out = move.closed();
+    assertTrue(out.succeeded());
     assertEquals(H2, out.host());
     assertEquals(EPOCH + 1, out.epoch());
-    assertEquals(VmState.ERROR, out.vmState());
-    assertTrue(out.error().contains("unreachable"), out.error());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertNull(out.error());
+    assertReplays(move);
+  }
+
+  /**
+   * A source whose record still says UP but whose agent takes no call: the removal times out, the
+   * old copy is owed all the same and the confirm succeeds (before, the move ended in ERROR).
+   */
+  @Test
+  void sourceUnreachableButUpAtConfirmIsConfirmedAndOwesTheStaleCopy() throws Exception {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.COLD_MIGRATION, null, null, 0L);
+    move.awaitStatus("finished");
+    killAgent(H1);
+    kit.downHosts.remove(H1); // its lease has not run out yet
+
+    move.stub.requestConfirm("alice");
+    MoveView view = move.result(); // three 3 s ScheduleToStart rounds pass
+
+    assertEquals("confirmed", view.status());
+    assertTrue(scheduled(move).containsKey("HypervisorRemove@ferry-host-h1")); // it was tried
+    kit.verifyTheSourceOwesItsStaleCopy();
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    MoveOutcome out = move.closed();
+    assertTrue(out.succeeded());
+    assertEquals(H2, out.host());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertNull(out.error());
+  }
+
+  /**
+   * While the source is forced down, revert is refused as a typed rejection of the Update with
+   * nothing changed; the move keeps waiting and its auto-confirm timer confirms on time, owing the
+   * old copy and its host-local disk to the source.
+   */
+  @Test
+  void revertIsRefusedWhileTheSourceIsForcedDownAndTheAutoConfirmOwesTheOldCopyAndDisk() {
+    InstanceRecord rec = localDiskInstance();
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, Duration.ofHours(1).toSeconds());
+    move.awaitStatus("finished");
+    doAnswer(
+            inv -> {
+              HostRecord forced = hostRecord(H1);
+              forced.forcedDown = true; // its agent still runs
+              return forced;
+            })
+        .when(hostRecords)
+        .get(H1);
+
+    FerryRejection refused = assertHostUnavailable(() -> move.stub.revert("bob"));
+
+    assertTrue(
+        refused.getMessage().contains("source host h1, which is forced down"),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("confirm to keep vm1 on h2"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("'ferry host set-up h1'"), refused.getMessage());
+    MoveView waiting = move.stub.status();
+    assertEquals("finished", waiting.status());
+    assertEquals(4, waiting.log().size());
+
+    MoveView view = move.result(); // time skips over the window
+
+    assertEquals("confirmed", view.status());
+    Change decision = view.log().get(4);
+    assertEquals("auto-confirm", decision.actor());
+    assertWithinASecond(Duration.ofHours(1), decision.atMillis() - view.log().get(3).atMillis());
+    verify(hostRecords)
+        .addCleanup(
+            eq(H1),
+            argThat(
+                (CleanupItem c) ->
+                    c.kind() == CleanupItem.Kind.REMOVE_DOMAIN_AND_DISK
+                        && c.instanceId().equals(rec.id)
+                        && c.epochAtMost() == EPOCH
+                        && LOCAL_DISK.equals(c.diskPath())));
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    verify(disk.get(H1), never()).deleteDisk(anyString()); // owed with the domain, after it
+    verify(hv.get(H1), never()).powerOn(anyString());
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+    verify(placement).swap(moveConsumer(move), "instance:" + rec.id);
+    assertEquals(List.of("FerryRejection.HOST_UNAVAILABLE"), failedUpdates(move)); // not the run
+    MoveOutcome out = move.closed();
+    assertTrue(out.succeeded());
+    assertEquals(H2, out.host());
+    assertEquals(MEDIUM, out.flavor());
+    assertEquals(VmState.ACTIVE, out.vmState());
+    assertNull(out.error());
+    assertReplays(move);
+  }
+
+  @Test
+  void revertIsRefusedWhileTheSourceIsDownThenRevertsOnceItIsBack() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    kit.downHosts.add(H1); // its lease ran out
+
+    FerryRejection refused = assertHostUnavailable(() -> move.stub.revert("bob"));
+
+    assertTrue(
+        refused.getMessage().contains("source host h1, which is DOWN"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("or bring h1 back (")
+            && refused.getMessage().contains("and revert again"),
+        refused.getMessage());
+    assertEquals("finished", move.stub.status().status());
+    verify(hv.get(H1), times(1)).inspect(rec.id); // only before it stopped
+    verify(hv.get(H2), never()).remove(anyString(), anyLong());
+
+    kit.downHosts.remove(H1); // its agent registered again
+    MoveView reverted = move.stub.revert("bob");
+
+    assertEquals("reverted", reverted.status());
+    assertEquals("bob", move.result().log().get(4).actor());
+    verify(hv.get(H2)).remove(rec.id, EPOCH + 1);
+    verify(hv.get(H1)).powerOn(rec.id);
+    verify(placement).release(moveConsumer(move));
+    assertRunningOnTheSourceAsBefore(move.closed());
+    assertReplays(move);
   }
 
   @Test
@@ -907,9 +1044,7 @@ class ResizeWorkflowTest {
   @Test
   void revertWithoutASourceCopyKeepsTheDestinationCopy() {
     InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
-    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
-    move.awaitStatus("finished");
-    doReturn(DomainView.absent(rec.id)).when(hv.get(H1)).inspect(anyString());
+    Move move = awaitingADecisionWithoutACopyOn(H1, rec);
 
     move.stub.revert("bob");
 
@@ -924,6 +1059,29 @@ class ResizeWorkflowTest {
     assertEquals(MEDIUM, out.flavor());
     assertEquals(VmState.ERROR, out.vmState());
     assertTrue(out.error().contains("is kept"), out.error());
+  }
+
+  @Test
+  void confirmWithoutADestinationCopyKeepsTheSourceCopy() {
+    InstanceRecord rec = instance(VmState.ACTIVE, PowerState.RUNNING);
+    Move move = awaitingADecisionWithoutACopyOn(H2, rec);
+
+    move.stub.confirm("alice");
+
+    MoveView view = move.result();
+    assertEquals("error", view.status());
+    assertEquals("CONFIRMING", view.log().get(view.log().size() - 1).from());
+    verify(hv.get(H1), never()).remove(anyString(), anyLong());
+    verify(hostRecords, never()).addCleanup(anyString(), any());
+    verify(placement).release(moveConsumer(move)); // the record goes back to the source copy
+    verify(placement, never()).swap(anyString(), anyString());
+    MoveOutcome out = move.closed();
+    assertEquals(H1, out.host());
+    assertEquals(SMALL, out.flavor());
+    assertEquals(EPOCH, out.epoch());
+    assertEquals(VmState.ERROR, out.vmState());
+    assertTrue(
+        out.error().contains("vm1 has no domain on h2; its copy on h1 is kept"), out.error());
   }
 
   // ---- decisions: validators and signals -----------------------------------------------------
@@ -1469,6 +1627,32 @@ class ResizeWorkflowTest {
     assertEquals(FerryRejection.Reason.NOTHING_PENDING, r.reason());
     assertTrue(r.getMessage().contains("is not awaiting confirmation"), r.getMessage());
     assertTrue(r.getMessage().contains(detail), r.getMessage());
+  }
+
+  /** A resize to m1.medium awaiting its decision, its copy on {@code host} gone meanwhile. */
+  private Move awaitingADecisionWithoutACopyOn(String host, InstanceRecord rec) {
+    Move move = start(rec, MoveType.RESIZE, "m1.medium", null, 0L);
+    move.awaitStatus("finished");
+    doReturn(DomainView.absent(rec.id)).when(hv.get(host)).inspect(anyString());
+    return move;
+  }
+
+  private static FerryRejection assertHostUnavailable(Runnable update) {
+    RuntimeException e = assertThrows(RuntimeException.class, update::run);
+    FerryRejection r =
+        FerryRejection.from(e).orElseThrow(() -> new AssertionError("not a rejection", e));
+    assertEquals(FerryRejection.Reason.HOST_UNAVAILABLE, r.reason());
+    return r;
+  }
+
+  /** The failure types of the move's Updates that were accepted, then failed by their handler. */
+  private List<String> failedUpdates(Move move) {
+    return client.fetchHistory(move.workflowId).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
+        .map(e -> e.getWorkflowExecutionUpdateCompletedEventAttributes().getOutcome())
+        .filter(o -> o.hasFailure())
+        .map(o -> o.getFailure().getApplicationFailureInfo().getType())
+        .toList();
   }
 
   /** Today's code replays the move's recorded history (determinism: saga threads, timers...). */
