@@ -146,16 +146,27 @@ record CatalogueSnapshot(
     List<String> out = new ArrayList<>();
     diff("server", servers, after.servers, out);
     diff("host", hosts, after.hosts, out);
-    if (!claims.equals(after.claims)) {
-      out.add("placement claims: " + claims + " -> " + after.claims);
-    }
-    if (!index.equals(after.index)) {
-      out.add("placement's server index: " + index + " -> " + after.index);
-    }
-    if (!moves.equals(after.moves)) {
-      out.add("moves (visibility): " + moves + " -> " + after.moves);
-    }
+    listDiff("placement claims", claims, after.claims, out);
+    listDiff(
+        "placement's server index",
+        index.entrySet().stream().map(Object::toString).toList(),
+        after.index.entrySet().stream().map(Object::toString).toList(),
+        out);
+    listDiff("moves (visibility)", moves, after.moves, out);
     return out;
+  }
+
+  /** What a list gained and lost, without repeating what it kept. */
+  private static void listDiff(
+      String what, List<String> before, List<String> after, List<String> out) {
+    if (before.equals(after)) {
+      return;
+    }
+    List<String> lost = new ArrayList<>(before);
+    lost.removeAll(after);
+    List<String> gained = new ArrayList<>(after);
+    gained.removeAll(before);
+    out.add(what + ": gained " + gained + ", lost " + lost);
   }
 
   private static <V> void diff(
