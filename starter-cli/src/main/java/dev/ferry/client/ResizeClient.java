@@ -155,7 +155,7 @@ public final class ResizeClient {
    *
    * @throws FerryFailure otherwise (e.g. it ended in error): what happened instead
    */
-  static void requireDecided(MoveView view, boolean confirm, String label) {
+  private static void requireDecided(MoveView view, boolean confirm, String label) {
     ResizeStatus expected = confirm ? ResizeStatus.CONFIRMED : ResizeStatus.REVERTED;
     if (!MoveEnd.RESIZE_ENDED.is(view, expected)) {
       throw new FerryFailure(
