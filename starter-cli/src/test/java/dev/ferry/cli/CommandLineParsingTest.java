@@ -85,7 +85,7 @@ class CommandLineParsingTest {
   }
 
   @Test
-  void anUnreachableTemporalExitsFiveWithOneLine() {
+  void anUnreachableTemporalExitsSixWithOneLine() {
     Cli.Result r =
         Cli.run(
             o -> {

@@ -11,7 +11,7 @@ import dev.ferry.model.VmState;
 import org.junit.jupiter.api.Test;
 
 /**
- * Names and ids on the command line: a UUID is never a name, a malformed reference (exit 2) is not
+ * Names and ids on the command line: a UUID is never a name, a malformed reference (exit 5) is not
  * an unknown one (exit 3), and a reference that could mean two servers is refused (exit 4).
  */
 class NamesAndIdsTest extends FakeClusterTest {
