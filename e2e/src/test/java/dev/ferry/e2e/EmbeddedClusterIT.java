@@ -45,12 +45,12 @@ class EmbeddedClusterIT {
     }
   }
 
-  /** Exit statuses of ferry ('ferry --help'): 2 invalid, 3 not found, 4 conflict, 5 unreachable. */
-  private static final int INVALID = 2;
+  /** Exit statuses of ferry ('ferry --help'): 3 not found, 4 conflict, 5 invalid, 6 unreachable. */
+  private static final int INVALID = 5;
 
   private static final int NOT_FOUND = 3;
   private static final int CONFLICT = 4;
-  private static final int UNREACHABLE = 5;
+  private static final int UNREACHABLE = 6;
 
   private static Processes.Result expectRefused(int status, String... args) {
     Processes.Result result = cluster.ferry(args);

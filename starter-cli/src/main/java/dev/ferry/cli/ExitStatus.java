@@ -1,7 +1,9 @@
 package dev.ferry.cli;
 
 import dev.ferry.client.FerryFailure;
+import dev.ferry.client.NoAnswer;
 import dev.ferry.client.Rejections;
+import dev.ferry.client.WaitTimedOut;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import java.util.LinkedHashMap;
@@ -17,20 +19,28 @@ public final class ExitStatus {
   /** Done. */
   public static final int OK = 0;
 
-  /** Accepted, but it failed or is not done in time (a move ended in error, a wait timed out). */
+  /** Accepted, then failed: a move ended in error, a confirm or revert that did not happen. */
   public static final int FAILED = 1;
 
-  /** A usage error or an invalid value: fix the command line. */
+  /**
+   * The command line does not parse: an unknown option, a missing parameter, an unreadable value.
+   */
   public static final int USAGE = 2;
 
   /** What was named does not exist: server, host, flavor, image, move. */
   public static final int NOT_FOUND = 3;
 
-  /** Refused in the current state: busy, down, disabled, full, name taken, nothing pending. */
+  /** Refused in the current state: busy, down, disabled, full, same host, nothing pending. */
   public static final int CONFLICT = 4;
 
-  /** Temporal, or Ferry's conductor behind it, could not be reached. */
-  public static final int UNREACHABLE = 5;
+  /** A value the request may not have: a malformed name or id, a bad size, a disk that shrinks. */
+  public static final int INVALID = 5;
+
+  /** Temporal, Ferry's conductor behind it, or a host could not be reached or did not answer. */
+  public static final int UNREACHABLE = 6;
+
+  /** A wait gave up in time; what it waited for goes on. */
+  public static final int TIMED_OUT = 7;
 
   /** The table as {@code ferry --help} prints it: status, then what it means. */
   static Map<String, String> help() {
@@ -38,13 +48,18 @@ public final class ExitStatus {
     table.put(OK + "", "done");
     table.put(
         FAILED + "",
-        "accepted but failed, or not done in time (a move ended in error, a wait timed out)");
-    table.put(USAGE + "", "usage error or invalid value (a malformed name, id or duration)");
+        "accepted, then failed (a move ended in error, a confirm or revert did not happen)");
+    table.put(
+        USAGE + "", "usage error: an unknown option, a missing parameter, an unreadable value");
     table.put(NOT_FOUND + "", "not found: no such server, host, flavor, image or move");
     table.put(
         CONFLICT + "",
-        "refused in the current state: busy, down, disabled, full, name taken, nothing pending");
-    table.put(UNREACHABLE + "", "Temporal, or Ferry's conductor, could not be reached");
+        "refused in the current state: busy, down, disabled, full, same host, nothing pending");
+    table.put(
+        INVALID + "",
+        "invalid value: a malformed name or id, a bad size, a flavor that shrinks the disk");
+    table.put(UNREACHABLE + "", "Temporal, Ferry's conductor or a host could not be reached");
+    table.put(TIMED_OUT + "", "a wait timed out; the move or action goes on");
     return table;
   }
 
@@ -52,6 +67,12 @@ public final class ExitStatus {
 
   /** The status a command that threw {@code t} exits with. */
   public static int of(Throwable t) {
+    if (t instanceof WaitTimedOut) {
+      return TIMED_OUT;
+    }
+    if (t instanceof NoAnswer) {
+      return UNREACHABLE;
+    }
     if (t instanceof FerryFailure) {
       return FAILED;
     }
@@ -62,7 +83,7 @@ public final class ExitStatus {
   /** The status of a refusal for {@code reason}. Exhaustive: a new reason must be placed here. */
   public static int of(Reason reason) {
     return switch (reason) {
-      case INVALID_ARGUMENT -> USAGE;
+      case INVALID_ARGUMENT -> INVALID;
       case UNKNOWN_FLAVOR, UNKNOWN_HOST, UNKNOWN_INSTANCE, UNKNOWN_IMAGE -> NOT_FOUND;
       case DUPLICATE_NAME,
           HOST_UNAVAILABLE,

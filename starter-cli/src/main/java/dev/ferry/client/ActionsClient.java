@@ -54,7 +54,7 @@ public final class ActionsClient {
   /**
    * Waits until the action has ended and returns its entry in the server's action history.
    *
-   * @throws FerryFailure when it has not ended within {@code timeout}
+   * @throws WaitTimedOut when it has not ended within {@code timeout}
    */
   public ActionSummary await(Started started, Duration timeout) {
     return Polling.every(ClientContext.POLL)
@@ -63,7 +63,7 @@ public final class ActionsClient {
                 () -> find(instance(started), started.actionId()).orElse(null),
                 done -> true,
                 (last, t) ->
-                    new FerryFailure(
+                    new WaitTimedOut(
                         "action "
                             + started.actionId()
                             + " on "

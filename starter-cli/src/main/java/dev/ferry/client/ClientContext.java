@@ -93,7 +93,7 @@ final class ClientContext implements AutoCloseable {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new FerryFailure(
+      throw new NoAnswer(
           what
               + ": no answer from Temporal at "
               + target

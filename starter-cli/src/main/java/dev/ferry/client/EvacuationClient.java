@@ -22,14 +22,11 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
-import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -38,9 +35,6 @@ import java.util.function.Supplier;
  * host; and the host-wide runs' progress. Obtained from {@link FerryClient#evacuation()}.
  */
 public final class EvacuationClient {
-  private static final Set<VmState> EVACUABLE =
-      EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR);
-
   private final ClientContext ctx;
   private final HostsClient hosts;
   private final ServersClient servers;
@@ -60,35 +54,15 @@ public final class EvacuationClient {
    * @param destHost null lets the scheduler pick
    * @param fenceMethod confirmed-off, libvirt-destroy, ipmi or redfish; null = the conductor's
    *     default
-   * @throws FerryRejection HOST_IN_USE while the server's host is UP and not forced down (Nova's
-   *     ComputeServiceInUse), and the other refusals: nothing was changed
+   * @throws FerryRejection the server's record refuses what it cannot start, e.g. HOST_IN_USE while
+   *     the server's host is UP and not forced down (Nova's ComputeServiceInUse): nothing changed
    */
   public String evacuate(String server, String destHost, String fenceMethod) {
-    InstanceRecord record = servers.get(server);
-    String label = label(record);
-    if (record.isBusy() && record.currentMoveType == MoveType.EVACUATION) {
-      return record.currentMoveId; // the running evacuation answers (Nova does the same)
-    }
-    if (record.isBusy()) {
-      throw Inputs.busy(record);
-    }
-    if (!EVACUABLE.contains(record.vmState)) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          "server "
-              + label
-              + " is "
-              + record.vmState
-              + ": only ACTIVE, STOPPED or ERROR servers can be evacuated");
-    }
     requireFenceMethod(fenceMethod);
-    HostRecord source = hosts.get(record.host);
-    if (source.isAlive()) {
-      throw hostInUse(source.name);
-    }
     if (destHost != null) {
-      requireTarget(record.host, destHost);
+      Names.requireValidName("host", destHost);
     }
+    InstanceRecord record = servers.get(server);
     MoveRequest request =
         new MoveRequest(
             ctx.newId(),
@@ -101,7 +75,7 @@ public final class EvacuationClient {
             fenceMethod);
     String workflowId =
         ctx.call(
-            "start evacuation of server " + label,
+            "start evacuation of server " + label(record),
             () -> ctx.instanceStub(record.id).startMove(request),
             () -> unknownInstance(server));
     return stripMovePrefix(workflowId);
@@ -269,7 +243,7 @@ public final class EvacuationClient {
         progress,
         HostRunStatus::ended,
         (view, timeout) ->
-            new FerryFailure(
+            new WaitTimedOut(
                 workflowId
                     + " is still running after "
                     + seconds(timeout)

@@ -5,7 +5,9 @@ import dev.ferry.model.FerryRejection.Reason;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -38,12 +40,44 @@ final class Failures {
     if (status != null && status.getStatus().getCode() == Status.Code.UNAVAILABLE) {
       return unreachable(target, describe(status));
     }
-    if (status != null && status.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
-      return new FerryFailure(
-          what + ": Temporal at " + target + " did not answer in time; is the conductor running?",
-          t);
+    if (status != null && noWorker(status)) {
+      return new FerryRejection(
+          Reason.UNREACHABLE,
+          what
+              + ": no worker answers on Temporal at "
+              + target
+              + " ("
+              + describe(status)
+              + "); is the Ferry conductor running?");
+    }
+    if ((status != null && status.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)
+        || find(t, WorkflowUpdateTimeoutOrCancelledException.class) != null) {
+      return noAnswer(what, target, t);
     }
     return new FerryFailure(what + " failed: " + rootMessage(t), t);
+  }
+
+  /** Temporal, or the worker behind it, did not answer {@code what} in time. */
+  static NoAnswer noAnswer(String what, String target, Throwable cause) {
+    return new NoAnswer(
+        what
+            + ": Temporal at "
+            + target
+            + " did not answer in time; is the Ferry conductor running? (a request it already"
+            + " accepted goes on)",
+        cause);
+  }
+
+  /**
+   * Temporal refused the call because no worker polls the workflow's task queue ({@code
+   * FAILED_PRECONDITION: no poller seen for task queue recently, worker may be down}): the call was
+   * not delivered, as when Temporal itself cannot be reached.
+   */
+  private static boolean noWorker(StatusRuntimeException s) {
+    String description = s.getStatus().getDescription();
+    return s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+        && description != null
+        && description.toLowerCase(Locale.ROOT).contains("no poller");
   }
 
   static FerryRejection unreachable(String target, String cause) {

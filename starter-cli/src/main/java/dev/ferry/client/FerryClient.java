@@ -69,8 +69,8 @@ public final class FerryClient implements AutoCloseable {
     this.servers = new ServersClient(ctx, hosts, decisions);
     this.actions = new ActionsClient(ctx, servers);
     this.moves = new MovesClient(ctx, hosts, servers);
-    this.resizes = new ResizeClient(ctx, hosts, servers, moves, decisions);
-    this.live = new LiveMigrationClient(ctx, hosts, servers);
+    this.resizes = new ResizeClient(ctx, servers, moves, decisions);
+    this.live = new LiveMigrationClient(ctx, servers);
     this.evacuation = new EvacuationClient(ctx, hosts, servers);
     this.history = new HistoryClient(ctx);
   }

@@ -48,7 +48,7 @@ final class HostRuns {
    * Cancels the running run and answers once the workflow has ended, with its progress then.
    *
    * @throws FerryRejection NOTHING_PENDING when none runs (nothing changed)
-   * @throws FerryFailure when it has not ended within {@code wait} (the cancel stands)
+   * @throws WaitTimedOut when it has not ended within {@code wait} (the cancel stands)
    */
   HostMovesView cancel(String workflowId, Duration wait) {
     WorkflowExecutionDescription d = describe(workflowId);
@@ -87,7 +87,7 @@ final class HostRuns {
         cancelledRun = run;
       }
       if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
+        throw new WaitTimedOut(
             workflowId
                 + " was asked to cancel and has not ended after "
                 + seconds(wait)

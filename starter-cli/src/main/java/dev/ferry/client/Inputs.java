@@ -55,32 +55,6 @@ final class Inputs {
     return record.name != null ? record.name : record.id;
   }
 
-  /** The server is busy with a move (and where it stands) or an action. */
-  static FerryRejection busy(InstanceRecord record) {
-    String label = label(record);
-    if (record.currentMoveId == null) {
-      return new FerryRejection(
-          Reason.INSTANCE_BUSY,
-          "server "
-              + label
-              + " is busy with "
-              + record.holder()
-              + ": wait for it, or see 'ferry server show "
-              + label
-              + "'");
-    }
-    return new FerryRejection(
-        Reason.INSTANCE_BUSY,
-        "server "
-            + label
-            + " is busy with move "
-            + record.currentMoveId
-            + (record.currentMoveStatus != null ? " (" + record.currentMoveStatus + ")" : "")
-            + ": wait for it, or see 'ferry migration show "
-            + label
-            + "'");
-  }
-
   static <T> Collection<T> nullToEmpty(Collection<T> c) {
     return c == null ? List.of() : c;
   }

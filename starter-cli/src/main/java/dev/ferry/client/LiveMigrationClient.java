@@ -16,7 +16,6 @@ import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
-import dev.ferry.model.VmState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -31,56 +30,36 @@ import java.util.Optional;
  */
 public final class LiveMigrationClient {
   private final ClientContext ctx;
-  private final HostsClient hosts;
   private final ServersClient servers;
 
-  LiveMigrationClient(ClientContext ctx, HostsClient hosts, ServersClient servers) {
+  LiveMigrationClient(ClientContext ctx, ServersClient servers) {
     this.ctx = ctx;
-    this.hosts = hosts;
     this.servers = servers;
   }
 
   /**
-   * Live-migrates a server (Nova's os-migrateLive) and returns the move id at once. Quick refusals
-   * come first, from here; the move's own pre-checks follow ({@link #awaitChecks}).
+   * Live-migrates a server (Nova's os-migrateLive) and returns the move id at once. The server's
+   * record refuses what it cannot start (busy, state, destination); the move's own pre-checks
+   * follow ({@link #awaitChecks}).
    *
    * @param destHost null lets placement propose (the next candidate is tried when one fails)
    * @param options null fields take the cluster's defaults
    */
   public String migrate(String server, String destHost, LiveMigrationOptions options) {
-    InstanceRecord record = servers.get(server);
-    String label = label(record);
-    if (record.isBusy()) {
-      throw Inputs.busy(record);
-    }
-    if (record.vmState != VmState.ACTIVE && record.vmState != VmState.PAUSED) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          "server "
-              + label
-              + " is "
-              + record.vmState
-              + ": only ACTIVE or PAUSED servers can be live-migrated");
-    }
     LiveMigrationOptions o = options == null ? LiveMigrationOptions.NONE : options;
     if (o.invalidReason() != null) {
       throw new FerryRejection(Reason.INVALID_ARGUMENT, o.invalidReason());
     }
     if (destHost != null) {
       Names.requireValidName("host", destHost);
-      if (destHost.equals(record.host)) {
-        throw new FerryRejection(
-            Reason.SAME_HOST,
-            "server " + label + " is already on host " + destHost + ": pick another host");
-      }
-      hosts.requireUsableDestination(destHost);
     }
+    InstanceRecord record = servers.get(server);
     String moveId = ctx.newId();
     MoveRequest request =
         new MoveRequest(
             moveId, MoveType.LIVE_MIGRATION, record.id, destHost, null, null, ctx.user, null, o);
     ctx.call(
-        "start live migration of server " + label,
+        "start live migration of server " + label(record),
         () -> ctx.instanceStub(record.id).startMove(request),
         () -> unknownInstance(server));
     return moveId;
@@ -99,7 +78,7 @@ public final class LiveMigrationClient {
                 () -> view(id),
                 LiveMigrationClient::checkedOrEnded,
                 (last, t) ->
-                    new FerryFailure(
+                    new WaitTimedOut(
                         "live migration "
                             + id
                             + " is still checking after "

@@ -24,8 +24,8 @@ public final class MoveWatch {
     return Polling.watch(view, until, (last, timeout) -> stillGoing(moveId, last, timeout));
   }
 
-  private static FerryFailure stillGoing(String moveId, MoveView last, Duration timeout) {
-    return new FerryFailure(
+  private static WaitTimedOut stillGoing(String moveId, MoveView last, Duration timeout) {
+    return new WaitTimedOut(
         "move "
             + moveId
             + (last == null ? " has not started" : " is still " + last.status())

@@ -76,19 +76,4 @@ final class PlacementRules {
               + "'");
     }
   }
-
-  /** What a same-host resize needs on top of what the instance already holds. */
-  static Resources growth(Flavor from, Flavor to) {
-    if (from == null) {
-      return to.resources();
-    }
-    return new Resources(
-        Math.max(0, to.vcpus() - from.vcpus()),
-        Math.max(0, to.memoryMb() - from.memoryMb()),
-        Math.max(0, to.diskGb() - from.diskGb()));
-  }
-
-  static String format(Resources r) {
-    return r.vcpus() + " vCPU, " + r.memoryMb() + " MB, " + r.diskGb() + " GB";
-  }
 }

@@ -30,13 +30,16 @@ public final class Polling {
     /** Sees every answer before it is judged, e.g. to print progress. */
     default void seen(V answer) {}
 
-    /** The failure a wait that ran out of time throws; {@code last} is the last answer, or null. */
-    RuntimeException timedOut(V last, Duration timeout);
+    /**
+     * What a wait that ran out of time throws (exit status 7: what it waited for goes on); {@code
+     * last} is the last answer, or null.
+     */
+    WaitTimedOut timedOut(V last, Duration timeout);
   }
 
   /** A watch of {@code poll}, ended by {@code ended}, that fails as {@code timedOut} says. */
   public static <V> Watch<V> watch(
-      Supplier<V> poll, Predicate<V> ended, BiFunction<V, Duration, RuntimeException> timedOut) {
+      Supplier<V> poll, Predicate<V> ended, BiFunction<V, Duration, WaitTimedOut> timedOut) {
     return new Watch<>() {
       @Override
       public V poll() {
@@ -49,7 +52,7 @@ public final class Polling {
       }
 
       @Override
-      public RuntimeException timedOut(V last, Duration timeout) {
+      public WaitTimedOut timedOut(V last, Duration timeout) {
         return timedOut.apply(last, timeout);
       }
     };
@@ -86,8 +89,8 @@ public final class Polling {
    * Polls until an answer ends the wait and returns it; every answer is shown to {@link Watch#seen}
    * first. At least one poll is made, even with a zero timeout.
    *
-   * @throws RuntimeException what {@link Watch#timedOut} makes of the last answer, once {@code
-   *     timeout} has passed
+   * @throws WaitTimedOut what {@link Watch#timedOut} makes of the last answer, once {@code timeout}
+   *     has passed
    */
   public <V> V until(Watch<V> watch, Duration timeout) {
     long deadline = ticker.nanoTime() + timeout.toNanos();

@@ -1,29 +1,18 @@
 package dev.ferry.client;
 
-import static dev.ferry.client.ClientContext.unknownHost;
 import static dev.ferry.client.ClientContext.unknownInstance;
 import static dev.ferry.client.Inputs.label;
-import static dev.ferry.client.Inputs.nullToEmpty;
 import static dev.ferry.client.Inputs.requirePositive;
-import static dev.ferry.client.PlacementRules.canTake;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
-import dev.ferry.model.Flavor;
-import dev.ferry.model.Flavors;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
-import dev.ferry.model.PlacementView;
-import dev.ferry.model.PlacementView.HostUsage;
-import dev.ferry.model.Resources;
-import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
-import dev.ferry.placement.HostFit;
+import dev.ferry.resize.ResizeStatus;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Cold moves ({@code ferry migrate}, {@code resize}, {@code resize-confirm}, {@code resize-revert},
@@ -32,22 +21,14 @@ import java.util.Set;
  * FerryClient#resizes()}.
  */
 public final class ResizeClient {
-  private static final Set<VmState> MOVABLE = EnumSet.of(VmState.ACTIVE, VmState.STOPPED);
-
   private final ClientContext ctx;
-  private final HostsClient hosts;
   private final ServersClient servers;
   private final MovesClient moves;
   private final ResizeDecisions decisions;
 
   ResizeClient(
-      ClientContext ctx,
-      HostsClient hosts,
-      ServersClient servers,
-      MovesClient moves,
-      ResizeDecisions decisions) {
+      ClientContext ctx, ServersClient servers, MovesClient moves, ResizeDecisions decisions) {
     this.ctx = ctx;
-    this.hosts = hosts;
     this.servers = servers;
     this.moves = moves;
     this.decisions = decisions;
@@ -139,35 +120,16 @@ public final class ResizeClient {
 
   // ---------------------------------------------------------------- internals
 
+  /**
+   * Asks the server's record to start the move. Whether it may (busy, state, flavor, window,
+   * destination, room) is the record's to decide: its refusal comes back typed, nothing started.
+   */
   private String startMove(
       MoveType type, String server, String flavorName, String destHost, Duration confirmWindow) {
+    if (destHost != null) {
+      Names.requireValidName("host", destHost);
+    }
     InstanceRecord record = servers.get(server);
-    String label = label(record);
-    requireMovable(type, record);
-    Flavor flavor = record.flavor;
-    if (type == MoveType.RESIZE) {
-      flavor = Flavors.require(flavorName);
-      if (record.flavor != null && flavor.name().equals(record.flavor.name())) {
-        throw new FerryRejection(
-            Reason.INVALID_ARGUMENT,
-            "server " + label + " already has flavor " + flavor.name() + ": pick another flavor");
-      }
-    }
-    if (flavor == null) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE, "server " + label + " has no flavor on record: cannot place it");
-    }
-    Long windowSeconds = null;
-    if (confirmWindow != null) {
-      if (confirmWindow.isNegative()) {
-        throw new FerryRejection(
-            Reason.INVALID_ARGUMENT,
-            "the confirm window cannot be negative (0 waits for the operator)");
-      }
-      windowSeconds = confirmWindow.toSeconds();
-    }
-    requireRoom(type, record, flavor, destHost);
-
     String moveId = ctx.newId();
     MoveRequest request =
         new MoveRequest(
@@ -175,94 +137,40 @@ public final class ResizeClient {
             type,
             record.id,
             destHost,
-            type == MoveType.RESIZE ? flavor.name() : null,
-            windowSeconds,
+            flavorName,
+            confirmWindow == null ? null : confirmWindow.toSeconds(),
             ctx.user);
     ctx.call(
-        "start " + (type == MoveType.RESIZE ? "resize" : "migration") + " of server " + label,
+        "start "
+            + (type == MoveType.RESIZE ? "resize" : "migration")
+            + " of server "
+            + label(record),
         () -> ctx.instanceStub(record.id).startMove(request),
         () -> unknownInstance(server));
     return moveId;
   }
 
-  private static void requireMovable(MoveType type, InstanceRecord record) {
-    String label = label(record);
-    if (record.isBusy()) {
-      throw Inputs.busy(record);
-    }
-    if (!MOVABLE.contains(record.vmState)) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          "server "
+  /**
+   * The decision was carried out: the move ended {@code confirmed} or {@code reverted} as asked.
+   *
+   * @throws FerryFailure otherwise (e.g. it ended in error): what happened instead
+   */
+  private static void requireDecided(MoveView view, boolean confirm, String label) {
+    ResizeStatus expected = confirm ? ResizeStatus.CONFIRMED : ResizeStatus.REVERTED;
+    if (!MoveEnd.RESIZE_ENDED.is(view, expected)) {
+      throw new FerryFailure(
+          (confirm ? "the confirm" : "the revert")
+              + " of move "
+              + view.moveId()
+              + " of server "
               + label
-              + " is "
-              + record.vmState
-              + ": only ACTIVE or STOPPED servers can be "
-              + (type == MoveType.RESIZE ? "resized" : "migrated"));
+              + " did not happen: the move is "
+              + view.status()
+              + (view.error() != null ? " (" + view.error() + ")" : "")
+              + "; see 'ferry migration show "
+              + view.moveId()
+              + "'");
     }
-  }
-
-  /** The named destination, or some host, can take the server with {@code flavor}. */
-  private void requireRoom(MoveType type, InstanceRecord record, Flavor flavor, String destHost) {
-    String label = label(record);
-    PlacementView view = hosts.placement();
-    boolean sameHostAllowed =
-        type == MoveType.RESIZE
-            && view.settings() != null
-            && view.settings().allowResizeToSameHost();
-    Resources onOther = flavor.resources();
-    Resources onSame = PlacementRules.growth(record.flavor, flavor);
-    if (destHost != null) {
-      Names.requireValidName("host", destHost);
-      HostUsage usage =
-          PlacementRules.findHost(view, destHost).orElseThrow(() -> unknownHost(destHost));
-      boolean same = destHost.equals(record.host);
-      if (same && !sameHostAllowed) {
-        throw new FerryRejection(
-            Reason.SAME_HOST,
-            type == MoveType.RESIZE
-                ? "server "
-                    + label
-                    + " is already on host "
-                    + destHost
-                    + " and resizing on the same host is not allowed"
-                    + " (allowResizeToSameHost is off): pick another host or omit --host"
-                : "server "
-                    + label
-                    + " is already on host "
-                    + destHost
-                    + ": pick another host or omit --host");
-      }
-      PlacementRules.requireUsable(usage);
-      Resources needed = same ? onSame : onOther;
-      if (!HostFit.fits(usage, needed)) { // usable, so only room can be missing
-        throw new FerryRejection(
-            Reason.INSUFFICIENT_CAPACITY,
-            "host "
-                + destHost
-                + " has not enough free capacity for flavor "
-                + flavor.name()
-                + " (free "
-                + PlacementRules.format(usage.free())
-                + ", needed "
-                + PlacementRules.format(needed)
-                + "): pick another host or omit --host");
-      }
-      return;
-    }
-    for (HostUsage u : nullToEmpty(view.hosts())) {
-      boolean same = u.host().name().equals(record.host);
-      if (same ? sameHostAllowed && canTake(u, onSame) : canTake(u, onOther)) {
-        return;
-      }
-    }
-    throw new FerryRejection(
-        Reason.NO_VALID_HOST,
-        "no host can take server "
-            + label
-            + " with flavor "
-            + flavor.name()
-            + ": every other host is down, disabled or full; see 'ferry host list'");
   }
 
   private MoveView decide(String server, boolean confirm, Duration wait) {
@@ -270,6 +178,7 @@ public final class ResizeClient {
     long started = System.nanoTime();
     InstanceRecord record = servers.get(server);
     MoveView view = decisions.decide(record, confirm, checked);
+    requireDecided(view, confirm, label(record));
     if (checked != null) {
       Duration left = checked.minusNanos(System.nanoTime() - started);
       decisions.awaitReleased(record, view.moveId(), left.isNegative() ? Duration.ZERO : left);

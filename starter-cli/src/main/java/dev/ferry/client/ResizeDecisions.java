@@ -81,7 +81,7 @@ final class ResizeDecisions {
    * Polls the server's record until it no longer holds move {@code moveId} (the move told the
    * server it closed); returns that record.
    *
-   * @throws FerryFailure when it still holds it after {@code wait}
+   * @throws WaitTimedOut when it still holds it after {@code wait}
    */
   InstanceRecord awaitReleased(InstanceRecord record, String moveId, Duration wait) {
     String label = label(record);
@@ -95,7 +95,7 @@ final class ResizeDecisions {
                         () -> unknownInstance(label)),
                 now -> !moveId.equals(now.currentMoveId),
                 (now, timeout) ->
-                    new FerryFailure(
+                    new WaitTimedOut(
                         "server "
                             + label
                             + " still holds move "

@@ -53,7 +53,8 @@ public final class ServersClient {
    * @param host null lets Ferry pick: an alive, enabled host with room and the most free memory
    * @throws FerryRejection bad input or a placement refusal (name taken, host unknown, down,
    *     disabled or full): nothing was created
-   * @throws FerryFailure the build ended in ERROR or did not end within {@code timeout}
+   * @throws FerryFailure the build ended in ERROR ({@link WaitTimedOut}: it did not end within
+   *     {@code timeout})
    */
   public InstanceRecord create(String name, String flavorName, String host, Duration timeout) {
     return create(name, flavorName, host, timeout, 0, false);
@@ -230,7 +231,7 @@ public final class ServersClient {
       return WorkflowStub.fromTyped(stub)
           .getResult(wait.toMillis(), TimeUnit.MILLISECONDS, String.class);
     } catch (TimeoutException e) {
-      throw new FerryFailure(
+      throw new WaitTimedOut(
           what
               + " is still running after "
               + seconds(wait)
@@ -317,7 +318,7 @@ public final class ServersClient {
         return record;
       }
       if (System.nanoTime() > deadline) {
-        throw new FerryFailure(
+        throw new WaitTimedOut(
             "server "
                 + name
                 + " ("

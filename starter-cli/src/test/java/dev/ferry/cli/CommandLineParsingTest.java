@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryClientOptions;
 import dev.ferry.client.FerryFailure;
+import dev.ferry.client.NoAnswer;
+import dev.ferry.client.WaitTimedOut;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import java.util.List;
@@ -83,7 +85,7 @@ class CommandLineParsingTest {
   }
 
   @Test
-  void anUnreachableTemporalExitsFiveWithOneLine() {
+  void anUnreachableTemporalExitsSixWithOneLine() {
     Cli.Result r =
         Cli.run(
             o -> {
@@ -122,17 +124,17 @@ class CommandLineParsingTest {
   void inputThatCannotBeRightIsRefusedBeforeConnecting() {
     Cli.Result name =
         Cli.run(Cli::neverConnect, "server", "create", "--name", "a b", "--flavor", "m1.tiny");
-    assertEquals(ExitStatus.USAGE, name.exit(), name.toString());
+    assertEquals(ExitStatus.INVALID, name.exit(), name.toString());
     assertTrue(name.err().startsWith("ferry: error: invalid server name 'a b'"), name.toString());
     Cli.Result flavor = Cli.run(Cli::neverConnect, "resize", "web1", "--flavor", "huge");
     assertEquals(ExitStatus.NOT_FOUND, flavor.exit(), flavor.toString());
     assertTrue(flavor.err().startsWith("ferry: error: unknown flavor 'huge'"), flavor.toString());
     Cli.Result host = Cli.run(Cli::neverConnect, "host", "show", "../etc");
-    assertEquals(ExitStatus.USAGE, host.exit(), host.toString());
+    assertEquals(ExitStatus.INVALID, host.exit(), host.toString());
   }
 
   @Test
-  void anUnreachableTargetExitsFiveQuickly() {
+  void anUnreachableTargetExitsSixQuickly() {
     long t0 = System.nanoTime();
     Cli.Result r = Cli.run(o -> FerryClient.connect(o), "--target", "localhost:1", "host", "list");
     assertEquals(ExitStatus.UNREACHABLE, r.exit(), r.toString());
@@ -149,18 +151,20 @@ class CommandLineParsingTest {
     for (String line :
         List.of(
             "0   done",
-            "1   accepted but failed",
-            "2   usage error or invalid value",
+            "1   accepted, then failed",
+            "2   usage error",
             "3   not found",
             "4   refused in the current state",
-            "5   Temporal, or Ferry's conductor, could not be reached")) {
+            "5   invalid value",
+            "6   Temporal, Ferry's conductor or a host could not be reached",
+            "7   a wait timed out")) {
       assertTrue(help.contains(line), line + " in\n" + help);
     }
   }
 
   @Test
   void everyRefusalReasonHasItsStatus() {
-    assertEquals(ExitStatus.USAGE, ExitStatus.of(Reason.INVALID_ARGUMENT));
+    assertEquals(ExitStatus.INVALID, ExitStatus.of(Reason.INVALID_ARGUMENT));
     for (Reason r :
         List.of(
             Reason.UNKNOWN_FLAVOR,
@@ -195,6 +199,8 @@ class CommandLineParsingTest {
         new RuntimeException(new FerryRejection(Reason.INSTANCE_BUSY, "busy"));
     assertEquals(ExitStatus.CONFLICT, ExitStatus.of(wrapped));
     assertEquals(ExitStatus.FAILED, ExitStatus.of(new FerryFailure("move failed")));
+    assertEquals(ExitStatus.TIMED_OUT, ExitStatus.of(new WaitTimedOut("still migrating")));
+    assertEquals(ExitStatus.UNREACHABLE, ExitStatus.of(new NoAnswer("no answer in time")));
     assertEquals(ExitStatus.FAILED, ExitStatus.of(new IllegalStateException("boom")));
   }
 

@@ -152,7 +152,8 @@ class CommandsTest extends FakeClusterTest {
         List.of("POST_MIGRATING", "FINISHED_AT_DEST", "FINISHED", "ferry"),
         List.of(log.get(3).split("\\s+")).subList(1, 5));
 
-    refused(ExitStatus.CONFLICT, "server web1 is busy with move", "migrate", "web1", "--host", "b");
+    refused(
+        ExitStatus.CONFLICT, "instance web1 is busy with move", "migrate", "web1", "--host", "b");
 
     Cli.Result confirmed = ok("resize-confirm", "web1");
     assertTrue(has(confirmed.out(), "Status:\\s+confirmed \\(finished\\)"), confirmed.out());
@@ -190,15 +191,15 @@ class CommandsTest extends FakeClusterTest {
   void resizeRefusalsAreOneLine() {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
     refused(
-        ExitStatus.USAGE,
-        "server web1 already has flavor m1.small",
+        ExitStatus.INVALID,
+        "instance web1 already has flavor m1.small",
         "resize",
         "web1",
         "--flavor",
         "m1.small");
     refused(
         ExitStatus.CONFLICT,
-        "is already on host a",
+        "web1 is already on a: resize to the same host is not allowed",
         "resize",
         "web1",
         "--flavor",
@@ -214,7 +215,7 @@ class CommandsTest extends FakeClusterTest {
         "m1.medium",
         "--host",
         "zz");
-    refused(ExitStatus.CONFLICT, "host c is DOWN", "migrate", "web1", "--host", "c");
+    refused(ExitStatus.CONFLICT, "host 'c' is DOWN", "migrate", "web1", "--host", "c");
     refused(ExitStatus.NOT_FOUND, "unknown server 'nope'", "migrate", "nope");
   }
 

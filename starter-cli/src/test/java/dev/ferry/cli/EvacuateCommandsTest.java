@@ -11,7 +11,7 @@ class EvacuateCommandsTest {
   @Test
   void anUnknownFencingMethodIsRefusedBeforeConnecting() {
     Cli.Result r = Cli.run(Cli::neverConnect, "evacuate", "vm1", "--fence", "stonith");
-    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.INVALID, r.exit(), r.toString());
     assertTrue(r.err().contains("unknown fencing method 'stonith'"), r.toString());
     assertTrue(r.err().contains("confirmed-off, libvirt-destroy, ipmi, redfish"), r.toString());
   }
@@ -30,7 +30,7 @@ class EvacuateCommandsTest {
   @Test
   void aBadHostNameIsRefusedBeforeConnecting() {
     Cli.Result r = Cli.run(Cli::neverConnect, "host", "drain", "no/such");
-    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.INVALID, r.exit(), r.toString());
     assertTrue(r.err().contains("invalid host name"), r.toString());
   }
 

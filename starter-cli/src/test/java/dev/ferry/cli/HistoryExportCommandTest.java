@@ -167,7 +167,7 @@ class HistoryExportCommandTest {
         firstRun);
     refused(ExitStatus.NOT_FOUND, "no workflow 'nope'", "history", "export", "nope");
     refused(
-        ExitStatus.USAGE,
+        ExitStatus.INVALID,
         "'not-a-run' is not a run id",
         "history",
         "export",

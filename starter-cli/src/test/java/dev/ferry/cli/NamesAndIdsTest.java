@@ -11,7 +11,7 @@ import dev.ferry.model.VmState;
 import org.junit.jupiter.api.Test;
 
 /**
- * Names and ids on the command line: a UUID is never a name, a malformed reference (exit 2) is not
+ * Names and ids on the command line: a UUID is never a name, a malformed reference (exit 5) is not
  * an unknown one (exit 3), and a reference that could mean two servers is refused (exit 4).
  */
 class NamesAndIdsTest extends FakeClusterTest {
@@ -48,7 +48,7 @@ class NamesAndIdsTest extends FakeClusterTest {
 
     assertRefusedWithLine(
         r,
-        ExitStatus.USAGE,
+        ExitStatus.INVALID,
         "invalid server name '"
             + web1.id
             + "': a name cannot be or look like a UUID, which is how server ids are written");
@@ -67,7 +67,7 @@ class NamesAndIdsTest extends FakeClusterTest {
             UNKNOWN_ID.toUpperCase(),
             "--flavor",
             "m1.tiny");
-    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.INVALID, r.exit(), r.toString());
     assertEquals(before, serverList());
   }
 
@@ -77,12 +77,12 @@ class NamesAndIdsTest extends FakeClusterTest {
 
     assertRefusedWithLine(
         ferry("server", "show", "web 1"),
-        ExitStatus.USAGE,
+        ExitStatus.INVALID,
         "'web 1' is neither a server name (1-63 letters, digits, '.', '_' or '-', starting with a"
             + " letter or digit) nor a server id (a UUID)");
     assertRefusedWithLine(
         ferry("server", "show", "99999999-9999-4999-8999"),
-        ExitStatus.USAGE,
+        ExitStatus.INVALID,
         "malformed server id '99999999-9999-4999-8999': an id is a UUID (8-4-4-4-12 hex digits,"
             + " as 'ferry server list' shows)");
     assertRefusedWithLine(
@@ -99,12 +99,12 @@ class NamesAndIdsTest extends FakeClusterTest {
   void movesToo() {
     assertRefusedWithLine(
         ferry("migration", "show", "move:not-a-uuid"),
-        ExitStatus.USAGE,
+        ExitStatus.INVALID,
         "malformed move id 'move:not-a-uuid': a move id is a UUID, with or without 'move:' (as"
             + " 'ferry migration list' shows)");
     assertRefusedWithLine(
         ferry("migration", "show", "99999999-9999-4999-8999"),
-        ExitStatus.USAGE,
+        ExitStatus.INVALID,
         "malformed id '99999999-9999-4999-8999': a server or move id is a UUID (8-4-4-4-12 hex"
             + " digits)");
     Cli.Result unknown = ferry("migration", "show", "move:" + UNKNOWN_ID);

@@ -78,7 +78,7 @@ class ServerCreateImageTest extends FakeClusterTest {
             "--image",
             "../etc/passwd");
 
-    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.INVALID, r.exit(), r.toString());
     assertTrue(r.err().contains("invalid image name '../etc/passwd'"), r.toString());
   }
 

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.client.fakes.FakeResize;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.VmState;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +46,40 @@ class VerifyResizeCommandsTest extends FakeClusterTest {
 
     assertTrue(reverted.out().startsWith("reverted move " + MOVE + " of server web1\n"));
     assertTrue(reverted.out().endsWith("server web1 is ACTIVE on host a\n"), reverted.out());
+  }
+
+  @Test
+  void aConfirmOrRevertThatEndsInErrorExitsOneSayingWhatHappened() {
+    Map<String, String> moves =
+        Map.of(
+            "resize-confirm", "44444444-4444-4444-8444-444444444444",
+            "resize-revert", "55555555-5555-4555-8555-555555555555");
+    for (String decision : moves.keySet()) {
+      String name = "wedged-" + decision;
+      String move = moves.get(decision);
+      ferry.server(name, "m1.small", "a", VmState.ACTIVE);
+      ferry.nextIds(move);
+      ok("migrate", name, "--host", "b", "--confirm-window", "0", "--wait");
+
+      Cli.Result r = ferry(decision, name);
+
+      assertEquals(ExitStatus.FAILED, r.exit(), r.toString());
+      assertEquals(
+          "ferry: error: the "
+              + (decision.equals("resize-confirm") ? "confirm" : "revert")
+              + " of move "
+              + move
+              + " of server "
+              + name
+              + " did not happen: the move is error ("
+              + FakeResize.DECISION_ERROR
+              + "); see 'ferry migration show "
+              + move
+              + "'\n",
+          r.err(),
+          r.toString());
+      assertEquals("", r.out(), r.toString());
+    }
   }
 
   @Test

@@ -60,6 +60,19 @@ class EvacuationClientTest {
   }
 
   @Test
+  void aSecondEvacuationWhileOneRunsAnswersWithTheRunningOne() {
+    ferry.server("hold1", "m1.small", "c", VmState.ACTIVE); // hold*: the fake evacuation waits
+    ferry.nextIds("33333333-3333-4333-8333-333333333333", "44444444-4444-4444-8444-444444444444");
+
+    String first = client.evacuation().evacuate("hold1", null, null);
+    String second = client.evacuation().evacuate("hold1", null, null);
+
+    assertEquals("33333333-3333-4333-8333-333333333333", first);
+    assertEquals(first, second);
+    assertFalse(ferry.exists("move:44444444-4444-4444-8444-444444444444"));
+  }
+
+  @Test
   void badRequestsAreRefusedBeforeAnythingStarts() {
     ferry.server("vm1", "m1.small", "c", VmState.ACTIVE);
     ferry.server("vm2", "m1.small", "c", VmState.RESIZED);

@@ -6,6 +6,7 @@ import dev.ferry.client.fakes.FakeHost;
 import dev.ferry.client.fakes.FakeHostMoves;
 import dev.ferry.client.fakes.FakeInstance;
 import dev.ferry.client.fakes.FakeLiveMigration;
+import dev.ferry.client.fakes.FakeMoveChecks;
 import dev.ferry.client.fakes.FakePlacement;
 import dev.ferry.client.fakes.FakeResize;
 import dev.ferry.evacuate.HostDrainWorkflowImpl;
@@ -73,7 +74,9 @@ public final class FakeFerry implements AutoCloseable {
         HostDrainWorkflowImpl.class,
         HostEvacuationWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new FakeLiveMigration.JobImpl(), new FakeHostMoves(env.getWorkflowClient()));
+        new FakeLiveMigration.JobImpl(),
+        new FakeHostMoves(env.getWorkflowClient()),
+        new FakeMoveChecks.Impl(env.getWorkflowClient()));
     env.start();
   }
 

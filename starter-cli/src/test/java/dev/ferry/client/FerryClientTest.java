@@ -296,7 +296,7 @@ class FerryClientTest {
         rejected(
             Reason.INSUFFICIENT_CAPACITY,
             () -> client.resizes().resize("web1", "m1.xlarge", "b", null));
-    assertTrue(full.getMessage().contains("free 8 vCPU, 8192 MB, 80 GB"), full.getMessage());
+    assertTrue(full.getMessage().contains("free 8 vCPU, 8192 MiB, 80 GiB"), full.getMessage());
     rejected(Reason.SAME_HOST, () -> client.resizes().resize("web1", "m1.medium", "a", null));
 
     InstanceRecord after = client.servers().get("web1");
@@ -323,7 +323,7 @@ class FerryClientTest {
     FerryRejection busy =
         rejected(Reason.INSTANCE_BUSY, () -> client.resizes().migrate("busy1", "b", null));
     assertTrue(
-        busy.getMessage().startsWith("server busy1 is busy with move m-1"), busy.getMessage());
+        busy.getMessage().startsWith("instance busy1 is busy with move m-1"), busy.getMessage());
     rejected(Reason.INSTANCE_BUSY, () -> client.resizes().resize("busy1", "m1.small", null, null));
   }
 
@@ -333,7 +333,8 @@ class FerryClientTest {
     ferry.server("broken", "m1.tiny", "a", VmState.ERROR);
     FerryRejection r =
         rejected(Reason.INVALID_STATE, () -> client.resizes().migrate("broken", "b", null));
-    assertTrue(r.getMessage().contains("ACTIVE or STOPPED"), r.getMessage());
+    assertTrue(
+        r.getMessage().contains("COLD_MIGRATION needs one of [ACTIVE, STOPPED]"), r.getMessage());
   }
 
   @Test

@@ -70,9 +70,4 @@ class PlacementRulesTest {
             + " see 'ferry host list'",
         r.getMessage());
   }
-
-  @Test
-  void capacityIsPrintedInTheClientsOwnUnits() {
-    assertEquals("4 vCPU, 4096 MB, 40 GB", PlacementRules.format(FREE));
-  }
 }

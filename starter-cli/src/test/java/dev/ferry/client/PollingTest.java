@@ -46,10 +46,10 @@ class PollingTest {
     }
 
     @Override
-    public RuntimeException timedOut(String last, Duration timeout) {
+    public WaitTimedOut timedOut(String last, Duration timeout) {
       timedOutWith = last;
       timedOutAfter = timeout;
-      return new FerryFailure("out of time at " + last);
+      return new WaitTimedOut("out of time at " + last);
     }
   }
 
@@ -80,9 +80,9 @@ class PollingTest {
     FakeTicker ticker = new FakeTicker();
     Script script = new Script("a", "b", "c");
 
-    FerryFailure f =
+    WaitTimedOut f =
         assertThrows(
-            FerryFailure.class,
+            WaitTimedOut.class,
             () -> new Polling(ticker, EVERY).until(script, Duration.ofSeconds(1)));
 
     assertEquals("out of time at c", f.getMessage());
@@ -99,7 +99,7 @@ class PollingTest {
     assertEquals("end", new Polling(ticker, EVERY).until(ends, Duration.ZERO));
 
     Script never = new Script((String) null);
-    assertThrows(FerryFailure.class, () -> new Polling(ticker, EVERY).until(never, Duration.ZERO));
+    assertThrows(WaitTimedOut.class, () -> new Polling(ticker, EVERY).until(never, Duration.ZERO));
     assertSame(null, never.timedOutWith);
     assertEquals(List.of(EVERY), ticker.sleeps);
   }

@@ -17,7 +17,7 @@ import java.time.Duration;
  * What every {@code --wait} of a move (and of a host-wide run) goes through: it follows the move
  * until its typed status says the wait is over (see {@link MoveEnd}), within the wait's timeout,
  * and turns an end that is not a success into a {@link FerryFailure} (exit 1). A wait that runs out
- * is a failure too; the move goes on.
+ * throws {@link dev.ferry.client.WaitTimedOut} (exit 7); the move goes on.
  */
 public final class Follower {
   /** How often a followed live migration is asked again (its progress is shown in between). */
@@ -165,7 +165,7 @@ public final class Follower {
    * {@code host drain} / {@code host evacuate --wait}: until the run is no longer running. Its
    * outcome is for the caller to print first, then to check with {@link #requireHostMovesDone}.
    *
-   * @throws FerryFailure when it is still running after {@code timeout}
+   * @throws dev.ferry.client.WaitTimedOut when it is still running after {@code timeout}
    */
   public HostMovesView hostMoves(String workflowId, Duration timeout) {
     return client.evacuation().awaitHostMoves(workflowId, timeout);

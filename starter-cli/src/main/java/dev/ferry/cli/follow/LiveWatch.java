@@ -1,8 +1,8 @@
 package dev.ferry.cli.follow;
 
-import dev.ferry.client.FerryFailure;
 import dev.ferry.client.MoveEnd;
 import dev.ferry.client.Polling;
+import dev.ferry.client.WaitTimedOut;
 import dev.ferry.move.MoveView;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -37,9 +37,9 @@ final class LiveWatch implements Polling.Watch<MoveView> {
   }
 
   @Override
-  public FerryFailure timedOut(MoveView last, Duration timeout) {
+  public WaitTimedOut timedOut(MoveView last, Duration timeout) {
     progress.close();
-    return new FerryFailure(
+    return new WaitTimedOut(
         "live migration "
             + moveId
             + " of server "

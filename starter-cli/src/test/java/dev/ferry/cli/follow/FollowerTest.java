@@ -9,6 +9,7 @@ import dev.ferry.cli.ExitStatus;
 import dev.ferry.client.FakeTicker;
 import dev.ferry.client.FerryFailure;
 import dev.ferry.client.Polling;
+import dev.ferry.client.WaitTimedOut;
 import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.evacuate.HostMovesView;
 import dev.ferry.live.LiveMigrationStatus;
@@ -63,6 +64,13 @@ class FollowerTest {
     FerryFailure f = assertThrows(FerryFailure.class, check);
     assertEquals(message, f.getMessage());
     assertEquals(ExitStatus.FAILED, ExitStatus.of(f));
+  }
+
+  /** Exit 7 (the move goes on), with exactly this message. */
+  private static void assertTimesOut(String message, Executable check) {
+    WaitTimedOut f = assertThrows(WaitTimedOut.class, check);
+    assertEquals(message, f.getMessage());
+    assertEquals(ExitStatus.TIMED_OUT, ExitStatus.of(f));
   }
 
   @Test
@@ -224,10 +232,10 @@ class FollowerTest {
   }
 
   @Test
-  void aLiveMigrationStillGoingAfterTheTimeoutClosesItsProgressAndFailsSayingItGoesOn() {
+  void aLiveMigrationStillGoingAfterTheTimeoutClosesItsProgressAndTimesOutSayingItGoesOn() {
     Recorded progress = new Recorded();
     FakeTicker ticker = new FakeTicker();
-    assertFails(
+    assertTimesOut(
         "live migration "
             + MOVE
             + " of server web1 is still running after 2 s; it goes on:"

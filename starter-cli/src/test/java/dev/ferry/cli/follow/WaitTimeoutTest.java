@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every {@code --wait} has a timeout: a move (or host run) still going when it runs out is exit 1
+ * Every {@code --wait} has a timeout: a move (or host run) still going when it runs out is exit 7
  * with one line saying where it is and that it goes on. The fakes park servers named {@code slow*}
  * (cold moves) and {@code hold*} (live migrations, evacuations) until the test ends.
  */
@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Timeout;
 class WaitTimeoutTest extends FakeClusterTest {
   private static final String MOVE = "44444444-4444-4444-8444-444444444444";
 
-  private static void assertFailedWith(Cli.Result r, String line) {
-    assertEquals(ExitStatus.FAILED, r.exit(), r.toString());
+  private static void assertTimedOutWith(Cli.Result r, String line) {
+    assertEquals(ExitStatus.TIMED_OUT, r.exit(), r.toString());
     assertEquals("ferry: error: " + line + "\n", r.err(), r.toString());
   }
 
   /** {@code ferry args} runs out of time while move {@link #MOVE} is {@code status}. */
   private void assertMoveStillGoing(String status, String... args) {
     Cli.Result r = ferry(args);
-    assertFailedWith(
+    assertTimedOutWith(
         r,
         "move "
             + MOVE
@@ -63,7 +63,7 @@ class WaitTimeoutTest extends FakeClusterTest {
 
     Cli.Result r = ferry("live-migrate", "hold2", "--host", "b", "--wait", "--wait-timeout", "1s");
 
-    assertFailedWith(
+    assertTimedOutWith(
         r,
         "live migration "
             + MOVE
@@ -81,7 +81,7 @@ class WaitTimeoutTest extends FakeClusterTest {
 
     Cli.Result r = ferry("host", "drain", "a", "--wait", "--wait-timeout", "1s");
 
-    assertEquals(ExitStatus.FAILED, r.exit(), r.toString());
+    assertEquals(ExitStatus.TIMED_OUT, r.exit(), r.toString());
     assertTrue(
         r.err().startsWith("ferry: error: host-drain:a is still running after 1 s ("),
         r.toString());
@@ -95,7 +95,7 @@ class WaitTimeoutTest extends FakeClusterTest {
 
     Cli.Result r = ferry("migrate", "web1", "--host", "b", "--wait", "--wait-timeout", "0");
 
-    assertEquals(ExitStatus.USAGE, r.exit(), r.toString());
+    assertEquals(ExitStatus.INVALID, r.exit(), r.toString());
     assertEquals("ferry: error: the timeout must be positive\n", r.err(), r.toString());
   }
 }

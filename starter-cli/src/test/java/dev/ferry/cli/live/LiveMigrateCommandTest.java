@@ -50,16 +50,16 @@ class LiveMigrateCommandTest {
   @Test
   void badOptionsAreRefusedBeforeConnecting() {
     Result block = run("live-migrate", "web1", "--block-migrate", "maybe");
-    assertEquals(ExitStatus.USAGE, block.exit(), block.err());
+    assertEquals(ExitStatus.INVALID, block.exit(), block.err());
     assertTrue(block.err().contains("auto, true or false"), block.err());
     Result bandwidth = run("live-migrate", "web1", "--bandwidth", "-5");
-    assertEquals(ExitStatus.USAGE, bandwidth.exit(), bandwidth.err());
+    assertEquals(ExitStatus.INVALID, bandwidth.exit(), bandwidth.err());
     assertTrue(bandwidth.err().contains("bandwidth cannot be negative"), bandwidth.err());
     Result action = run("live-migrate", "web1", "--timeout-action", "explode");
-    assertEquals(ExitStatus.USAGE, action.exit(), action.err());
+    assertEquals(ExitStatus.INVALID, action.exit(), action.err());
     assertTrue(action.err().contains("abort or force-complete"), action.err());
     Result host = run("live-migrate", "web1", "--host", "bad host!");
-    assertEquals(ExitStatus.USAGE, host.exit(), host.err());
+    assertEquals(ExitStatus.INVALID, host.exit(), host.err());
   }
 
   @Test

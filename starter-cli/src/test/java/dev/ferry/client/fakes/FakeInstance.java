@@ -5,6 +5,7 @@ import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.evacuate.EvacuationWorkflow;
 import dev.ferry.instance.ActionRules;
 import dev.ferry.instance.InstanceWorkflow;
+import dev.ferry.instance.MoveRules;
 import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.ActionRequest;
 import dev.ferry.model.ActionSummary;
@@ -24,7 +25,10 @@ import dev.ferry.model.TaskState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveInput;
 import dev.ferry.resize.ResizeWorkflow;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -34,7 +38,9 @@ import java.time.Duration;
 /**
  * TEST ONLY: an instance record. A BUILDING record becomes ACTIVE after 300 ms, or ERROR when its
  * name starts with {@code fail}. Moves start ResizeWorkflow children; live migrations
- * LiveMigrationWorkflow ones, evacuations EvacuationWorkflow ones.
+ * LiveMigrationWorkflow ones, evacuations EvacuationWorkflow ones. A move is refused as the real
+ * instance refuses it: by {@link MoveRules} in the validator, by {@link FakeMoveChecks} in the
+ * handler.
  */
 public class FakeInstance implements InstanceWorkflow {
   public static final String BUILD_ERROR = "spawn failed: no disk image";
@@ -79,8 +85,27 @@ public class FakeInstance implements InstanceWorkflow {
     Workflow.await(() -> deleted);
   }
 
+  /** The refusals the real handler makes through activities, before any move starts. */
+  private final FakeMoveChecks checks =
+      Workflow.newActivityStub(
+          FakeMoveChecks.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(10))
+              // a refusal is final; the fake has nothing to retry
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+              .build());
+
   @Override
   public String startMove(MoveRequest request) {
+    String existing = MoveRules.existingMove(record, request);
+    if (existing != null) {
+      return Names.moveWorkflowId(existing); // as the real instance: that move answers
+    }
+    try {
+      checks.check(record, request);
+    } catch (ActivityFailure e) {
+      throw FerryRejection.from(e).orElseThrow(() -> e).toFailure();
+    }
     String workflowId = Names.moveWorkflowId(request.moveId());
     ChildWorkflowOptions options =
         ChildWorkflowOptions.newBuilder()
@@ -115,9 +140,10 @@ public class FakeInstance implements InstanceWorkflow {
 
   @Override
   public void validateStartMove(MoveRequest request) {
-    if (record.isBusy()) {
-      throw FakePlacement.reject(
-          Reason.INSTANCE_BUSY, "instance " + record.id + " is busy with " + record.currentMoveId);
+    try {
+      MoveRules.check(record, request); // the real rules: the CLI only translates the refusal
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
     }
   }
 

@@ -27,11 +27,15 @@ import java.time.Duration;
 /**
  * TEST ONLY: walks the resize table without doing anything, parks in FINISHED for confirm or
  * revert. An instance named {@code doomed*} fails at MIGRATING; one named {@code slow*} waits in
- * MIGRATING until the move is cancelled. A workflow cancel is handled as the real move does: {@code
- * cancelled} before FINISHED, a revert in FINISHED. Status names in Nova spelling.
+ * MIGRATING until the move is cancelled; one named {@code wedged*} ends in ERROR when confirmed or
+ * reverted (the source or destination could not be cleaned up). A workflow cancel is handled as the
+ * real move does: {@code cancelled} before FINISHED, a revert in FINISHED. Status names in Nova
+ * spelling.
  */
 public class FakeResize implements ResizeWorkflow {
   public static final String MOVE_ERROR = "disk copy failed: no space left on destination";
+
+  public static final String DECISION_ERROR = "could not undefine the domain on the other host";
 
   private final MoveRequest request;
   private final InstanceRecord instance;
@@ -88,6 +92,13 @@ public class FakeResize implements ResizeWorkflow {
     Workflow.await(() -> decision != null || cancelRequested);
     if (decision == null) {
       decide("revert", "cancel"); // cancelled on the way to FINISHED
+    }
+    if (instance.name.startsWith("wedged")) {
+      step(decision.equals("confirm") ? ResizeEvent.CONFIRM : ResizeEvent.REVERT, actor);
+      error = DECISION_ERROR;
+      step(ResizeEvent.FAILED, "ferry");
+      close(false, dest, VmState.ERROR);
+      return;
     }
     if (decision.equals("confirm")) {
       step(ResizeEvent.CONFIRM, actor);
