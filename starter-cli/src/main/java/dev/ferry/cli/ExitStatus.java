@@ -95,6 +95,7 @@ public final class ExitStatus {
           INVALID_STATE,
           NOTHING_PENDING,
           HYPERVISOR_INCOMPATIBLE,
+          NOT_CONFIGURED,
           STALE_REPORT,
           NO_CHANGE ->
           CONFLICT;

@@ -47,9 +47,6 @@ public final class LiveMigrationClient {
    */
   public String migrate(String server, String destHost, LiveMigrationOptions options) {
     LiveMigrationOptions o = options == null ? LiveMigrationOptions.NONE : options;
-    if (o.invalidReason() != null) {
-      throw new FerryRejection(Reason.INVALID_ARGUMENT, o.invalidReason());
-    }
     if (destHost != null) {
       Names.requireValidName("host", destHost);
     }

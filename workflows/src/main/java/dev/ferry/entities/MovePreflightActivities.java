@@ -11,8 +11,8 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface(namePrefix = "MovePreflight")
 public interface MovePreflightActivities {
   /**
-   * Returns when the move can start; otherwise fails non-retryably with the FerryRejection type
-   * that says why. Changes nothing.
+   * Returns the host the move would land on now when it can start; otherwise fails non-retryably
+   * with the FerryRejection type that says why. Changes nothing.
    */
-  void check(MovePreflight preflight);
+  String check(MovePreflight preflight);
 }

@@ -16,6 +16,13 @@ public interface HypervisorActivities {
 
   HostFacts hostFacts();
 
+  /**
+   * Whether this host can run the CPU {@code domainXml} asks for (libvirt's comparison): identical,
+   * superset or not compared. Fails non-retryably with FerryRejection.HYPERVISOR_INCOMPATIBLE when
+   * libvirt says incompatible. Reads only.
+   */
+  String checkGuestCpu(String domainXml);
+
   /** The domain with this UUID on this host, or {@link DomainView#absent}. */
   DomainView inspect(String instanceId);
 

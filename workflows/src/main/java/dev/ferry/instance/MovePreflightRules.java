@@ -34,8 +34,11 @@ public final class MovePreflightRules {
 
   private MovePreflightRules() {}
 
-  /** Throws the rejection that says why {@code p} cannot start now; returns when it can. */
-  public static void check(MovePreflight p, Facts facts) {
+  /**
+   * Throws the rejection that says why {@code p} cannot start now; when it can, returns the host it
+   * would land on (placement's pick, or the named one).
+   */
+  public static String check(MovePreflight p, Facts facts) {
     HostRecord source = facts.host(p.source());
     if (p.type() == MoveType.EVACUATION) {
       requireFailed(p, source);
@@ -47,11 +50,12 @@ public final class MovePreflightRules {
     if (p.destHost() != null) {
       checkDestination(p, source, mayStay, facts);
     }
-    facts
-        .checkClaim(
+    ClaimCheck verdict =
+        facts.checkClaim(
             MoveClaims.request(
-                p.moveId(), p.flavor().resources(), p.destHost(), p.source(), mayStay))
-        .require();
+                p.moveId(), p.flavor().resources(), p.destHost(), p.source(), mayStay));
+    verdict.require();
+    return verdict.host();
   }
 
   private static void requireAlive(MovePreflight p, HostRecord source) {

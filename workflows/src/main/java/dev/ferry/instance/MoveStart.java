@@ -1,6 +1,7 @@
 package dev.ferry.instance;
 
 import dev.ferry.entities.MovePreflightActivities;
+import dev.ferry.hypervisor.HypervisorActivities;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceMoveStatus;
@@ -34,7 +35,8 @@ final class MoveStart {
 
   /**
    * The caller waits on the Update: a pre-flight answers in well under a second, and one that
-   * cannot be made within half a minute is answered as the conductor being unreachable.
+   * cannot be made within half a minute is answered as the conductor (or the destination's agent,
+   * for its CPU check) being unreachable.
    */
   private static final ActivityOptions PREFLIGHT =
       ActivityOptions.newBuilder()
@@ -100,8 +102,9 @@ final class MoveStart {
   }
 
   private void checkBeforeStarting(MoveRequest request) {
+    String dest;
     try {
-      preflight.check(MovePreflight.of(request, record));
+      dest = preflight.check(MovePreflight.of(request, record));
     } catch (ActivityFailure f) {
       throw FerryRejection.from(f)
           .orElseGet(
@@ -111,6 +114,39 @@ final class MoveStart {
                       "could not check the move of "
                           + record.name
                           + " before starting it (nothing was started): "
+                          + ActivityFailures.message(f)))
+          .toFailure();
+    }
+    if (dest != null && record.domainXml != null) {
+      checkGuestCpu(dest);
+    }
+  }
+
+  /**
+   * The destination's libvirt says whether it can run the guest's CPU as recorded, before the guest
+   * is stopped for it (a cold move would otherwise find out when it starts the guest there).
+   */
+  private void checkGuestCpu(String dest) {
+    HypervisorActivities destination =
+        Workflow.newActivityStub(
+            HypervisorActivities.class,
+            ActivityOptions.newBuilder(PREFLIGHT)
+                .setTaskQueue(Names.hostQueue(dest))
+                .setScheduleToCloseTimeout(Duration.ofSeconds(15))
+                .build());
+    try {
+      destination.checkGuestCpu(record.domainXml);
+    } catch (ActivityFailure f) {
+      throw FerryRejection.from(f)
+          .orElseGet(
+              () ->
+                  new FerryRejection(
+                      Reason.UNREACHABLE,
+                      "host "
+                          + dest
+                          + " did not answer whether it can run "
+                          + record.name
+                          + "'s CPU (nothing was started): "
                           + ActivityFailures.message(f)))
           .toFailure();
     }

@@ -39,6 +39,11 @@ final class FakeHypervisor implements HypervisorActivities, DiskActivities {
   }
 
   @Override
+  public String checkGuestCpu(String domainXml) {
+    return "not compared";
+  }
+
+  @Override
   public HostFacts hostFacts() {
     return new HostFacts("QEMU", 8_002_000L, 9_000_000L, 4, 8192);
   }

@@ -12,8 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
@@ -87,6 +90,8 @@ class MovePreflightTest {
 
   @Test
   void anAdmittedMoveStartsAfterThePreflightWasAskedAboutIt() {
+    when(t.preflight.check(any())).thenReturn(H2);
+    when(t.hypervisor(H2).checkGuestCpu(any())).thenReturn("identical");
     InstanceWorkflow instance = t.startInstance(active());
 
     assertEquals("move:m1", instance.startMove(resize("m1", "m1.medium", H2)));
@@ -99,8 +104,29 @@ class MovePreflightTest {
     assertEquals(FerryTestEnv.H1, p.source());
     assertEquals(H2, p.destHost());
     assertEquals("m1.medium", p.flavor().name(), "the flavor the move places");
+    verify(t.hypervisor(H2)).checkGuestCpu(active().domainXml);
     assertTrue(instance.get().isBusy());
     assertTrue(moveExists("m1"));
+  }
+
+  @Test
+  void aDestinationThatCannotRunTheGuestsCpuRefusesTheMoveBeforeAnythingStops() {
+    when(t.preflight.check(any())).thenReturn(H2);
+    when(t.hypervisor(H2).checkGuestCpu(any()))
+        .thenThrow(
+            new FerryRejection(
+                    Reason.HYPERVISOR_INCOMPATIBLE,
+                    "this host cannot run the guest's CPU: libvirt says incompatible")
+                .toFailure());
+    InstanceWorkflow instance = t.startInstance(active());
+    String before = json(instance.get());
+
+    FerryRejection r = rejection(() -> instance.startMove(coldMigration("m1")));
+
+    assertEquals(Reason.HYPERVISOR_INCOMPATIBLE, r.reason(), r.getMessage());
+    assertEquals(before, json(instance.get()), "a refused move changed the record");
+    assertFalse(moveExists("m1"));
+    verify(t.hypervisor(FerryTestEnv.H1), never()).powerOff(any(), anyInt());
   }
 
   @Test

@@ -33,8 +33,8 @@ public class MovePreflightActivitiesImpl implements MovePreflightActivities {
   }
 
   @Override
-  public void check(MovePreflight preflight) {
-    EntityCalls.run(() -> MovePreflightRules.check(preflight, new ConductorFacts()));
+  public String check(MovePreflight preflight) {
+    return EntityCalls.call(() -> MovePreflightRules.check(preflight, new ConductorFacts()));
   }
 
   /** The facts as the entities and the conductor's configuration tell them now. */

@@ -1,6 +1,7 @@
 package dev.ferry.hypervisor.libvirt;
 
 import dev.ferry.hypervisor.HypervisorActivities;
+import dev.ferry.hypervisor.libvirt.live.GuestCpuCheck;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
 import dev.ferry.model.FerryRejection;
@@ -36,6 +37,13 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
   public LibvirtHypervisorActivities(LibvirtConnection connection, GuestTemplate template) {
     this.connection = connection;
     this.template = template;
+  }
+
+  @Override
+  public String checkGuestCpu(String domainXml) {
+    String here = connection.uri().startsWith("qemu:///") ? "this host" : connection.uri();
+    return activity(
+        "checkGuestCpu", () -> connection.call(c -> GuestCpuCheck.check(c, domainXml, here)));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.ferry.client.fakes;
 
 import dev.ferry.entities.Entities;
 import dev.ferry.model.Claim;
+import dev.ferry.model.ClaimCheck;
 import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
@@ -11,6 +12,7 @@ import dev.ferry.model.PlacementView;
 import dev.ferry.model.Resources;
 import dev.ferry.model.Settings;
 import dev.ferry.placement.Admission;
+import dev.ferry.placement.PlacementRules;
 import dev.ferry.placement.PlacementState;
 import dev.ferry.placement.PlacementWorkflow;
 import io.temporal.workflow.Workflow;
@@ -114,6 +116,15 @@ public class FakePlacement implements PlacementWorkflow {
     Map<String, String> instances = new LinkedHashMap<>(state.instances);
     return new PlacementView(
         state.settings, hosts, new ArrayList<>(state.claims.values()), instances);
+  }
+
+  @Override
+  public ClaimCheck checkClaim(ClaimRequest request) {
+    try {
+      return ClaimCheck.fits(PlacementRules.chooseHost(state, request));
+    } catch (FerryRejection r) {
+      return ClaimCheck.refused(r);
+    }
   }
 
   private Resources used(String host) {

@@ -358,6 +358,11 @@ class CleanupGateTest {
     }
 
     @Override
+    public String checkGuestCpu(String domainXml) {
+      return "not compared";
+    }
+
+    @Override
     public HostFacts hostFacts() {
       throw new UnsupportedOperationException();
     }

@@ -56,7 +56,15 @@ final class DestinationChecks {
       throw new FerryRejection(
           Reason.INVALID_STATE, "instance " + uuid + " already runs on " + here);
     }
-    String cpu = compareCpu(c, source, here);
+    String cpu =
+        compareCpu(
+            c,
+            source.emulator(),
+            source.arch(),
+            source.machine(),
+            source.domainType(),
+            source.guestCpuXml(),
+            here);
     for (String network : source.networks()) {
       requireNetwork(c, network, here);
     }
@@ -70,17 +78,25 @@ final class DestinationChecks {
     return new Result(type, version, cpu);
   }
 
-  /** libvirt's comparison of the guest's CPU on this host (hypervisor-aware when available). */
-  private static String compareCpu(Connect c, SourceFacts s, String here) throws LibvirtException {
-    String xml = s.guestCpuXml();
+  /**
+   * libvirt's comparison of the guest's CPU on this host (hypervisor-aware when available):
+   * identical, superset or not compared; refused when libvirt says incompatible.
+   */
+  static String compareCpu(
+      Connect c,
+      String emulator,
+      String arch,
+      String machine,
+      String domainType,
+      String xml,
+      String here)
+      throws LibvirtException {
     if (xml == null) {
       return "not compared (the guest names no CPU model)";
     }
     int rc;
     try {
-      rc =
-          LibvirtNative.compareHypervisorCpu(
-              c, s.emulator(), s.arch(), s.machine(), s.domainType(), xml);
+      rc = LibvirtNative.compareHypervisorCpu(c, emulator, arch, machine, domainType, xml);
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       rc = -1;
     }
