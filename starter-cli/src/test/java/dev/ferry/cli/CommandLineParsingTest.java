@@ -185,12 +185,13 @@ class CommandLineParsingTest {
             Reason.INVALID_STATE,
             Reason.NOTHING_PENDING,
             Reason.HYPERVISOR_INCOMPATIBLE,
+            Reason.NOT_CONFIGURED,
             Reason.STALE_REPORT,
             Reason.NO_CHANGE)) {
       assertEquals(ExitStatus.CONFLICT, ExitStatus.of(r), r.name());
     }
     assertEquals(ExitStatus.UNREACHABLE, ExitStatus.of(Reason.UNREACHABLE));
-    assertEquals(Reason.values().length, 18, "a new reason needs its place in the table above");
+    assertEquals(Reason.values().length, 19, "a new reason needs its place in the table above");
   }
 
   @Test

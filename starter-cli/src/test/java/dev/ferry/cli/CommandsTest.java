@@ -199,7 +199,7 @@ class CommandsTest extends FakeClusterTest {
         "m1.small");
     refused(
         ExitStatus.CONFLICT,
-        "web1 is already on a: resize to the same host is not allowed",
+        "server web1 is already on host a: resizing on the same host is not allowed",
         "resize",
         "web1",
         "--flavor",
@@ -208,14 +208,14 @@ class CommandsTest extends FakeClusterTest {
         "a");
     refused(
         ExitStatus.NOT_FOUND,
-        "unknown host 'zz'",
+        "unknown destination host 'zz'",
         "resize",
         "web1",
         "--flavor",
         "m1.medium",
         "--host",
         "zz");
-    refused(ExitStatus.CONFLICT, "host 'c' is DOWN", "migrate", "web1", "--host", "c");
+    refused(ExitStatus.CONFLICT, "destination host c is DOWN", "migrate", "web1", "--host", "c");
     refused(ExitStatus.NOT_FOUND, "unknown server 'nope'", "migrate", "nope");
   }
 

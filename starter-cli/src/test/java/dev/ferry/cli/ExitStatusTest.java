@@ -52,8 +52,14 @@ class ExitStatusTest extends FakeClusterTest {
   @Test
   void aDestinationThatIsDownIsFourRefusedByTheServersRecord() {
     ferry.server("web1", "m1.tiny", "a", VmState.ACTIVE);
-    refused(ExitStatus.CONFLICT, "host 'c' is DOWN", "migrate", "web1", "--host", "c");
-    refused(ExitStatus.CONFLICT, "host 'd' is disabled", "live-migrate", "web1", "--host", "d");
+    refused(ExitStatus.CONFLICT, "destination host c is DOWN", "migrate", "web1", "--host", "c");
+    refused(
+        ExitStatus.CONFLICT,
+        "destination host d is disabled",
+        "live-migrate",
+        "web1",
+        "--host",
+        "d");
   }
 
   @Test
