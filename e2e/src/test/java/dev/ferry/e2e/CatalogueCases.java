@@ -9,6 +9,7 @@ import static dev.ferry.model.FerryRejection.Reason.INSUFFICIENT_CAPACITY;
 import static dev.ferry.model.FerryRejection.Reason.INVALID_ARGUMENT;
 import static dev.ferry.model.FerryRejection.Reason.INVALID_STATE;
 import static dev.ferry.model.FerryRejection.Reason.NOTHING_PENDING;
+import static dev.ferry.model.FerryRejection.Reason.NOT_CONFIGURED;
 import static dev.ferry.model.FerryRejection.Reason.SAME_HOST;
 import static dev.ferry.model.FerryRejection.Reason.UNKNOWN_FLAVOR;
 import static dev.ferry.model.FerryRejection.Reason.UNKNOWN_HOST;
@@ -259,6 +260,14 @@ final class CatalogueCases {
             "evacuate with an unknown fencing method",
             INVALID_ARGUMENT,
             () -> evac.evacuate("src0", null, "bogus-fence")),
+        refused(
+            "evacuate by libvirt-destroy, which cannot reach a test-driver host",
+            NOT_CONFIGURED,
+            () -> evac.evacuate("src0", null, "libvirt-destroy")),
+        refused(
+            "evacuate by ipmi with no BMC configured for the host",
+            NOT_CONFIGURED,
+            () -> evac.evacuate("src0", "h2", "ipmi")),
         refused("drain a forced-down host", HOST_UNAVAILABLE, () -> evac.drainHost("h3", 1)),
         refused("show an unknown host", UNKNOWN_HOST, () -> hosts.get("nowhere")),
         refused("disable an unknown host", UNKNOWN_HOST, () -> hosts.disable("nowhere", "x")),

@@ -42,7 +42,6 @@ public final class MovePreflightRules {
     HostRecord source = facts.host(p.source());
     if (p.type() == MoveType.EVACUATION) {
       requireFailed(p, source);
-      facts.requireFencing(source, p);
     } else {
       requireAlive(p, source);
     }
@@ -55,6 +54,9 @@ public final class MovePreflightRules {
             MoveClaims.request(
                 p.moveId(), p.flavor().resources(), p.destHost(), p.source(), mayStay));
     verdict.require();
+    if (p.type() == MoveType.EVACUATION) {
+      facts.requireFencing(source, p); // last: what the request names is answered first
+    }
     return verdict.host();
   }
 

@@ -106,6 +106,10 @@ class MovePreflightRulesTest {
     down.fencingProblem = "ipmi fencing is not configured for host h1";
     FerryRejection unfenced = refused(move(MoveType.EVACUATION, null), down);
     assertEquals(Reason.NOT_CONFIGURED, unfenced.reason());
+    assertEquals(
+        Reason.UNKNOWN_HOST,
+        refused(move(MoveType.EVACUATION, "h9"), down).reason(),
+        "what the request names is answered before the fencing configuration");
     down.fencingProblem = null;
     assertEquals("h2", MovePreflightRules.check(move(MoveType.EVACUATION, null), down));
   }
