@@ -121,12 +121,7 @@ final class EvacuationFencing {
           .hostRecords()
           .get(source);
     } catch (ActivityFailure f) {
-      throw FerryRejection.from(f)
-          .orElseGet(
-              () ->
-                  new FerryRejection(
-                      Reason.UNREACHABLE,
-                      "cannot read host " + source + "'s record: " + ActivityFailures.message(f)));
+      throw ActivityFailures.rejectionOrUnreachable(f, "cannot read host " + source + "'s record");
     }
   }
 

@@ -106,15 +106,12 @@ final class MoveStart {
     try {
       dest = preflight.check(MovePreflight.of(request, record));
     } catch (ActivityFailure f) {
-      throw FerryRejection.from(f)
-          .orElseGet(
-              () ->
-                  new FerryRejection(
-                      Reason.UNREACHABLE,
-                      "could not check the move of "
-                          + record.name
-                          + " before starting it (nothing was started): "
-                          + ActivityFailures.message(f)))
+      throw ActivityFailures.rejectionOrUnreachable(
+              f,
+              "could not check the move of "
+                  + record.name
+                  + " before starting it"
+                  + " (nothing was started)")
           .toFailure();
     }
     if (dest != null && record.domainXml != null) {
@@ -137,17 +134,13 @@ final class MoveStart {
     try {
       destination.checkGuestCpu(record.domainXml);
     } catch (ActivityFailure f) {
-      throw FerryRejection.from(f)
-          .orElseGet(
-              () ->
-                  new FerryRejection(
-                      Reason.UNREACHABLE,
-                      "host "
-                          + dest
-                          + " did not answer whether it can run "
-                          + record.name
-                          + "'s CPU (nothing was started): "
-                          + ActivityFailures.message(f)))
+      throw ActivityFailures.rejectionOrUnreachable(
+              f,
+              "host "
+                  + dest
+                  + " did not answer whether it can run "
+                  + record.name
+                  + "'s CPU (nothing was started)")
           .toFailure();
     }
   }

@@ -1,6 +1,9 @@
 package dev.ferry.move;
 
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
 import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 
@@ -19,6 +22,15 @@ public final class ActivityFailures {
       }
     }
     return message;
+  }
+
+  /**
+   * The refusal {@code failure} carries; any other failure is the call's target not answering:
+   * UNREACHABLE, "{@code what}: " and the failure's own words.
+   */
+  public static FerryRejection rejectionOrUnreachable(ActivityFailure failure, String what) {
+    return FerryRejection.from(failure)
+        .orElseGet(() -> new FerryRejection(Reason.UNREACHABLE, what + ": " + message(failure)));
   }
 
   /** True when no worker took the task in time: the call never ran on the host. */

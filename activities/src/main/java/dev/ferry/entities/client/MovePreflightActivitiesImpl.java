@@ -4,24 +4,18 @@ import dev.ferry.entities.MovePreflightActivities;
 import dev.ferry.evacuate.FenceMethods;
 import dev.ferry.evacuate.FenceRequest;
 import dev.ferry.fencing.FencingActivitiesImpl;
-import dev.ferry.host.HostWorkflow;
+import dev.ferry.instance.EntityPreflightFacts;
 import dev.ferry.instance.MovePreflightRules;
-import dev.ferry.model.ClaimCheck;
-import dev.ferry.model.ClaimRequest;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.MovePreflight;
-import dev.ferry.model.Names;
-import dev.ferry.model.Settings;
-import dev.ferry.placement.PlacementWorkflow;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
 
 /**
- * The pre-flight of a move, on the conductor: reads the host records and asks placement (queries:
- * nothing changes) and the fencing configuration, and lets {@link MovePreflightRules} decide.
+ * The pre-flight of a move, on the conductor: the entities' facts ({@link EntityPreflightFacts})
+ * and the fencing configuration, decided by {@link MovePreflightRules}.
  */
 public class MovePreflightActivitiesImpl implements MovePreflightActivities {
   private final WorkflowClient client;
@@ -37,29 +31,10 @@ public class MovePreflightActivitiesImpl implements MovePreflightActivities {
     return EntityCalls.call(() -> MovePreflightRules.check(preflight, new ConductorFacts()));
   }
 
-  /** The facts as the entities and the conductor's configuration tell them now. */
-  private final class ConductorFacts implements MovePreflightRules.Facts {
-    private PlacementWorkflow placement() {
-      return client.newWorkflowStub(PlacementWorkflow.class, Names.PLACEMENT_WORKFLOW_ID);
-    }
-
-    @Override
-    public HostRecord host(String name) {
-      try {
-        return client.newWorkflowStub(HostWorkflow.class, Names.hostWorkflowId(name)).get();
-      } catch (WorkflowNotFoundException e) {
-        throw new FerryRejection(Reason.UNKNOWN_HOST, "unknown host '" + name + "'");
-      }
-    }
-
-    @Override
-    public Settings settings() {
-      return placement().view().settings();
-    }
-
-    @Override
-    public ClaimCheck checkClaim(ClaimRequest request) {
-      return placement().checkClaim(request);
+  /** The facts as the entities and the conductor's fencing configuration tell them now. */
+  private final class ConductorFacts extends EntityPreflightFacts {
+    ConductorFacts() {
+      super(client);
     }
 
     @Override
