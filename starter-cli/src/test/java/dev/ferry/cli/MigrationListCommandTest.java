@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.move.NovaMigrationTest;
 import dev.ferry.client.FakeFerry;
 import dev.ferry.client.fakes.FakeVisibility;
 import dev.ferry.model.MoveType;
 import io.grpc.Status;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +26,30 @@ class MigrationListCommandTest {
   private static final String WEB2 = "7d2e4a10-0000-4000-8000-000000000002";
   private static final Instant T0 = Instant.parse("2026-05-01T12:00:00Z");
 
+  /** A move id as real moves have (a UUID): the client asks a job's progress only of those. */
+  private static final String LIVE_ID = "5f0c2b7e-1111-4c3d-9e8f-0a1b2c3d4e5f";
+
+  /** The keys a row has always had, in their order. */
+  private static final List<String> ROW_KEYS =
+      List.of(
+          "id",
+          "server",
+          "instanceId",
+          "sourceHost",
+          "destHost",
+          "type",
+          "status",
+          "created",
+          "updated");
+
   private static FakeVisibility twoMoves() {
+    return twoMoves("m-live");
+  }
+
+  /** A running live migration {@code liveId} and an ended cold migration {@code m-cold}. */
+  private static FakeVisibility twoMoves(String liveId) {
     return new FakeVisibility()
-        .move("m-live", WEB2, MoveType.LIVE_MIGRATION, "running", "h1", "h3", T0, null)
+        .move(liveId, WEB2, MoveType.LIVE_MIGRATION, "running", "h1", "h3", T0, null)
         .move(
             "m-cold",
             WEB1,
@@ -84,6 +107,62 @@ class MigrationListCommandTest {
       assertEquals("h1", cold.get("sourceHost").asText());
       assertEquals("h2", cold.get("destHost").asText());
       assertEquals("2026-05-01T11:59:00Z", cold.get("updated").asText());
+    }
+  }
+
+  @Test
+  void jsonRowsKeepTheirKeysAndAddNovasWithARunningLiveMigrationsBytes() throws Exception {
+    try (FakeVisibility visibility = twoMoves(LIVE_ID).progress(LIVE_ID, NovaMigrationTest.JOB)) {
+      Cli.Result r = Cli.run(o -> visibility.client(), "migration", "list", "--output", "json");
+      assertEquals(0, r.exit(), r.toString());
+
+      JsonNode rows = JSON.readTree(r.out());
+      List<String> keys = new ArrayList<>(ROW_KEYS);
+      NovaMigrationTest.KEYS.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+      for (JsonNode row : rows) {
+        List<String> names = new ArrayList<>();
+        row.fieldNames().forEachRemaining(names::add);
+        assertEquals(keys, names, r.out());
+      }
+      JsonNode live = rows.get(0);
+      assertEquals(LIVE_ID, live.get("id").asText());
+      assertEquals(WEB2, live.get("server_uuid").asText());
+      assertEquals("h1", live.get("source_compute").asText());
+      assertEquals("h3", live.get("dest_compute").asText());
+      assertEquals("live-migration", live.get("migration_type").asText());
+      assertEquals("2026-05-01T12:00:00Z", live.get("created_at").asText());
+      assertTrue(live.get("updated_at").isNull(), r.out());
+      assertEquals(1000, live.get("memory_total_bytes").asLong());
+      assertEquals(400, live.get("memory_processed_bytes").asLong());
+      assertEquals(600, live.get("memory_remaining_bytes").asLong());
+      assertEquals(5000, live.get("disk_total_bytes").asLong());
+      assertEquals(2000, live.get("disk_processed_bytes").asLong());
+      assertEquals(3000, live.get("disk_remaining_bytes").asLong());
+      JsonNode cold = rows.get(1);
+      assertEquals("migration", cold.get("migration_type").asText());
+      assertEquals("2026-05-01T11:50:00Z", cold.get("created_at").asText());
+      assertEquals("2026-05-01T11:59:00Z", cold.get("updated_at").asText());
+      for (String unknown :
+          List.of(
+              "old_flavor",
+              "new_flavor",
+              "user_id",
+              "memory_total_bytes",
+              "disk_remaining_bytes")) {
+        assertTrue(cold.get(unknown).isNull(), unknown + ": " + r.out());
+      }
+      assertTrue(live.get("user_id").isNull(), r.out());
+    }
+  }
+
+  @Test
+  void aLiveMigrationWhoseProgressTheEngineCannotGiveListsWithNullBytes() throws Exception {
+    try (FakeVisibility visibility = twoMoves(LIVE_ID)) {
+      Cli.Result r = Cli.run(o -> visibility.client(), "migration", "list", "--output", "json");
+      assertEquals(0, r.exit(), r.toString());
+      JsonNode live = JSON.readTree(r.out()).get(0);
+      assertEquals(LIVE_ID, live.get("id").asText());
+      assertTrue(live.get("memory_total_bytes").isNull(), r.out());
     }
   }
 

@@ -1,10 +1,14 @@
 package dev.ferry.cli.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Prints a command's result: the table rendering, or with {@code --output json} the same object
@@ -59,6 +63,33 @@ public final class Output {
       throw new IllegalStateException("cannot render JSON: " + e.getOriginalMessage(), e);
     }
   }
+
+  /**
+   * One JSON object with the fields of every part in turn (each as {@link #toJson} renders it; a
+   * null part adds nothing). A key two parts both carry must have the same value there: merging
+   * never hides a disagreement.
+   */
+  public static Map<String, Object> merged(Object... parts) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (Object part : parts) {
+      if (part == null) {
+        continue;
+      }
+      Map<String, Object> more = Json.MAPPER.convertValue(part, FIELDS);
+      more.forEach(
+          (key, value) -> {
+            if (fields.containsKey(key) && !Objects.equals(fields.get(key), value)) {
+              throw new IllegalStateException(
+                  "JSON field '" + key + "' is " + fields.get(key) + " and " + value);
+            }
+            fields.put(key, value);
+          });
+    }
+    return fields;
+  }
+
+  private static final TypeReference<LinkedHashMap<String, Object>> FIELDS =
+      new TypeReference<>() {};
 
   /**
    * Built on first use only: Jackson costs start-up time a table does not need. Durations (a host's

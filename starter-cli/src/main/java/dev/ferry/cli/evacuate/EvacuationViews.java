@@ -27,17 +27,37 @@ public final class EvacuationViews {
    */
   public static void addDetails(
       TableWriter t, EvacuationClient evacuation, ServersClient servers, MoveView move) {
+    addDetails(t, move, shown(evacuation, servers, move));
+  }
+
+  /** {@link #addDetails} with the details already read; nothing is added for null. */
+  public static void addDetails(TableWriter t, MoveView move, Shown shown) {
+    if (shown != null) {
+      details(t, move, shown.details(), shown.rebuiltFromImage());
+    }
+  }
+
+  /**
+   * What {@link #addDetails} shows of an evacuation: its details with the server's note about it,
+   * and the base image a host-local disk was rebuilt from (null when unknown).
+   *
+   * @return null when the move answers no details
+   */
+  public static Shown shown(EvacuationClient evacuation, ServersClient servers, MoveView move) {
     EvacuationDetails d = evacuation.details(move.moveId());
     if (d == null) {
-      return;
+      return null;
     }
     InstanceRecord record = record(servers, move.instanceId());
     String image =
         REBUILT.equals(d.disk()) && record != null && !isBlank(record.baseImage)
             ? record.baseImage
             : null;
-    details(t, move, withNote(d, RecordedMove.noteAbout(record, move.moveId())), image);
+    return new Shown(withNote(d, RecordedMove.noteAbout(record, move.moveId())), image);
   }
+
+  /** An evacuation's details as shown, and the image its disk was rebuilt from, if known. */
+  public record Shown(EvacuationDetails details, String rebuiltFromImage) {}
 
   /**
    * {@code Fencing:} method and what it did ({@code not yet} while running unfenced), {@code

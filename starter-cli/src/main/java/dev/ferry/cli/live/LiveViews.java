@@ -2,12 +2,10 @@ package dev.ferry.cli.live;
 
 import dev.ferry.cli.common.Output;
 import dev.ferry.cli.common.TableWriter;
-import dev.ferry.client.LiveMigrationClient;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.LiveMigrationView;
 import dev.ferry.model.LiveMigrationOptions;
 import java.util.Locale;
-import java.util.Optional;
 
 /** How live migrations and their progress are shown. */
 public final class LiveViews {
@@ -15,17 +13,18 @@ public final class LiveViews {
 
   private LiveViews() {}
 
-  /** The live-migration part of {@code ferry migration show}: details, then the job's progress. */
-  public static void print(LiveMigrationClient live, Output out, String moveId) {
-    LiveMigrationView view = live.view(moveId);
+  /**
+   * The live-migration part of {@code ferry migration show}: details, then the running job's
+   * progress ({@code progress} null: no job runs). Nothing when the move answers no live view.
+   */
+  public static void print(Output out, LiveMigrationView view, JobProgress progress) {
     if (view == null) {
       return;
     }
     out.print(details(view));
     if (!view.finished()) {
-      Optional<JobProgress> progress = live.progress(moveId);
       out.println(
-          "Progress:             " + progress.map(LiveViews::line).orElse("(no job running)"));
+          "Progress:             " + (progress == null ? "(no job running)" : line(progress)));
     }
   }
 

@@ -3,12 +3,16 @@ package dev.ferry.cli.move;
 import dev.ferry.cli.common.ClientCommand;
 import dev.ferry.cli.common.Output;
 import dev.ferry.client.FerryClient;
+import dev.ferry.client.LiveMigrationClient;
+import dev.ferry.client.MigrationListing;
 import dev.ferry.client.MigrationQuery;
 import dev.ferry.client.MigrationVocabulary;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -85,8 +89,23 @@ public final class MigrationListCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     MigrationQuery query = new MigrationQuery(server, host, type, status, since, limit);
-    List<MigrationRow> rows = client.moves().list(query).stream().map(MigrationRow::of).toList();
-    out.emit(rows, () -> out.print(MigrationRow.table(rows)));
+    List<MigrationListing> listings = client.moves().list(query);
+    if (out.isJson()) {
+      out.emit(json(client.live(), listings), "");
+    } else {
+      out.print(MigrationRow.table(listings.stream().map(MigrationRow::of).toList()));
+    }
     return 0;
+  }
+
+  /** Each row's fields and its Nova fields; a running live migration's progress is asked for. */
+  private static List<Map<String, Object>> json(
+      LiveMigrationClient live, List<MigrationListing> listings) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (MigrationListing m : listings) {
+      NovaMigration nova = NovaMigration.of(m, NovaMigration.listedProgress(live, m));
+      rows.add(Output.merged(MigrationRow.of(m), nova));
+    }
+    return rows;
   }
 }

@@ -3,14 +3,14 @@ package dev.ferry.cli.move;
 import dev.ferry.cli.common.TableWriter;
 import dev.ferry.client.MigrationListing;
 import dev.ferry.client.MigrationVocabulary;
-import java.time.Instant;
 import java.util.List;
 
 /**
  * One row of {@code migration list}, in Nova's words: {@code type} is {@code migration}, {@code
  * resize}, {@code live-migration} or {@code evacuation}; times are ISO-8601 UTC; {@code updated} is
  * when the move ended, null while it runs (the visibility store keeps no time of a status change:
- * {@code migration show} has each one).
+ * {@code migration show} has each one). Its JSON also carries the move's {@link NovaMigration}
+ * fields.
  */
 public record MigrationRow(
     String id,
@@ -32,8 +32,8 @@ public record MigrationRow(
         m.destHost(),
         MigrationVocabulary.typeName(m.type()),
         m.status(),
-        iso(m.created()),
-        iso(m.ended()));
+        NovaMigration.iso(m.created()),
+        NovaMigration.iso(m.ended()));
   }
 
   static TableWriter table(List<MigrationRow> rows) {
@@ -43,9 +43,5 @@ public record MigrationRow(
       t.row(r.id, r.server, r.sourceHost, r.destHost, r.type, r.status, r.created, r.updated);
     }
     return t;
-  }
-
-  private static String iso(Instant t) {
-    return t == null ? null : t.toString();
   }
 }

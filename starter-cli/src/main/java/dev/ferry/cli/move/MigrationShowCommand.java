@@ -7,6 +7,8 @@ import dev.ferry.cli.common.Views;
 import dev.ferry.cli.evacuate.EvacuationViews;
 import dev.ferry.cli.live.LiveViews;
 import dev.ferry.client.FerryClient;
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.LiveMigrationView;
 import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveView;
 import picocli.CommandLine.Command;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ferry migration show <server|move-id>}: a move and every status change; for a live
  * migration its options and progress, for an evacuation its fencing and disk. {@code --output json}
- * emits the move's common view only.
+ * emits the move's common view, its {@link NovaMigration} fields, and what the table shows besides:
+ * {@code live} and {@code progress} (a live migration's view and running job, else null), {@code
+ * evacuation} (an evacuation's details, else null).
  */
 @Command(
     name = "show",
@@ -27,23 +31,33 @@ public final class MigrationShowCommand extends ClientCommand {
   @Parameters(paramLabel = "SERVER|MOVE-ID", description = "Server name or id, or a move id.")
   String target;
 
+  /** What the table shows besides the move's view. */
+  record Extras(LiveMigrationView live, JobProgress progress, EvacuationViews.Shown evacuation) {}
+
   @Override
   protected int run(FerryClient client, Output out) {
     MoveView view = client.moves().get(target);
-    out.emit(
-        view,
-        () -> {
-          TableWriter details = Views.moveDetails(view);
-          if (view.type() == MoveType.EVACUATION) {
-            EvacuationViews.addDetails(details, client.evacuation(), client.servers(), view);
-          }
-          out.print(details);
-          if (view.type() == MoveType.LIVE_MIGRATION) {
-            LiveViews.print(client.live(), out, view.moveId());
-          }
-          out.println("");
-          out.print(Views.moveLog(view));
-        });
+    LiveMigrationView live =
+        view.type() == MoveType.LIVE_MIGRATION ? client.live().view(view.moveId()) : null;
+    JobProgress progress =
+        live != null && !live.finished()
+            ? client.live().progress(view.moveId()).orElse(null)
+            : null;
+    EvacuationViews.Shown evacuation =
+        view.type() == MoveType.EVACUATION
+            ? EvacuationViews.shown(client.evacuation(), client.servers(), view)
+            : null;
+    if (out.isJson()) {
+      NovaMigration nova = NovaMigration.of(view, progress);
+      out.emit(Output.merged(view, nova, new Extras(live, progress, evacuation)), "");
+      return 0;
+    }
+    TableWriter details = Views.moveDetails(view);
+    EvacuationViews.addDetails(details, view, evacuation);
+    out.print(details);
+    LiveViews.print(out, live, progress);
+    out.println("");
+    out.print(Views.moveLog(view));
     return 0;
   }
 }

@@ -23,6 +23,7 @@ import dev.ferry.model.PowerState;
 import dev.ferry.model.VmState;
 import dev.ferry.move.MoveView;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -185,9 +186,10 @@ class EvacuationShowTest extends FakeClusterTest {
   }
 
   @Test
-  void jsonStaysTheMoveView() throws Exception {
-    serverWithDisk("vm4", false);
+  void jsonIsTheMoveViewWithWhatItsTableShowsBeside() throws Exception {
+    InstanceRecord vm = serverWithDisk("vm4", false);
     String moveId = evacuateToDone("vm4", null);
+    Cli.Result table = ok("migration", "show", "vm4");
 
     Cli.Result r = ferry("--output", "json", "migration", "show", "vm4");
 
@@ -195,7 +197,24 @@ class EvacuationShowTest extends FakeClusterTest {
     JsonNode shown = JSON.readTree(r.out());
     assertEquals(moveId, shown.get("moveId").asText());
     assertEquals("EVACUATION", shown.get("type").asText());
-    assertFalse(shown.has("fencing"), r.toString());
+    assertFalse(shown.has("fencing"), "the view's own keys stay as they were: " + r);
+    assertEquals(moveId, shown.get("id").asText());
+    assertEquals(vm.id, shown.get("server_uuid").asText());
+    assertEquals("evacuation", shown.get("migration_type").asText());
+    assertTrue(shown.get("memory_total_bytes").isNull(), "no job reports bytes: " + r);
+    JsonNode details = shown.get("evacuation").get("details");
+    assertEquals(
+        row(table, "Fencing:"),
+        details.get("fenceMethod").asText() + ": " + details.get("fencing").asText(),
+        r.toString());
+    assertEquals("rebuilt-from-base-image", details.get("disk").asText(), r.toString());
+    assertEquals(
+        FakeInstance.IMAGE, shown.get("evacuation").get("rebuiltFromImage").asText(), r.toString());
+    assertTrue(details.get("localDataLost").asBoolean(), r.toString());
+    List<String> notes = new ArrayList<>();
+    details.get("notes").forEach(n -> notes.add(n.asText()));
+    assertTrue(notes.contains(row(table, "Notes:")), r.toString());
+    assertTrue(shown.get("live").isNull(), r.toString());
   }
 
   @Test

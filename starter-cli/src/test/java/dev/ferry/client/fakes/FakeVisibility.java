@@ -2,6 +2,8 @@ package dev.ferry.client.fakes;
 
 import com.google.protobuf.ByteString;
 import dev.ferry.client.FerryClient;
+import dev.ferry.live.JobProgress;
+import dev.ferry.live.LiveMigrationWorkflow;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
@@ -12,10 +14,14 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
@@ -44,8 +50,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * TEST ONLY: a Temporal frontend (in-process gRPC) that implements ListWorkflowExecutions alone,
  * over rows given in the order a visibility store returns them, with page tokens; it records every
- * request; an instance's {@code get} query answers for the records given ({@link #instance}). Every
- * other call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server names, are missing).
+ * request; an instance's {@code get} query answers for the records given ({@link #instance}), and
+ * DescribeWorkflowExecution for the moves given a job's progress ({@link #progress}). Every other
+ * call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server names, are missing).
  */
 public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImplBase
     implements AutoCloseable {
@@ -55,6 +62,7 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
   public final List<String> queries = new CopyOnWriteArrayList<>();
 
   private final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
+  private final Map<String, JobProgress> progress = new ConcurrentHashMap<>();
   private final List<WorkflowExecutionInfo> rows = new ArrayList<>();
   private volatile Status refusal;
   private final Server server;
@@ -140,6 +148,37 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
   public FakeVisibility instance(InstanceRecord record) {
     records.put(Names.instanceWorkflowId(record.id), record);
     return this;
+  }
+
+  /**
+   * From now on describing the move's workflow answers a pending live-migration job that last
+   * heartbeat {@code job}, as the engine does while the job runs.
+   */
+  public FakeVisibility progress(String moveId, JobProgress job) {
+    progress.put(Names.moveWorkflowId(moveId), job);
+    return this;
+  }
+
+  /** A move given {@link #progress}: its pending job; any other workflow: UNIMPLEMENTED. */
+  @Override
+  public void describeWorkflowExecution(
+      DescribeWorkflowExecutionRequest request,
+      StreamObserver<DescribeWorkflowExecutionResponse> response) {
+    JobProgress job = progress.get(request.getExecution().getWorkflowId());
+    if (job == null) {
+      response.onError(Status.UNIMPLEMENTED.asRuntimeException());
+      return;
+    }
+    Payloads heartbeat = DefaultDataConverter.STANDARD_INSTANCE.toPayloads(job).orElseThrow();
+    PendingActivityInfo pending =
+        PendingActivityInfo.newBuilder()
+            .setActivityType(
+                ActivityType.newBuilder().setName(LiveMigrationWorkflow.JOB_ACTIVITY_TYPE))
+            .setHeartbeatDetails(heartbeat)
+            .build();
+    response.onNext(
+        DescribeWorkflowExecutionResponse.newBuilder().addPendingActivities(pending).build());
+    response.onCompleted();
   }
 
   /** An instance's {@code get} query, for the records given; any other query: UNIMPLEMENTED. */
