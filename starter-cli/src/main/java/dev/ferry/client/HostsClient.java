@@ -10,6 +10,7 @@ import dev.ferry.model.HostSummary;
 import dev.ferry.model.Names;
 import dev.ferry.model.PlacementView;
 import dev.ferry.model.PlacementView.HostUsage;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class HostsClient {
       String name = u.host().name();
       HostRecord record;
       try {
-        record = get(name);
+        record = record(name);
       } catch (FerryRejection r) {
         if (r.reason() != Reason.UNKNOWN_HOST) {
           throw r;
@@ -57,10 +58,54 @@ public final class HostsClient {
     return out;
   }
 
-  /** One host's record ({@code host:<name>}). */
+  /** One host's record ({@code host:<name>}); a deleted host is unknown. */
   public HostRecord get(String name) {
     Names.requireValidName("host", name);
+    requireNotDeleted(name);
+    return record(name);
+  }
+
+  private HostRecord record(String name) {
     return ctx.call("query host " + name, () -> ctx.hostStub(name).get(), () -> unknownHost(name));
+  }
+
+  /**
+   * {@code ferry host delete}: a host that registered once and is gone for good. Placement forgets
+   * it and its workflow ends; an agent registering under its name later brings it back anew.
+   *
+   * @throws FerryRejection UNKNOWN_HOST; HOST_IN_USE (nothing changed) while its agent runs, a
+   *     server is on it or a move under way to it, it owes clean-ups or a live migration holds one
+   *     of its slots
+   */
+  public void delete(String name) {
+    Names.requireValidName("host", name);
+    requireNotDeleted(name);
+    ctx.call(
+        "delete host " + name,
+        () -> {
+          ctx.hostStub(name).retire();
+          return null;
+        },
+        () -> unknownHost(name));
+  }
+
+  /**
+   * Only a delete completes a host's workflow (otherwise it runs, or continues as new), and a
+   * completed workflow still answers queries: its record would show a host that is gone.
+   */
+  private void requireNotDeleted(String name) {
+    WorkflowExecutionStatus status =
+        ctx.call(
+            "describe host " + name,
+            () ->
+                ctx.client
+                    .newUntypedWorkflowStub(Names.hostWorkflowId(name))
+                    .describe()
+                    .getStatus(),
+            () -> unknownHost(name));
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      throw unknownHost(name);
+    }
   }
 
   /** One host with placement's capacity and usage (null when placement does not know it). */

@@ -75,6 +75,7 @@ public final class FakeFerry implements AutoCloseable {
         HostEvacuationWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new FakeLiveMigration.JobImpl(),
+        new FakeHost.PlacementImpl(env.getWorkflowClient()),
         new FakeHostMoves(env.getWorkflowClient()),
         new FakeMoveChecks.Impl(env.getWorkflowClient()));
     env.start();

@@ -31,6 +31,9 @@ public interface PlacementActivities {
   /** Removes an instance from the name index and releases its claim. */
   void forgetInstance(String instanceId);
 
+  /** PlacementWorkflow.forgetHost: refused (HOST_IN_USE) while anything is claimed on it. */
+  void forgetHost(String host);
+
   Settings settings();
 
   /** The name of every host placement knows, in its order. */

@@ -32,6 +32,17 @@ public interface HostWorkflow {
   void validateSetEnabled(boolean enabled, String reason);
 
   /**
+   * `host delete`: placement forgets the host, then this run ends; a later registration starts the
+   * host anew. Refused (nothing changed) while its agent runs, a live migration holds one of its
+   * slots, it owes clean-ups ({@link HostRetirement}) or anything is claimed on it (placement).
+   */
+  @UpdateMethod
+  void retire();
+
+  @UpdateValidatorMethod(updateName = "retire")
+  void validateRetire();
+
+  /**
    * Asks for an outbound live-migration slot for {@code moveId}: true when granted now; false when
    * queued, and the move is sent the signal {@value #SLOT_GRANTED_SIGNAL} (with the host name) when
    * its turn comes. Idempotent by move id.

@@ -2,6 +2,7 @@ package dev.ferry.host;
 
 import dev.ferry.entities.Entities;
 import dev.ferry.entities.EntityDetails;
+import dev.ferry.entities.PlacementActivities;
 import dev.ferry.entities.WorkflowInspectionActivities;
 import dev.ferry.host.HostLeaseActivities.LeaseEnd;
 import dev.ferry.model.AgentRegistration;
@@ -10,6 +11,7 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.HostStatus;
 import dev.ferry.model.Names;
+import dev.ferry.move.ActivityFailures;
 import dev.ferry.move.ConductorCalls;
 import dev.ferry.placement.PlacementWorkflow;
 import io.temporal.activity.ActivityOptions;
@@ -55,9 +57,36 @@ public class HostWorkflowImpl implements HostWorkflow {
   /** Placement may not exist yet at first registration; try telling it again after this. */
   private static final Duration PLACEMENT_RETRY = Duration.ofSeconds(5);
 
+  /**
+   * `host delete` asks placement to forget the host while the operator waits: placement answers in
+   * well under a second; a few retries ride out its continue-as-new, then the delete fails (the
+   * host is told to placement again) instead of hanging.
+   */
+  private static final ActivityOptions FORGET_CALL =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(Names.CONDUCTOR_QUEUE)
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setScheduleToCloseTimeout(Duration.ofSeconds(40))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setDoNotRetry(FerryRejection.failureTypes())
+                  .build())
+          .build();
+
   private final HostRecord host;
   private final Set<String> leasesRunning = new HashSet<>();
   private boolean placementStale = true;
+
+  /** A summary signal to placement is on its way (the loop waits for its delivery). */
+  private boolean telling;
+
+  /** A delete is asking placement to forget the host: nothing more is told to placement. */
+  private boolean retiring;
+
+  /** Placement forgot the host: this run ends, and with it the host. */
+  private boolean retired;
+
   private final MigrationSlots slots;
   private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
 
@@ -88,11 +117,11 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public void run(HostRecord initial) {
-    while (true) {
+    while (!retired) {
       if (host.status == HostStatus.UP && !leasesRunning.contains(host.incarnation)) {
         grantLease(host.incarnation);
       }
-      boolean told = !placementStale || tellPlacement();
+      boolean told = !placementStale || retiring || tellPlacement();
       // After a failed attempt, wait PLACEMENT_RETRY: placementStale is still true, and waking on
       // it would retry at once, a workflow task per attempt, until continue-as-new, forever.
       Duration idle = slots.inUse() ? Entities.RECONCILE_EVERY : Duration.ofDays(1);
@@ -100,15 +129,26 @@ public class HostWorkflowImpl implements HostWorkflow {
           !Entities.awaitShowing(
               told ? idle : PLACEMENT_RETRY,
               () -> EntityDetails.host(host),
-              () -> (told && placementStale) || needsLease() || Entities.historyTooLong());
+              () ->
+                  (told && placementStale && !retiring)
+                      || needsLease()
+                      || retired
+                      || Entities.historyTooLong());
+      if (retired) {
+        break;
+      }
       if (Entities.historyTooLong()) {
-        Entities.continueAsNew(host);
+        Workflow.await(() -> !retiring); // a delete under way decides whether the host goes on
+        if (!retired) {
+          Entities.continueAsNew(host);
+        }
         return;
       }
       if (timedOut && told && slots.inUse()) {
         reclaimSlotsOfClosedMoves();
       }
     }
+    Workflow.await(Workflow::isEveryHandlerFinished);
   }
 
   private boolean needsLease() {
@@ -153,6 +193,7 @@ public class HostWorkflowImpl implements HostWorkflow {
     // Cleared before sending: a handler that changes the host while the signal is on its way sets
     // it again, and the next loop sends the newer summary (clearing it after would lose that).
     placementStale = false;
+    telling = true;
     try {
       Workflow.newExternalWorkflowStub(PlacementWorkflow.class, Names.PLACEMENT_WORKFLOW_ID)
           .hostChanged(host.summary());
@@ -162,6 +203,8 @@ public class HostWorkflowImpl implements HostWorkflow {
       Workflow.getLogger(HostWorkflowImpl.class)
           .warn("placement not told about {} yet: {}", host.name, e.toString());
       return false;
+    } finally {
+      telling = false;
     }
   }
 
@@ -205,6 +248,52 @@ public class HostWorkflowImpl implements HostWorkflow {
     host.statusChangedAtMillis = Workflow.currentTimeMillis();
     placementStale = true;
     return host;
+  }
+
+  @Override
+  public void validateRetire() {
+    if (retiring) {
+      throw Entities.rejectUpdate(
+          new FerryRejection(
+              FerryRejection.Reason.INVALID_STATE,
+              "host '" + host.name + "' is being deleted already"));
+    }
+    try {
+      HostRetirement.requireRetirable(host, !leasesRunning.isEmpty());
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  /**
+   * Placement forgets the host first, so a refusal there (something claimed on it) changes nothing
+   * here. While it is asked, the loop tells placement nothing (a summary landing after the forget
+   * would list the host again); an agent that registered meanwhile refuses the delete and the host
+   * is told to placement again.
+   */
+  @Override
+  public void retire() {
+    retiring = true;
+    try {
+      Workflow.await(() -> !telling);
+      try {
+        Workflow.newActivityStub(PlacementActivities.class, FORGET_CALL).forgetHost(host.name);
+      } catch (ActivityFailure f) {
+        throw ActivityFailures.rejectionOrUnreachable(f, "placement did not forget the host")
+            .toFailure();
+      }
+      try {
+        HostRetirement.requireRetirable(host, !leasesRunning.isEmpty());
+      } catch (FerryRejection r) {
+        throw r.toFailure();
+      }
+      retired = true;
+    } finally {
+      retiring = false;
+      if (!retired) {
+        placementStale = true;
+      }
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostStatus;
 import dev.ferry.model.HostSummary;
+import dev.ferry.model.Names;
 import dev.ferry.model.PlacementView.HostUsage;
 import dev.ferry.model.Resources;
 import java.util.ArrayList;
@@ -139,6 +140,53 @@ public final class PlacementRules {
             "a server named '" + name + "' already exists (id " + e.getKey() + ")");
       }
     }
+  }
+
+  /**
+   * A host may be forgotten (`host delete`) only while nothing is claimed on it: a server placed
+   * there or a move under way to it would lose its host. A host placement does not know is
+   * forgotten already (a retried call).
+   */
+  public static void requireForgettable(PlacementState state, String host) {
+    List<String> servers = new ArrayList<>();
+    int moves = 0;
+    for (Claim c : state.claims.values()) {
+      if (!c.host().equals(host)) {
+        continue;
+      }
+      if (c.consumerId().startsWith(INSTANCE_CONSUMER)) {
+        String id = c.consumerId().substring(INSTANCE_CONSUMER.length());
+        servers.add(state.instances.getOrDefault(id, id));
+      } else {
+        moves++;
+      }
+    }
+    if (servers.isEmpty() && moves == 0) {
+      return;
+    }
+    StringBuilder why = new StringBuilder("host '" + host + "' is in use: ");
+    if (!servers.isEmpty()) {
+      why.append(count(servers.size(), "server"))
+          .append(" on it (")
+          .append(String.join(", ", servers))
+          .append(")");
+    }
+    if (moves > 0) {
+      why.append(servers.isEmpty() ? "" : " and ").append(count(moves, "move")).append(" to it");
+    }
+    why.append(
+        "; move its servers away first ('ferry migrate SERVER' or 'ferry live-migrate SERVER',"
+            + " or 'ferry host evacuate "
+            + host
+            + "' for a host that is gone) and let the moves end");
+    throw new FerryRejection(Reason.HOST_IN_USE, why.toString());
+  }
+
+  /** A server's claim is keyed by its workflow id: {@code instance:<id>}. */
+  private static final String INSTANCE_CONSUMER = Names.instanceWorkflowId("");
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static void requirePositive(Resources r) {

@@ -50,6 +50,16 @@ public interface PlacementWorkflow {
   @UpdateMethod
   void forgetInstance(String instanceId);
 
+  /**
+   * `host delete`: the host is no longer listed, picked or claimable. Refused while anything is
+   * claimed on it; a host placement does not know is forgotten already.
+   */
+  @UpdateMethod
+  void forgetHost(String host);
+
+  @UpdateValidatorMethod(updateName = "forgetHost")
+  void validateForgetHost(String host);
+
   @UpdateMethod
   Settings configure(Settings settings);
 

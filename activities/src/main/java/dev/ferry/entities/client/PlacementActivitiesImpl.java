@@ -48,6 +48,11 @@ public class PlacementActivitiesImpl implements PlacementActivities {
   }
 
   @Override
+  public void forgetHost(String host) {
+    EntityCalls.run(() -> placement().forgetHost(host));
+  }
+
+  @Override
   public List<String> hostNames() {
     return EntityCalls.call(
         () -> placement().view().hosts().stream().map(h -> h.host().name()).toList());

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ferry host ...}: the compute services. */
 @Command(
     name = "host",
-    description = "List, show, enable, disable, force down, evacuate and drain compute hosts.",
+    description =
+        "List, show, enable, disable, force down, evacuate, drain and delete compute hosts.",
     mixinStandardHelpOptions = true,
     subcommands = {
       HostListCommand.class,
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
       HostSetDownCommand.class,
       HostSetUpCommand.class,
       HostEvacuateCommand.class,
-      HostDrainCommand.class
+      HostDrainCommand.class,
+      HostDeleteCommand.class
     })
 public final class HostCommand extends GroupCommand {}

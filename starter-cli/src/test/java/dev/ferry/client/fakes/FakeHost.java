@@ -1,5 +1,6 @@
 package dev.ferry.client.fakes;
 
+import dev.ferry.host.HostRetirement;
 import dev.ferry.host.HostWorkflow;
 import dev.ferry.model.AgentRegistration;
 import dev.ferry.model.CleanupItem;
@@ -8,13 +9,49 @@ import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.Names;
 import dev.ferry.placement.PlacementWorkflow;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
 import java.util.List;
 
-/** TEST ONLY: a host record that tells placement about every change. */
+/**
+ * TEST ONLY: a host record that tells placement about every change. UP stands for "its agent runs";
+ * a delete asks placement to forget the host (through {@link Placement}), then the run ends.
+ */
 public class FakeHost implements HostWorkflow {
   private final HostRecord record;
+  private boolean retired;
+
+  /** The conductor's way to placement's forgetHost Update (a workflow cannot send one). */
+  @ActivityInterface(namePrefix = "FakeHostPlacement")
+  public interface Placement {
+    void forgetHost(String host);
+  }
+
+  /** Sends forgetHost to the fake placement; a refusal keeps its reason, as the real one does. */
+  public static final class PlacementImpl implements Placement {
+    private final WorkflowClient client;
+
+    public PlacementImpl(WorkflowClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public void forgetHost(String host) {
+      try {
+        client
+            .newWorkflowStub(PlacementWorkflow.class, Names.PLACEMENT_WORKFLOW_ID)
+            .forgetHost(host);
+      } catch (RuntimeException e) {
+        throw FerryRejection.from(e).map(r -> (RuntimeException) r.toFailure()).orElse(e);
+      }
+    }
+  }
 
   @WorkflowInit
   public FakeHost(HostRecord record) {
@@ -23,7 +60,34 @@ public class FakeHost implements HostWorkflow {
 
   @Override
   public void run(HostRecord ignored) {
-    Workflow.await(() -> false);
+    Workflow.await(() -> retired);
+    Workflow.await(Workflow::isEveryHandlerFinished);
+  }
+
+  @Override
+  public void validateRetire() {
+    try {
+      HostRetirement.requireRetirable(record, false);
+    } catch (FerryRejection r) {
+      throw FakePlacement.reject(r.reason(), r.getMessage());
+    }
+  }
+
+  @Override
+  public void retire() {
+    Placement placement =
+        Workflow.newActivityStub(
+            Placement.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(5))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+    try {
+      placement.forgetHost(record.name);
+    } catch (ActivityFailure f) {
+      throw FerryRejection.from(f).map(FerryRejection::toFailure).orElseThrow(() -> f);
+    }
+    retired = true;
   }
 
   @Override

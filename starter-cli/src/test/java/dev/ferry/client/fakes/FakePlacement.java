@@ -97,6 +97,20 @@ public class FakePlacement implements PlacementWorkflow {
   }
 
   @Override
+  public void validateForgetHost(String host) {
+    try {
+      PlacementRules.requireForgettable(state, host);
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  @Override
+  public void forgetHost(String host) {
+    state.hosts.remove(host);
+  }
+
+  @Override
   public Settings configure(Settings settings) {
     state.settings = settings;
     return settings;

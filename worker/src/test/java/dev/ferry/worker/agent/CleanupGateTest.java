@@ -314,6 +314,16 @@ class CleanupGateTest {
     }
 
     @Override
+    public void retire() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void validateRetire() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void validateSetEnabled(boolean enabled, String reason) {}
 
     @Override
