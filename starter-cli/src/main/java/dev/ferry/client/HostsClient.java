@@ -10,7 +10,6 @@ import dev.ferry.model.HostSummary;
 import dev.ferry.model.Names;
 import dev.ferry.model.PlacementView;
 import dev.ferry.model.PlacementView.HostUsage;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -61,8 +60,11 @@ public final class HostsClient {
   /** One host's record ({@code host:<name>}); a deleted host is unknown. */
   public HostRecord get(String name) {
     Names.requireValidName("host", name);
-    requireNotDeleted(name);
-    return record(name);
+    HostRecord record = record(name);
+    if (record.retired) {
+      throw unknownHost(name); // its ended run still answers the query
+    }
+    return record;
   }
 
   private HostRecord record(String name) {
@@ -78,8 +80,7 @@ public final class HostsClient {
    *     of its slots
    */
   public void delete(String name) {
-    Names.requireValidName("host", name);
-    requireNotDeleted(name);
+    get(name); // a host deleted already is unknown
     ctx.call(
         "delete host " + name,
         () -> {
@@ -87,25 +88,6 @@ public final class HostsClient {
           return null;
         },
         () -> unknownHost(name));
-  }
-
-  /**
-   * Only a delete completes a host's workflow (otherwise it runs, or continues as new), and a
-   * completed workflow still answers queries: its record would show a host that is gone.
-   */
-  private void requireNotDeleted(String name) {
-    WorkflowExecutionStatus status =
-        ctx.call(
-            "describe host " + name,
-            () ->
-                ctx.client
-                    .newUntypedWorkflowStub(Names.hostWorkflowId(name))
-                    .describe()
-                    .getStatus(),
-            () -> unknownHost(name));
-    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-      throw unknownHost(name);
-    }
   }
 
   /** One host with placement's capacity and usage (null when placement does not know it). */

@@ -57,23 +57,6 @@ public class HostWorkflowImpl implements HostWorkflow {
   /** Placement may not exist yet at first registration; try telling it again after this. */
   private static final Duration PLACEMENT_RETRY = Duration.ofSeconds(5);
 
-  /**
-   * `host delete` asks placement to forget the host while the operator waits: placement answers in
-   * well under a second; a few retries ride out its continue-as-new, then the delete fails (the
-   * host is told to placement again) instead of hanging.
-   */
-  private static final ActivityOptions FORGET_CALL =
-      ActivityOptions.newBuilder()
-          .setTaskQueue(Names.CONDUCTOR_QUEUE)
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
-          .setScheduleToCloseTimeout(Duration.ofSeconds(40))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setDoNotRetry(FerryRejection.failureTypes())
-                  .build())
-          .build();
-
   private final HostRecord host;
   private final Set<String> leasesRunning = new HashSet<>();
   private boolean placementStale = true;
@@ -83,9 +66,6 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   /** A delete is asking placement to forget the host: nothing more is told to placement. */
   private boolean retiring;
-
-  /** Placement forgot the host: this run ends, and with it the host. */
-  private boolean retired;
 
   private final MigrationSlots slots;
   private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
@@ -117,7 +97,7 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public void run(HostRecord initial) {
-    while (!retired) {
+    while (!host.retired) {
       if (host.status == HostStatus.UP && !leasesRunning.contains(host.incarnation)) {
         grantLease(host.incarnation);
       }
@@ -132,14 +112,14 @@ public class HostWorkflowImpl implements HostWorkflow {
               () ->
                   (told && placementStale && !retiring)
                       || needsLease()
-                      || retired
+                      || host.retired
                       || Entities.historyTooLong());
-      if (retired) {
+      if (host.retired) {
         break;
       }
       if (Entities.historyTooLong()) {
         Workflow.await(() -> !retiring); // a delete under way decides whether the host goes on
-        if (!retired) {
+        if (!host.retired) {
           Entities.continueAsNew(host);
         }
         return;
@@ -277,7 +257,8 @@ public class HostWorkflowImpl implements HostWorkflow {
     try {
       Workflow.await(() -> !telling);
       try {
-        Workflow.newActivityStub(PlacementActivities.class, FORGET_CALL).forgetHost(host.name);
+        Workflow.newActivityStub(PlacementActivities.class, ConductorCalls.WHILE_OPERATOR_WAITS)
+            .forgetHost(host.name);
       } catch (ActivityFailure f) {
         throw ActivityFailures.rejectionOrUnreachable(f, "placement did not forget the host")
             .toFailure();
@@ -287,10 +268,10 @@ public class HostWorkflowImpl implements HostWorkflow {
       } catch (FerryRejection r) {
         throw r.toFailure();
       }
-      retired = true;
+      host.retired = true; // placement forgot the host: this run ends, and with it the host
     } finally {
       retiring = false;
-      if (!retired) {
+      if (!host.retired) {
         placementStale = true;
       }
     }

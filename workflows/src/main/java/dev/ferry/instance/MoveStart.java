@@ -10,13 +10,13 @@ import dev.ferry.model.MovePreflight;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.Names;
 import dev.ferry.move.ActivityFailures;
+import dev.ferry.move.ConductorCalls;
 import dev.ferry.move.MoveInput;
 import dev.ferry.move.WebUiTexts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
@@ -33,27 +33,9 @@ final class MoveStart {
   /** The change that checks hosts, placement and fencing before a move starts. */
   static final String PREFLIGHT_CHANGE = "move-preflight";
 
-  /**
-   * The caller waits on the Update: a pre-flight answers in well under a second, and one that
-   * cannot be made within half a minute is answered as the conductor (or the destination's agent,
-   * for its CPU check) being unreachable.
-   */
-  private static final ActivityOptions PREFLIGHT =
-      ActivityOptions.newBuilder()
-          .setTaskQueue(Names.CONDUCTOR_QUEUE)
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
-          .setScheduleToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofMillis(500))
-                  .setMaximumInterval(Duration.ofSeconds(5))
-                  .setDoNotRetry(FerryRejection.failureTypes())
-                  .build())
-          .build();
-
   private final InstanceRecord record;
   private final MovePreflightActivities preflight =
-      Workflow.newActivityStub(MovePreflightActivities.class, PREFLIGHT);
+      Workflow.newActivityStub(MovePreflightActivities.class, ConductorCalls.WHILE_OPERATOR_WAITS);
 
   MoveStart(InstanceRecord record) {
     this.record = record;
@@ -127,7 +109,8 @@ final class MoveStart {
     HypervisorActivities destination =
         Workflow.newActivityStub(
             HypervisorActivities.class,
-            ActivityOptions.newBuilder(PREFLIGHT)
+            // on the destination's own queue; an agent that takes no task in 15 s is not waited for
+            ActivityOptions.newBuilder(ConductorCalls.WHILE_OPERATOR_WAITS)
                 .setTaskQueue(Names.hostQueue(dest))
                 .setScheduleToCloseTimeout(Duration.ofSeconds(15))
                 .build());

@@ -33,6 +33,12 @@ public final class HostRecord {
    */
   public Duration leasePeriod;
 
+  /**
+   * Deleted by an operator ({@code ferry host delete}): the host's run has ended. A completed
+   * workflow still answers queries, so readers of the record tell a deleted host by this.
+   */
+  public boolean retired;
+
   public long statusChangedAtMillis;
   public String downReason;
   public List<CleanupItem> cleanup = new ArrayList<>();

@@ -40,6 +40,24 @@ public final class ConductorCalls {
           .build();
 
   /**
+   * A conductor call an operator waits on (inside an Update's handler): it answers in well under a
+   * second, and a few retries ride out an entity's continue-as-new; after half a minute the
+   * operator is told the conductor did not answer, instead of waiting on.
+   */
+  public static final ActivityOptions WHILE_OPERATOR_WAITS =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(Names.CONDUCTOR_QUEUE)
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setScheduleToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofMillis(500))
+                  .setMaximumInterval(Duration.ofSeconds(5))
+                  .setDoNotRetry(FerryRejection.failureTypes())
+                  .build())
+          .build();
+
+  /**
    * One fencing attempt: opening a libvirt URI that does not answer fails after 15 s; a BMC power
    * off takes seconds. A method that cannot fence is retried twice, then the evacuation fails.
    */

@@ -25,7 +25,6 @@ import java.util.List;
  */
 public class FakeHost implements HostWorkflow {
   private final HostRecord record;
-  private boolean retired;
 
   /** The conductor's way to placement's forgetHost Update (a workflow cannot send one). */
   @ActivityInterface(namePrefix = "FakeHostPlacement")
@@ -60,7 +59,7 @@ public class FakeHost implements HostWorkflow {
 
   @Override
   public void run(HostRecord ignored) {
-    Workflow.await(() -> retired);
+    Workflow.await(() -> record.retired);
     Workflow.await(Workflow::isEveryHandlerFinished);
   }
 
@@ -87,7 +86,7 @@ public class FakeHost implements HostWorkflow {
     } catch (ActivityFailure f) {
       throw FerryRejection.from(f).map(FerryRejection::toFailure).orElseThrow(() -> f);
     }
-    retired = true;
+    record.retired = true;
   }
 
   @Override
