@@ -16,10 +16,6 @@ import dev.ferry.model.LiveMigrationOptions;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.Names;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -116,36 +112,11 @@ public final class LiveMigrationClient {
    * heartbeat, read with DescribeWorkflowExecution (a query cannot see it). Empty when no job runs.
    */
   public Optional<JobProgress> progress(String moveId) {
-    String workflowId = Names.moveWorkflowId(stripMovePrefix(moveId));
-    DescribeWorkflowExecutionResponse described =
-        ctx.call(
-            "describe " + workflowId,
-            () ->
-                ctx.client
-                    .getWorkflowServiceStubs()
-                    .blockingStub()
-                    .describeWorkflowExecution(
-                        DescribeWorkflowExecutionRequest.newBuilder()
-                            .setNamespace(ctx.client.getOptions().getNamespace())
-                            .setExecution(
-                                WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
-                            .build()),
-            () -> new FerryRejection(Reason.UNKNOWN_INSTANCE, "no move " + moveId));
-    for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
-      if (LiveMigrationWorkflow.JOB_ACTIVITY_TYPE.equals(activity.getActivityType().getName())
-          && activity.hasHeartbeatDetails()) {
-        return Optional.ofNullable(
-            ctx.client
-                .getOptions()
-                .getDataConverter()
-                .fromPayloads(
-                    0,
-                    Optional.of(activity.getHeartbeatDetails()),
-                    JobProgress.class,
-                    JobProgress.class));
-      }
-    }
-    return Optional.empty();
+    PendingSteps steps = new PendingSteps(ctx);
+    return steps.of(moveId).stream()
+        .filter(a -> LiveMigrationWorkflow.JOB_ACTIVITY_TYPE.equals(a.getActivityType().getName()))
+        .findFirst()
+        .flatMap(job -> steps.details(job, JobProgress.class));
   }
 
   /**

@@ -168,6 +168,20 @@ public final class MovesClient {
     return await(moveId, v -> v.finished() || until.contains(normalizeStatus(v.status())), timeout);
   }
 
+  /**
+   * The step the move runs now, with its progress when it reports one (a disk copy's bytes, a
+   * graceful shutdown's wait); empty when it waits on no step (a timer, a decision) or has ended.
+   */
+  public Optional<RunningStep> step(String moveId) {
+    return new PendingSteps(ctx).running(moveId);
+  }
+
+  /** A watch of the move until it has reached {@code end}, for {@link Polling} to follow. */
+  public Polling.Watch<MoveView> watch(String moveId, MoveEnd<?> end) {
+    String id = stripMovePrefix(moveId);
+    return MoveWatch.of(id, () -> view(id), end::reached);
+  }
+
   /** Polls a move's {@code status} query until it has reached {@code end}. */
   public MoveView await(String moveId, MoveEnd<?> end, Duration timeout) {
     return await(moveId, end::reached, timeout);

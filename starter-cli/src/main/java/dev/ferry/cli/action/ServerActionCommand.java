@@ -31,6 +31,11 @@ abstract class ServerActionCommand extends ClientCommand {
   abstract ServerAction action();
 
   @Override
+  protected void validate() {
+    waitTimeout.get();
+  }
+
+  @Override
   protected final int run(FerryClient client, Output out) {
     ServerAction action = action();
     Started started = client.actions().start(server, action);

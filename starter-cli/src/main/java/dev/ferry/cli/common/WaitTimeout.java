@@ -1,5 +1,7 @@
 package dev.ferry.cli.common;
 
+import dev.ferry.model.FerryRejection;
+import dev.ferry.model.FerryRejection.Reason;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -16,7 +18,14 @@ public final class WaitTimeout {
       description = "How long --wait waits (default: ${DEFAULT-VALUE}; 90s, 30m, 1h, 7d).")
   Duration duration;
 
+  /**
+   * @throws FerryRejection INVALID_ARGUMENT for a zero timeout: commands ask in {@code validate()},
+   *     so a wait that could never succeed starts nothing
+   */
   public Duration get() {
+    if (duration.isZero() || duration.isNegative()) {
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "the timeout must be positive");
+    }
     return duration;
   }
 }

@@ -55,6 +55,7 @@ public final class EvacuateCommand extends ClientCommand {
       Names.requireValidName("host", host);
     }
     EvacuationClient.requireFenceMethod(fence);
+    waitTimeout.get();
   }
 
   @Override
@@ -66,7 +67,11 @@ public final class EvacuateCommand extends ClientCommand {
       out.emit(started, Follower.started("evacuation", moveId, server));
       return 0;
     }
-    MoveView view = new Follower(client).evacuation(moveId, server, waitTimeout.get());
+    Follower follower = new Follower(client);
+    boolean terminal = System.console() != null && !out.isJson();
+    MoveView view =
+        follower.evacuation(
+            moveId, server, waitTimeout.get(), follower.steps(out, moveId, terminal));
     out.emit(
         view,
         () -> {

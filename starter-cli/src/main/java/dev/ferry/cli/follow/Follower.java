@@ -1,17 +1,24 @@
 package dev.ferry.cli.follow;
 
+import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.StepViews;
 import dev.ferry.client.FerryClient;
 import dev.ferry.client.FerryFailure;
 import dev.ferry.client.HostRunStatus;
 import dev.ferry.client.MoveEnd;
 import dev.ferry.client.Polling;
+import dev.ferry.client.RunningStep;
+import dev.ferry.client.WaitTimedOut;
 import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.evacuate.HostMovesView;
 import dev.ferry.live.LiveMigrationStatus;
 import dev.ferry.live.LiveMigrationView;
+import dev.ferry.model.FerryRejection;
 import dev.ferry.move.MoveView;
 import dev.ferry.resize.ResizeStatus;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What every {@code --wait} of a move (and of a host-wide run) goes through: it follows the move
@@ -20,8 +27,11 @@ import java.time.Duration;
  * throws {@link dev.ferry.client.WaitTimedOut} (exit 7); the move goes on.
  */
 public final class Follower {
-  /** How often a followed live migration is asked again (its progress is shown in between). */
-  static final Duration LIVE_POLL = Duration.ofMillis(500);
+  /**
+   * How often a followed move is asked again: each time its view, and its step's progress when it
+   * is shown (a second call); half a second keeps an updating line fluid.
+   */
+  static final Duration FOLLOW_POLL = Duration.ofMillis(500);
 
   private final FerryClient client;
 
@@ -55,10 +65,70 @@ public final class Follower {
    * @param noun {@code migration} or {@code resize}, as messages name the move
    * @throws FerryFailure when it ended in error, or is still going after {@code timeout}
    */
-  public MoveView resize(String moveId, String noun, String server, Duration timeout) {
-    MoveView view = client.moves().await(moveId, MoveEnd.RESIZE_PARKED, timeout);
+  public MoveView resize(
+      String moveId, String noun, String server, Duration timeout, Progress progress) {
+    MoveView view = follow(client.moves().watch(moveId, MoveEnd.RESIZE_PARKED), timeout, progress);
     requireResizeOk(view, moveId, noun, server);
     return view;
+  }
+
+  /**
+   * The progress every move but a live migration shows: its status changes and the step it runs (a
+   * disk copy's bytes, rate and time left; what a shutdown waits for). A step that cannot be read
+   * is not shown: the wait goes on.
+   *
+   * @param terminal one updating line rather than plain lines
+   */
+  public Progress steps(Output out, String moveId, boolean terminal) {
+    return new ProgressLines(
+        out,
+        view -> {
+          Optional<RunningStep> step;
+          try {
+            step = client.moves().step(moveId);
+          } catch (FerryFailure | FerryRejection unreadable) {
+            return Optional.empty();
+          }
+          Instant now = Instant.now();
+          return step.map(
+              s ->
+                  new ProgressLines.Shown(
+                      StepViews.bar(s, view, now), StepViews.line(s, view, now)));
+        },
+        terminal,
+        System::nanoTime);
+  }
+
+  /** Polls {@code watch}, every answer shown to {@code progress}, closed when the wait is over. */
+  private static MoveView follow(
+      Polling.Watch<MoveView> watch, Duration timeout, Progress progress) {
+    Polling.Watch<MoveView> shown =
+        new Polling.Watch<>() {
+          @Override
+          public MoveView poll() {
+            return watch.poll();
+          }
+
+          @Override
+          public boolean ended(MoveView answer) {
+            return watch.ended(answer);
+          }
+
+          @Override
+          public void seen(MoveView answer) {
+            progress.seen(answer, watch.ended(answer));
+          }
+
+          @Override
+          public WaitTimedOut timedOut(MoveView last, Duration t) {
+            return watch.timedOut(last, t);
+          }
+        };
+    try {
+      return Polling.every(FOLLOW_POLL).until(shown, timeout);
+    } finally {
+      progress.close();
+    }
   }
 
   /** The move waits in VERIFY_RESIZE for a confirm or revert. */
@@ -88,8 +158,9 @@ public final class Follower {
    *
    * @throws FerryFailure when it failed or ended in error, or is still going after {@code timeout}
    */
-  public MoveView evacuation(String moveId, String server, Duration timeout) {
-    MoveView view = client.moves().await(moveId, MoveEnd.EVACUATION_ENDED, timeout);
+  public MoveView evacuation(String moveId, String server, Duration timeout, Progress progress) {
+    MoveView view =
+        follow(client.moves().watch(moveId, MoveEnd.EVACUATION_ENDED), timeout, progress);
     requireEvacuationOk(view, moveId, server);
     return client.moves().asRecorded(view);
   }
@@ -120,7 +191,7 @@ public final class Follower {
    */
   public LiveMigrationView live(String moveId, String server, Duration timeout, Progress progress) {
     MoveView view =
-        Polling.every(LIVE_POLL)
+        Polling.every(FOLLOW_POLL)
             .until(
                 new LiveWatch(moveId, server, () -> client.moves().get("move:" + moveId), progress),
                 timeout);

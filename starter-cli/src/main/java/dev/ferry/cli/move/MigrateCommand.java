@@ -23,6 +23,11 @@ public final class MigrateCommand extends ClientCommand {
   @Mixin MoveOptions options;
 
   @Override
+  protected void validate() {
+    options.validate();
+  }
+
+  @Override
   protected int run(FerryClient client, Output out) {
     String moveId = client.resizes().migrate(server, options.host, options.confirmWindow);
     return MoveReport.report(

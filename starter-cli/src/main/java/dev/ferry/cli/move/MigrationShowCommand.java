@@ -2,15 +2,18 @@ package dev.ferry.cli.move;
 
 import dev.ferry.cli.common.ClientCommand;
 import dev.ferry.cli.common.Output;
+import dev.ferry.cli.common.StepViews;
 import dev.ferry.cli.common.TableWriter;
 import dev.ferry.cli.common.Views;
 import dev.ferry.cli.evacuate.EvacuationViews;
 import dev.ferry.cli.live.LiveViews;
 import dev.ferry.client.FerryClient;
+import dev.ferry.client.RunningStep;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.LiveMigrationView;
 import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveView;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +22,8 @@ import picocli.CommandLine.Parameters;
  * migration its options and progress, for an evacuation its fencing and disk. {@code --output json}
  * emits the move's common view, its {@link NovaMigration} fields, and what the table shows besides:
  * {@code live} and {@code progress} (a live migration's view and running job, else null), {@code
- * evacuation} (an evacuation's details, else null).
+ * evacuation} (an evacuation's details, else null), {@code step} (what a move still going runs now,
+ * with a disk copy's bytes, rate and ETA or a shutdown's wait, else null).
  */
 @Command(
     name = "show",
@@ -32,7 +36,11 @@ public final class MigrationShowCommand extends ClientCommand {
   String target;
 
   /** What the table shows besides the move's view. */
-  record Extras(LiveMigrationView live, JobProgress progress, EvacuationViews.Shown evacuation) {}
+  record Extras(
+      LiveMigrationView live,
+      JobProgress progress,
+      EvacuationViews.Shown evacuation,
+      StepViews.StepJson step) {}
 
   @Override
   protected int run(FerryClient client, Output out) {
@@ -47,12 +55,18 @@ public final class MigrationShowCommand extends ClientCommand {
         view.type() == MoveType.EVACUATION
             ? EvacuationViews.shown(client.evacuation(), client.servers(), view)
             : null;
+    RunningStep step = view.finished() ? null : client.moves().step(view.moveId()).orElse(null);
+    Instant now = Instant.now();
     if (out.isJson()) {
-      NovaMigration nova = NovaMigration.of(view, progress);
-      out.emit(Output.merged(view, nova, new Extras(live, progress, evacuation)), "");
+      NovaMigration nova = NovaMigration.of(view, progress, step == null ? null : step.copy());
+      StepViews.StepJson stepJson = step == null ? null : StepViews.StepJson.of(step, view, now);
+      out.emit(Output.merged(view, nova, new Extras(live, progress, evacuation, stepJson)), "");
       return 0;
     }
     TableWriter details = Views.moveDetails(view);
+    if (step != null) {
+      details.row("Step:", StepViews.line(step, view, now));
+    }
     EvacuationViews.addDetails(details, view, evacuation);
     out.print(details);
     LiveViews.print(out, live, progress);

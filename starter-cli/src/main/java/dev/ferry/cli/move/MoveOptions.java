@@ -29,4 +29,9 @@ public final class MoveOptions {
   boolean await;
 
   @Mixin WaitTimeout waitTimeout;
+
+  /** Refuses what the options cannot do before anything starts (a zero wait timeout). */
+  void validate() {
+    waitTimeout.get();
+  }
 }

@@ -26,7 +26,10 @@ final class MoveReport {
       out.emit(started, Follower.started(noun, moveId, server));
       return 0;
     }
-    MoveView view = follower.resize(moveId, noun, server, options.waitTimeout.get());
+    boolean terminal = System.console() != null && !out.isJson();
+    MoveView view =
+        follower.resize(
+            moveId, noun, server, options.waitTimeout.get(), follower.steps(out, moveId, terminal));
     out.emit(
         view,
         () -> {

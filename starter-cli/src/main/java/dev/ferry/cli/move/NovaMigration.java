@@ -6,6 +6,7 @@ import dev.ferry.client.LiveMigrationClient;
 import dev.ferry.client.MigrationListing;
 import dev.ferry.client.MigrationVocabulary;
 import dev.ferry.live.JobProgress;
+import dev.ferry.model.CopyProgress;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveView;
@@ -19,7 +20,7 @@ import java.util.List;
  * same keys from either. {@code id} is the move id; {@code migration_type} and {@code status} are
  * Nova's words; times are ISO-8601 UTC, {@code updated_at} null while the move runs. A value Ferry
  * does not know is null: the flavors and the requesting user are not in what a move reports, and
- * the byte counts come only from a running live migration's job.
+ * the byte counts come from a running live migration's job or a running disk copy.
  */
 public record NovaMigration(
     @JsonProperty("id") String id,
@@ -55,7 +56,8 @@ public record NovaMigration(
         m.status(),
         m.created(),
         m.ended(),
-        progress);
+        progress,
+        null);
   }
 
   /**
@@ -64,6 +66,14 @@ public record NovaMigration(
    * @param progress its live migration job's progress; null when none runs
    */
   public static NovaMigration of(MoveView v, JobProgress progress) {
+    return of(v, progress, null);
+  }
+
+  /**
+   * A shown move with the disk copy it runs: the copy's bytes are the disk's total, processed and
+   * remaining (a cold move copies no memory).
+   */
+  public static NovaMigration of(MoveView v, JobProgress progress, CopyProgress copy) {
     List<Change> log = v.log() == null ? List.of() : v.log();
     Instant created = log.isEmpty() ? null : Instant.ofEpochMilli(log.get(0).atMillis());
     Instant updated =
@@ -79,7 +89,8 @@ public record NovaMigration(
         v.status(),
         created,
         updated,
-        progress);
+        progress,
+        copy);
   }
 
   /**
@@ -106,8 +117,10 @@ public record NovaMigration(
       String status,
       Instant created,
       Instant updated,
-      JobProgress p) {
+      JobProgress p,
+      CopyProgress copy) {
     boolean known = p != null;
+    boolean copying = copy != null && copy.totalBytes() >= 0;
     return new NovaMigration(
         id,
         serverUuid,
@@ -122,9 +135,9 @@ public record NovaMigration(
         known ? p.memoryTotalBytes() : null,
         known ? p.memoryProcessedBytes() : null,
         known ? p.memoryRemainingBytes() : null,
-        known ? p.diskTotalBytes() : null,
-        known ? p.diskProcessedBytes() : null,
-        known ? p.diskRemainingBytes() : null,
+        known ? (Long) p.diskTotalBytes() : copying ? (Long) copy.totalBytes() : null,
+        known ? (Long) p.diskProcessedBytes() : copying ? (Long) copy.copiedBytes() : null,
+        known ? (Long) p.diskRemainingBytes() : copying ? copy.remainingBytes() : null,
         null);
   }
 

@@ -30,6 +30,7 @@ public final class ResizeCommand extends ClientCommand {
   @Override
   protected void validate() {
     Flavors.require(flavor);
+    options.validate();
   }
 
   @Override

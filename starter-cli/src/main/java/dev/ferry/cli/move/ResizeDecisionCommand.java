@@ -34,6 +34,11 @@ abstract class ResizeDecisionCommand extends ClientCommand {
   abstract boolean confirms();
 
   @Override
+  protected void validate() {
+    waitTimeout.get();
+  }
+
+  @Override
   protected final int run(FerryClient client, Output out) {
     Duration wait = await ? waitTimeout.get() : null;
     MoveView view =

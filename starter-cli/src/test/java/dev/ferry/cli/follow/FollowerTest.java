@@ -221,7 +221,7 @@ class FollowerTest {
             LiveMigrationStatus.ERROR)) {
       Recorded progress = new Recorded();
       MoveView last =
-          new Polling(new FakeTicker(), Follower.LIVE_POLL)
+          new Polling(new FakeTicker(), Follower.FOLLOW_POLL)
               .until(
                   liveWatch(progress, "queued", "running", end.novaName(), "never polled"),
                   Duration.ofMinutes(1));
@@ -243,12 +243,12 @@ class FollowerTest {
             + MOVE
             + "'",
         () ->
-            new Polling(ticker, Follower.LIVE_POLL)
+            new Polling(ticker, Follower.FOLLOW_POLL)
                 .until(liveWatch(progress, "running"), Duration.ofSeconds(2)));
     assertEquals("closed", progress.events.get(progress.events.size() - 1));
     assertFalse(progress.events.contains("running (ended)"));
     // polled every half second: at 0, 0.5, ..., 2.0 s within the deadline, 2.5 s past it
     assertEquals(5, ticker.sleeps.size());
-    assertTrue(ticker.sleeps.stream().allMatch(Follower.LIVE_POLL::equals));
+    assertTrue(ticker.sleeps.stream().allMatch(Follower.FOLLOW_POLL::equals));
   }
 }

@@ -142,9 +142,11 @@ class LiveMigrateCommandTest {
     assertEquals("starting  elapsed 0.0 s  (go)", LiveViews.line(JobProgress.starting(0, "go")));
     assertEquals(
         "status: running (job-started)",
-        LiveProgress.statusLine(new Change("PREPARING", "JOB_STARTED", "RUNNING", 1, "ferry")));
+        dev.ferry.cli.follow.ProgressLines.statusLine(
+            new Change("PREPARING", "JOB_STARTED", "RUNNING", 1, "ferry")));
     assertEquals(
         "status: cancelled (aborted) by bob",
-        LiveProgress.statusLine(new Change("RUNNING", "ABORTED", "CANCELLED", 1, "bob")));
+        dev.ferry.cli.follow.ProgressLines.statusLine(
+            new Change("RUNNING", "ABORTED", "CANCELLED", 1, "bob")));
   }
 }

@@ -54,6 +54,8 @@ class MigrationShowJsonTest extends FakeClusterTest {
     assertEquals("b", shown.get("dest_compute").asText());
     assertEquals("live-migration", shown.get("migration_type").asText());
     assertEquals("running", shown.get("status").asText());
+    assertEquals("LiveMigrate", shown.get("step").get("activityType").asText(), shown.toString());
+    assertEquals("migrating the running server", shown.get("step").get("step").asText());
     assertEquals(logTime(shown, 0), shown.get("created_at").asText());
     assertTrue(shown.get("updated_at").isNull(), "still running: " + shown);
     assertEquals(256L << 20, shown.get("memory_total_bytes").asLong());
@@ -91,6 +93,7 @@ class MigrationShowJsonTest extends FakeClusterTest {
       assertTrue(shown.get(unknown).isNull(), unknown + ": " + shown);
     }
     assertTrue(shown.get("progress").isNull(), "no job runs: " + shown);
+    assertTrue(shown.get("step").isNull(), "an ended move runs no step: " + shown);
     assertFalse(shown.get("live").get("totalTimeMs").isNull(), "its job time line: " + shown);
   }
 
@@ -117,7 +120,7 @@ class MigrationShowJsonTest extends FakeClusterTest {
   private static List<String> expectedKeys() {
     List<String> keys = new ArrayList<>(VIEW_KEYS);
     NovaMigrationTest.KEYS.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
-    keys.addAll(List.of("live", "progress", "evacuation"));
+    keys.addAll(List.of("live", "progress", "evacuation", "step"));
     return keys;
   }
 

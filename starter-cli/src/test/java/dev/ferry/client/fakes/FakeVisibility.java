@@ -159,14 +159,18 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
     return this;
   }
 
-  /** A move given {@link #progress}: its pending job; any other workflow: UNIMPLEMENTED. */
+  /**
+   * A move given {@link #progress}: its pending job; any other workflow: no pending activity (a
+   * move waiting on a timer or decision, or one whose step the fake does not run).
+   */
   @Override
   public void describeWorkflowExecution(
       DescribeWorkflowExecutionRequest request,
       StreamObserver<DescribeWorkflowExecutionResponse> response) {
     JobProgress job = progress.get(request.getExecution().getWorkflowId());
     if (job == null) {
-      response.onError(Status.UNIMPLEMENTED.asRuntimeException());
+      response.onNext(DescribeWorkflowExecutionResponse.getDefaultInstance());
+      response.onCompleted();
       return;
     }
     Payloads heartbeat = DefaultDataConverter.STANDARD_INSTANCE.toPayloads(job).orElseThrow();
