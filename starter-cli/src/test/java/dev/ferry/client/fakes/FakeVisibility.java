@@ -1,6 +1,7 @@
 package dev.ferry.client.fakes;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.ferry.client.FerryClient;
 import dev.ferry.live.JobProgress;
 import dev.ferry.live.LiveMigrationWorkflow;
@@ -17,6 +18,7 @@ import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -51,8 +53,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * TEST ONLY: a Temporal frontend (in-process gRPC) that implements ListWorkflowExecutions alone,
  * over rows given in the order a visibility store returns them, with page tokens; it records every
  * request; an instance's {@code get} query answers for the records given ({@link #instance}), and
- * DescribeWorkflowExecution for the moves given a job's progress ({@link #progress}). Every other
- * call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server names, are missing).
+ * DescribeWorkflowExecution for the moves given a running step ({@link #progress}, {@link #step}).
+ * Every other call but GetSystemInfo answers UNIMPLEMENTED (so placement, and server names, are
+ * missing).
  */
 public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImplBase
     implements AutoCloseable {
@@ -62,7 +65,7 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
   public final List<String> queries = new CopyOnWriteArrayList<>();
 
   private final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
-  private final Map<String, JobProgress> progress = new ConcurrentHashMap<>();
+  private final Map<String, PendingActivityInfo> pending = new ConcurrentHashMap<>();
   private final List<WorkflowExecutionInfo> rows = new ArrayList<>();
   private volatile Status refusal;
   private final Server server;
@@ -155,33 +158,43 @@ public final class FakeVisibility extends WorkflowServiceGrpc.WorkflowServiceImp
    * heartbeat {@code job}, as the engine does while the job runs.
    */
   public FakeVisibility progress(String moveId, JobProgress job) {
-    progress.put(Names.moveWorkflowId(moveId), job);
+    return step(moveId, LiveMigrationWorkflow.JOB_ACTIVITY_TYPE, 1, job);
+  }
+
+  /**
+   * From now on describing the move's workflow answers one started activity of {@code activityType}
+   * in its {@code attempt}, whose last heartbeat was {@code details} (none if null).
+   */
+  public FakeVisibility step(String moveId, String activityType, int attempt, Object details) {
+    PendingActivityInfo.Builder step =
+        PendingActivityInfo.newBuilder()
+            .setActivityType(ActivityType.newBuilder().setName(activityType))
+            .setState(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+            .setAttempt(attempt)
+            .setLastStartedTime(Timestamp.newBuilder().setSeconds(1_796_000_000L));
+    if (details != null) {
+      step.setHeartbeatDetails(
+          DefaultDataConverter.STANDARD_INSTANCE.toPayloads(details).orElseThrow());
+    }
+    pending.put(Names.moveWorkflowId(moveId), step.build());
     return this;
   }
 
   /**
-   * A move given {@link #progress}: its pending job; any other workflow: no pending activity (a
-   * move waiting on a timer or decision, or one whose step the fake does not run).
+   * A move given a step: that pending activity; any other workflow: none (a move waiting on a timer
+   * or decision).
    */
   @Override
   public void describeWorkflowExecution(
       DescribeWorkflowExecutionRequest request,
       StreamObserver<DescribeWorkflowExecutionResponse> response) {
-    JobProgress job = progress.get(request.getExecution().getWorkflowId());
-    if (job == null) {
-      response.onNext(DescribeWorkflowExecutionResponse.getDefaultInstance());
-      response.onCompleted();
-      return;
+    PendingActivityInfo step = pending.get(request.getExecution().getWorkflowId());
+    DescribeWorkflowExecutionResponse.Builder described =
+        DescribeWorkflowExecutionResponse.newBuilder();
+    if (step != null) {
+      described.addPendingActivities(step);
     }
-    Payloads heartbeat = DefaultDataConverter.STANDARD_INSTANCE.toPayloads(job).orElseThrow();
-    PendingActivityInfo pending =
-        PendingActivityInfo.newBuilder()
-            .setActivityType(
-                ActivityType.newBuilder().setName(LiveMigrationWorkflow.JOB_ACTIVITY_TYPE))
-            .setHeartbeatDetails(heartbeat)
-            .build();
-    response.onNext(
-        DescribeWorkflowExecutionResponse.newBuilder().addPendingActivities(pending).build());
+    response.onNext(described.build());
     response.onCompleted();
   }
 
