@@ -72,16 +72,7 @@ public final class RecordedMove {
     if (Objects.equals(status, view.status()) && Objects.equals(error, view.error())) {
       return view;
     }
-    return new MoveView(
-        view.moveId(),
-        view.type(),
-        view.instanceId(),
-        view.sourceHost(),
-        view.destHost(),
-        status,
-        view.finished(),
-        view.log(),
-        error);
+    return view.withStatus(status, error);
   }
 
   /** The record's note when it is about this move (its last one); null otherwise. */

@@ -19,8 +19,10 @@ import java.util.List;
  * added to the JSON of both {@code migration list} and {@code migration show} so a script reads the
  * same keys from either. {@code id} is the move id; {@code migration_type} and {@code status} are
  * Nova's words; times are ISO-8601 UTC, {@code updated_at} null while the move runs. A value Ferry
- * does not know is null: the flavors and the requesting user are not in what a move reports, and
- * the byte counts come from a running live migration's job or a running disk copy.
+ * does not know is null: a listed move's flavors and requesting user (the visibility store does not
+ * keep them; {@code migration show} has them from the move), and byte counts but those of a running
+ * live migration's job or disk copy. {@code user_id} is who asked: the CLI's OS user, or the host
+ * run that started the move.
  */
 public record NovaMigration(
     @JsonProperty("id") String id,
@@ -57,6 +59,9 @@ public record NovaMigration(
         m.created(),
         m.ended(),
         progress,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -90,7 +95,10 @@ public record NovaMigration(
         created,
         updated,
         progress,
-        copy);
+        copy,
+        v.oldFlavor(),
+        v.newFlavor(),
+        v.requestedBy());
   }
 
   /**
@@ -118,7 +126,10 @@ public record NovaMigration(
       Instant created,
       Instant updated,
       JobProgress p,
-      CopyProgress copy) {
+      CopyProgress copy,
+      String oldFlavor,
+      String newFlavor,
+      String userId) {
     boolean known = p != null;
     boolean copying = copy != null && copy.totalBytes() >= 0;
     return new NovaMigration(
@@ -126,8 +137,8 @@ public record NovaMigration(
         serverUuid,
         source,
         dest,
-        null,
-        null,
+        oldFlavor,
+        newFlavor,
         type == null ? null : MigrationVocabulary.typeName(type),
         status,
         iso(created),
@@ -138,7 +149,7 @@ public record NovaMigration(
         known ? (Long) p.diskTotalBytes() : copying ? (Long) copy.totalBytes() : null,
         known ? (Long) p.diskProcessedBytes() : copying ? (Long) copy.copiedBytes() : null,
         known ? (Long) p.diskRemainingBytes() : copying ? copy.remainingBytes() : null,
-        null);
+        userId);
   }
 
   static String iso(Instant t) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.ferry.cli.common.Output;
 import dev.ferry.client.MigrationListing;
 import dev.ferry.live.JobProgress;
+import dev.ferry.model.CopyProgress;
 import dev.ferry.model.MoveType;
 import dev.ferry.move.MoveView;
 import dev.ferry.statemachine.StateMachine.Change;
@@ -116,6 +117,43 @@ public class NovaMigrationTest {
     assertNull(ended.diskTotalBytes());
     assertNull(ended.diskProcessedBytes());
     assertNull(ended.diskRemainingBytes());
+  }
+
+  @Test
+  void aShownResizeCarriesItsOldAndNewFlavorAndWhoAsked() {
+    MoveView v = view(false, "migrating");
+    MoveView resize =
+        new MoveView(
+            v.moveId(),
+            MoveType.RESIZE,
+            v.instanceId(),
+            "h1",
+            "h2",
+            "migrating",
+            false,
+            v.log(),
+            null,
+            "m1.small",
+            "m1.medium",
+            "alice");
+
+    NovaMigration nova = NovaMigration.of(resize, null);
+
+    assertEquals("m1.small", nova.oldFlavor());
+    assertEquals("m1.medium", nova.newFlavor());
+    assertEquals("alice", nova.userId());
+    assertEquals("resize", nova.migrationType());
+  }
+
+  @Test
+  void aRunningDiskCopysBytesAreTheDisksTotalProcessedAndRemaining() {
+    NovaMigration nova =
+        NovaMigration.of(view(false, "migrating"), null, new CopyProgress(2000, 5000, 1000));
+
+    assertEquals(5000L, nova.diskTotalBytes());
+    assertEquals(2000L, nova.diskProcessedBytes());
+    assertEquals(3000L, nova.diskRemainingBytes());
+    assertNull(nova.memoryTotalBytes(), "a cold move copies no memory");
   }
 
   @Test

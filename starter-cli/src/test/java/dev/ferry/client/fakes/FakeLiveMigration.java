@@ -201,16 +201,13 @@ public class FakeLiveMigration implements LiveMigrationWorkflow {
 
   @Override
   public MoveView status() {
-    return new MoveView(
-        request.moveId(),
-        request.type(),
-        request.instanceId(),
+    return MoveView.of(
+        request,
+        instance,
         instance.host,
         dest,
-        machine.state().novaName(),
-        machine.isFinal(),
-        machine.log(),
-        error);
+        machine,
+        error == null ? List.of() : List.of(error));
   }
 
   @Override

@@ -23,6 +23,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * TEST ONLY: walks the resize table without doing anything, parks in FINISHED for confirm or
@@ -151,16 +152,13 @@ public class FakeResize implements ResizeWorkflow {
 
   @Override
   public MoveView status() {
-    return new MoveView(
-        request.moveId(),
-        request.type(),
-        request.instanceId(),
+    return MoveView.of(
+        request,
+        instance,
         instance.host,
         dest,
-        machine.state().novaName(),
-        machine.isFinal(),
-        machine.log(),
-        error);
+        machine,
+        error == null ? List.of() : List.of(error));
   }
 
   private void decide(String what, String who) {
