@@ -1,6 +1,7 @@
 package dev.ferry.hypervisor.libvirt;
 
 import dev.ferry.hypervisor.DiskActivities;
+import dev.ferry.model.CopyProgress;
 import dev.ferry.model.DiskCopy;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
@@ -15,7 +16,6 @@ import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
-import org.libvirt.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The cross-host disk copy, run on the source host's agent: it opens a client connection to the
  * destination's libvirt and pipes {@code virStorageVolDownload} into {@code virStorageVolUpload},
  * chunk by chunk, without a staging file and without the bytes ever leaving the two libvirt
- * connections and this process. Heartbeats {@code [copied, total]} bytes; a failed or cancelled
- * copy deletes its partial destination volume.
+ * connections and this process. Heartbeats {@link CopyProgress}; a failed or cancelled copy deletes
+ * its partial destination volume.
  */
 final class DiskCopier {
 
@@ -116,49 +116,9 @@ final class DiskCopier {
         StoragePools.createVolume(dstPool, destName, capacity, format == null ? "raw" : format);
 
     long started = System.nanoTime();
-    long copied = 0;
-    Stream in = null;
-    Stream out = null;
-    boolean done = false;
-    try {
-      in = src.streamNew(0);
-      out = dst.streamNew(0);
-      srcVol.download(in, 0, 0, 0);
-      dstVol.upload(out, 0, 0, 0);
-      byte[] buf = new byte[CHUNK];
-      context.heartbeat(new long[] {0, total});
-      while (true) {
-        int n = in.receive(buf);
-        if (n == 0) {
-          break; // end of the volume
-        }
-        if (n < 0) {
-          Thread.sleep(10); // -2: no data yet (a blocking stream should not say so)
-          continue;
-        }
-        sendFully(out, buf, n);
-        copied += n;
-        context.heartbeat(new long[] {copied, total});
-        pace(copied, started);
-      }
-      in.finish();
-      out.finish();
-      done = true;
-    } finally {
-      if (!done) {
-        abortQuietly(in);
-        abortQuietly(out);
-        try {
-          dstVol.delete(0);
-          log.info("deleted the partial copy {} on {}", to, destUri);
-        } catch (LibvirtException e) {
-          log.warn("partial copy {} on {} not deleted: {}", to, destUri, e.getMessage());
-        }
-      }
-      freeQuietly(in);
-      freeQuietly(out);
-    }
-    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    long copied =
+        pump(new VolumeStreams(src, dst, srcVol, dstVol, to, destUri), total, started, context);
+    long millis = millisSince(started);
     log.info(
         "copied {} to {} {}: {} bytes in {} ms (attempt {})",
         from,
@@ -168,6 +128,72 @@ final class DiskCopier {
         millis,
         attempt);
     return new DiskCopy(to, copied, capacity, millis, attempt);
+  }
+
+  /** The two ends of a copy as {@link #pump} drives them: libvirt's volume streams in a copy. */
+  interface Ends {
+    /** Opens both streams. */
+    void open() throws LibvirtException;
+
+    /** Reads the next bytes into {@code buf}: their count, 0 at the end, negative when none yet. */
+    int receive(byte[] buf) throws LibvirtException;
+
+    /** Writes {@code chunk}: the count taken, negative when the receiver is not ready yet. */
+    int send(byte[] chunk) throws LibvirtException;
+
+    /** Completes both streams once the source's end is reached. */
+    void finish() throws LibvirtException;
+
+    /** A copy that did not complete (failed or cancelled): aborts it and deletes the partial. */
+    void discard();
+
+    /** Releases the streams, after either end. */
+    void free();
+  }
+
+  /**
+   * Streams every byte from {@code ends}' source to its destination, heartbeating {@link
+   * CopyProgress} before the first chunk and after each: the SDK throttles what it sends, and a
+   * cancel arrives only in a heartbeat's answer, so the loop must keep calling it. A copy that does
+   * not complete (a failure, a cancel thrown by the heartbeat) is discarded.
+   *
+   * @return the bytes copied
+   */
+  long pump(Ends ends, long total, long startedNanos, ActivityExecutionContext context)
+      throws LibvirtException, InterruptedException {
+    long copied = 0;
+    boolean done = false;
+    try {
+      ends.open();
+      byte[] buf = new byte[CHUNK];
+      context.heartbeat(new CopyProgress(0, total, millisSince(startedNanos)));
+      while (true) {
+        int n = ends.receive(buf);
+        if (n == 0) {
+          break; // end of the volume
+        }
+        if (n < 0) {
+          Thread.sleep(10); // -2: no data yet (a blocking stream should not say so)
+          continue;
+        }
+        sendFully(ends, buf, n);
+        copied += n;
+        context.heartbeat(new CopyProgress(copied, total, millisSince(startedNanos)));
+        pace(copied, startedNanos);
+      }
+      ends.finish();
+      done = true;
+      return copied;
+    } finally {
+      if (!done) {
+        ends.discard();
+      }
+      ends.free();
+    }
+  }
+
+  private static long millisSince(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
   /**
@@ -205,7 +231,7 @@ final class DiskCopier {
     }
   }
 
-  private static void sendFully(Stream out, byte[] buf, int n) throws LibvirtException {
+  private static void sendFully(Ends out, byte[] buf, int n) throws LibvirtException {
     int off = 0;
     while (off < n) {
       byte[] chunk = off == 0 && n == buf.length ? buf : Arrays.copyOfRange(buf, off, n);
@@ -214,28 +240,6 @@ final class DiskCopier {
         continue; // -2: the receiver is not ready yet
       }
       off += sent;
-    }
-  }
-
-  private static void abortQuietly(Stream s) {
-    if (s == null) {
-      return;
-    }
-    try {
-      s.abort();
-    } catch (LibvirtException | RuntimeException e) {
-      // the connection may be gone already
-    }
-  }
-
-  private static void freeQuietly(Stream s) {
-    if (s == null) {
-      return;
-    }
-    try {
-      s.free();
-    } catch (LibvirtException | RuntimeException e) {
-      // already freed with its connection
     }
   }
 

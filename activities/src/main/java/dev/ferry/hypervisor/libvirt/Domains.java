@@ -119,11 +119,16 @@ public final class Domains {
     if (state != GuestState.SHUT_OFF) {
       return state;
     }
+    return hasManagedSaveImage(domain) ? GuestState.SAVED : state;
+  }
+
+  /** Whether its next start restores a managed-save image (resumes the OS) rather than boots. */
+  public static boolean hasManagedSaveImage(Domain domain) throws LibvirtException {
     try {
-      return domain.hasManagedSaveImage() == 1 ? GuestState.SAVED : state;
+      return domain.hasManagedSaveImage() == 1;
     } catch (LibvirtException e) {
       if (LibvirtFailures.isUnsupported(e)) {
-        return state; // a driver without managed save has no such image
+        return false; // a driver without managed save has no such image
       }
       throw e;
     }

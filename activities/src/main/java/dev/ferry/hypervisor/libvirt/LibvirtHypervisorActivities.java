@@ -8,7 +8,7 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostFacts;
 import dev.ferry.model.Names;
-import io.temporal.activity.Activity;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,10 +33,26 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
 
   private final LibvirtConnection connection;
   private final GuestTemplate template;
+  private final DomainStarts starts;
+  private final GracefulShutdown.Request shutdownRequest;
 
   public LibvirtHypervisorActivities(LibvirtConnection connection, GuestTemplate template) {
+    this(connection, template, new DomainStarts(Clock.systemUTC()), GracefulShutdown.ACPI);
+  }
+
+  /**
+   * @param starts when this agent booted which domain
+   * @param shutdownRequest how a graceful power-off asks the guest to shut down
+   */
+  LibvirtHypervisorActivities(
+      LibvirtConnection connection,
+      GuestTemplate template,
+      DomainStarts starts,
+      GracefulShutdown.Request shutdownRequest) {
     this.connection = connection;
     this.template = template;
+    this.starts = starts;
+    this.shutdownRequest = shutdownRequest;
   }
 
   @Override
@@ -144,8 +160,13 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                   if (domain.getInfo().state == DomainState.VIR_DOMAIN_PAUSED) {
                     domain.resume();
                   } else if (domain.isActive() != 1) {
+                    // a managed-save image restores a running OS: that is no boot
+                    boolean boots = !Domains.hasManagedSaveImage(domain);
                     try {
                       domain.create();
+                      if (boots) {
+                        starts.booted(uuid);
+                      }
                     } catch (LibvirtException e) {
                       if (domain.isActive() != 1) {
                         throw e; // else: a concurrent start won the race, which is fine
@@ -192,6 +213,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                     requireRunning(domain, "suspend");
                     domain.managedSave();
                   }
+                  starts.forget(uuid); // stopped: its restore resumes the OS, boots none
                   return Domains.view(domain, true);
                 }));
   }
@@ -205,9 +227,10 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
   }
 
   /**
-   * ACPI shutdown, polling (heartbeating) up to {@code gracefulSeconds} ({@link GracefulShutdown}),
-   * then destroy. A paused guest cannot react to ACPI and {@code gracefulSeconds <= 0} asks for
-   * none: both are destroyed at once.
+   * ACPI shutdown, polling up to {@code gracefulSeconds} ({@link GracefulShutdown}) and
+   * heartbeating {@link dev.ferry.model.ShutdownWait} meanwhile, then destroy. A paused guest
+   * cannot react to ACPI and {@code gracefulSeconds <= 0} asks for none: both are destroyed at
+   * once, without a heartbeat.
    */
   @Override
   public DomainView powerOff(String instanceId, int gracefulSeconds) {
@@ -215,19 +238,17 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     return activity(
         "powerOff " + uuid,
         () -> {
-          GracefulShutdown.Start start =
-              connection.call(
-                  c ->
-                      GracefulShutdown.start(
-                          Domains.require(c, uuid, connection.uri()), gracefulSeconds));
-          boolean running = start != GracefulShutdown.Start.ALREADY_OFF;
-          if (start == GracefulShutdown.Start.ACPI_REQUESTED) {
-            running = GracefulShutdown.awaitOff(connection, uuid, gracefulSeconds);
-          }
+          boolean running =
+              GracefulShutdown.shutDown(
+                  connection,
+                  uuid,
+                  gracefulSeconds,
+                  starts.since(uuid).orElse(null),
+                  shutdownRequest);
           if (running) {
-            Activity.getExecutionContext().heartbeat("destroying");
             connection.call(c -> DomainChanges.destroyIfActive(Domains.find(c, uuid)));
           }
+          starts.forget(uuid); // it is off: its next start is a new boot
           return connection.call(c -> Domains.viewOrAbsent(c, uuid));
         });
   }
@@ -271,6 +292,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
                   }
                   DomainChanges.destroyIfActive(domain);
                   DomainChanges.undefine(domain);
+                  starts.forget(uuid);
                   return found;
                 }));
   }

@@ -22,7 +22,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -44,7 +43,6 @@ class LibvirtHypervisorActivitiesTest {
   private static final Flavor SMALL = new Flavor("m1.small", 1, 256, 1);
   private static final Flavor MEDIUM = new Flavor("m1.medium", 2, 512, 2);
 
-  private final List<String> heartbeats = new CopyOnWriteArrayList<>();
   private LibvirtConnection connection;
   private TestActivityEnvironment env;
   private HypervisorActivities hypervisor;
@@ -56,7 +54,6 @@ class LibvirtHypervisorActivitiesTest {
     env.registerActivitiesImplementations(
         new LibvirtHypervisorActivities(
             connection, new GuestTemplate(GuestTemplate.Settings.none())));
-    env.setActivityHeartbeatListener(String.class, heartbeats::add);
     hypervisor =
         env.newActivityStub(
             HypervisorActivities.class,
@@ -266,7 +263,7 @@ class LibvirtHypervisorActivitiesTest {
   }
 
   @Nested
-  class Power {
+  class PowerOn {
     @Test
     void powerOnStartsOnceAndIsIdempotent() {
       hypervisor.define(spec(WEB, "web-1", SMALL, 1));
@@ -285,51 +282,6 @@ class LibvirtHypervisorActivitiesTest {
       assertEquals(PowerState.PAUSED, hypervisor.inspect(LEGACY_WEB).powerState());
 
       assertEquals(PowerState.RUNNING, hypervisor.powerOn(LEGACY_WEB).powerState());
-    }
-
-    @Test
-    void gracefulPowerOffShutsDownWithoutDestroying() {
-      hypervisor.define(spec(WEB, "web-1", SMALL, 1));
-      hypervisor.powerOn(WEB);
-
-      DomainView view = hypervisor.powerOff(WEB, 5);
-
-      // the test driver's ACPI shutdown is immediate: no wait, no destroy
-      assertEquals(PowerState.SHUTDOWN, view.powerState());
-      assertFalse(heartbeats.contains("destroying"), heartbeats.toString());
-    }
-
-    @Test
-    void powerOffIsIdempotent() {
-      hypervisor.define(spec(WEB, "web-1", SMALL, 1));
-
-      assertEquals(PowerState.SHUTDOWN, hypervisor.powerOff(WEB, 5).powerState());
-      assertEquals(PowerState.SHUTDOWN, hypervisor.powerOff(WEB, 5).powerState());
-      assertEquals(List.of(), heartbeats);
-    }
-
-    @Test
-    void noGracePeriodMeansDestroy() {
-      DomainView view = hypervisor.powerOff(LEGACY_WEB, 0);
-
-      assertEquals(PowerState.SHUTDOWN, view.powerState());
-      assertEquals(List.of("destroying"), heartbeats);
-    }
-
-    @Test
-    void aPausedGuestCannotHearAcpiAndIsDestroyedAtOnce() throws Exception {
-      connection.call(
-          c -> {
-            c.domainLookupByUUIDString(LEGACY_WEB).suspend();
-            return null;
-          });
-      long start = System.nanoTime();
-
-      DomainView view = hypervisor.powerOff(LEGACY_WEB, 30);
-
-      assertEquals(PowerState.SHUTDOWN, view.powerState());
-      assertEquals(List.of("destroying"), heartbeats);
-      assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10, "no ACPI wait");
     }
   }
 
