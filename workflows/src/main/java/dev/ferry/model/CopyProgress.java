@@ -5,7 +5,7 @@ package dev.ferry.model;
  * workflow's pending activity (a query cannot see heartbeats) to show bytes, rate and ETA.
  *
  * @param copiedBytes bytes streamed to the destination so far
- * @param totalBytes the source volume's allocation, what the stream will carry; -1 when libvirt did
+ * @param totalBytes the source volume's physical size, what the stream carries; -1 when libvirt did
  *     not say
  * @param elapsedMillis since this attempt's stream began
  */
