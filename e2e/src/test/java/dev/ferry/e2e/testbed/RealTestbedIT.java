@@ -1013,6 +1013,18 @@ class RealTestbedIT {
   }
 
   @Test
+  @Order(18)
+  void aColdMigrationShowsItsCopyAndACancelStopsItWithinTwoSeconds(TestInfo info) throws Exception {
+    TIMINGS.start(info.getDisplayName());
+    ownServers.add("pg1");
+    String id = createServer("pg1", "host-a", "64M", false).get("id").asText();
+    new CopyProgressScenario(bed, ferry, TIMINGS).run("pg1", id, "host-a", "host-b");
+    ferry.ferry("server", "delete", "pg1").expectOk();
+    assertEquals("absent", bed.domState("host-a", id));
+    TIMINGS.stop(info.getDisplayName());
+  }
+
+  @Test
   @Order(20)
   void deleteLeavesNothingBehind(TestInfo info) {
     requireColdInstance();
