@@ -34,7 +34,14 @@ final class StepNames {
           Map.entry("PlacementClaim", "claiming resources on a host"),
           Map.entry("PlacementAdmit", "claiming resources on the destination"),
           Map.entry("PlacementRelease", "releasing the claim"),
-          Map.entry("PlacementSwap", "moving the claim to the destination"));
+          Map.entry("PlacementSwap", "moving the claim to the destination"),
+          Map.entry("PlacementSettings", "reading the cluster's settings"),
+          Map.entry("PlacementHostNames", "listing the hosts"),
+          Map.entry("PlacementForgetInstance", "forgetting the server's claims"),
+          Map.entry("HostRecordGet", "reading the host's record"),
+          Map.entry("HostRecordAddCleanup", "telling the old host what to clean up"),
+          Map.entry("HostRecordAcquireSlot", "waiting for a migration slot on the source"),
+          Map.entry("HostRecordReleaseSlot", "giving back the migration slot"));
 
   private StepNames() {}
 

@@ -39,9 +39,10 @@ public record ShutdownWait(
     return switch (guest == null ? GuestReadiness.UNKNOWN : guest) {
       case BOOTING ->
           waiting
-              + "; the guest is still booting"
-              + (startedSecondsAgo != null ? " (started " + startedSecondsAgo + " s ago)" : "")
-              + " and will not act on ACPI before its OS is up";
+              + (startedSecondsAgo != null
+                  ? "; the guest started " + startedSecondsAgo + " s ago and may still be booting"
+                  : "; the guest's agent has not connected yet: it is probably still booting")
+              + " (a guest acts on ACPI only once its OS is up)";
       case IGNORING_ACPI -> waiting + "; the guest's OS is up but has not acted on ACPI";
       case UNKNOWN -> waiting;
     };

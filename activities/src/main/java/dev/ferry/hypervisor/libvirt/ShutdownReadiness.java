@@ -59,7 +59,7 @@ record ShutdownReadiness(GuestReadiness guest, Duration startedAgo, String why) 
       return new ShutdownReadiness(
           GuestReadiness.BOOTING,
           startedAgo,
-          "it is still booting (started " + startedAgo.toSeconds() + " s ago)");
+          "it may still be booting (started " + startedAgo.toSeconds() + " s ago)");
     }
     if ("disconnected".equals(agent)) {
       return new ShutdownReadiness(

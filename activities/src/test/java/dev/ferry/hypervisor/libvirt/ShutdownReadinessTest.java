@@ -44,7 +44,7 @@ class ShutdownReadinessTest {
     ShutdownReadiness r = ShutdownReadiness.of(Duration.ofSeconds(3), null);
 
     assertEquals(GuestReadiness.BOOTING, r.guest());
-    assertEquals("it is still booting (started 3 s ago)", r.why());
+    assertEquals("it may still be booting (started 3 s ago)", r.why());
     assertEquals(
         GuestReadiness.BOOTING,
         ShutdownReadiness.of(Duration.ofSeconds(59), liveXml(null)).guest());

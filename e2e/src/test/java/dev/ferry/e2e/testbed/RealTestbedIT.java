@@ -45,8 +45,11 @@ import org.junit.jupiter.api.Timeout;
 class RealTestbedIT {
   private static final List<String> HOSTS = List.of("host-a", "host-b", "host-c");
 
-  /** Disk copies are capped so the agent-kill scenario can catch one in the middle. */
-  private static final int COPY_MIB_PER_SECOND = 8;
+  /**
+   * Disk copies are capped so the agent-kill and cancel scenarios can catch one in the middle: a
+   * guest's 32 MiB take 8 s, while one {@code ferry} command takes about 2 s to start and answer.
+   */
+  private static final int COPY_MIB_PER_SECOND = 4;
 
   /** MiB of random data each new guest writes to its disk at first boot (and checks later). */
   private static final int DISK_FILL_MIB = 32;
@@ -250,7 +253,7 @@ class RealTestbedIT {
     long full = size(onB);
     ferry.ferry("migrate", "cold1", "--host", "host-a", "--confirm-window", "0").expectOk();
 
-    // host-b's agent streams the disk at 8 MiB/s: kill it once a few MiB have arrived on host-a
+    // host-b's agent streams the disk at 4 MiB/s: kill it once a few MiB have arrived on host-a
     long partial = awaitSize(onA, 2L << 20, Duration.ofMinutes(2));
     assertTrue(partial < full, "caught mid-copy: " + partial + " of " + full + " bytes");
     long pid = ferry.pid("agent-host-b");

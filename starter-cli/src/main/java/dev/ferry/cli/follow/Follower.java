@@ -137,6 +137,16 @@ public final class Follower {
   }
 
   static void requireResizeOk(MoveView view, String moveId, String noun, String server) {
+    if (MoveEnd.RESIZE_PARKED.is(view, ResizeStatus.CANCELLED)) {
+      throw new FerryFailure(
+          noun
+              + " "
+              + moveId
+              + " of server "
+              + server
+              + " was cancelled: the server stays on "
+              + view.sourceHost());
+    }
     if (MoveEnd.RESIZE_PARKED.is(view, ResizeStatus.ERROR)) {
       throw new FerryFailure(
           noun

@@ -59,8 +59,8 @@ class StepViewsTest {
 
     assertEquals(
         "stopping the server: waiting for the guest to shut down (ACPI): 12 s of 60 s, then it"
-            + " is powered off; the guest is still booting (started 3 s ago) and will not act on"
-            + " ACPI before its OS is up",
+            + " is powered off; the guest started 3 s ago and may still be booting (a guest acts"
+            + " on ACPI only once its OS is up)",
         StepViews.line(s, VIEW, STARTED));
   }
 

@@ -84,7 +84,7 @@ class FollowerTest {
   }
 
   @Test
-  void aResizeThatEndedInErrorFailsAndEveryOtherEndIsFine() {
+  void aResizeThatEndedInErrorOrWasCancelledFailsAndEveryOtherEndIsFine() {
     assertFails(
         "resize "
             + MOVE
@@ -104,9 +104,14 @@ class FollowerTest {
         () ->
             Follower.requireResizeOk(
                 view(MoveType.COLD_MIGRATION, "error", true, null), MOVE, "migration", "web1"));
+    assertFails(
+        "migration " + MOVE + " of server web1 was cancelled: the server stays on a",
+        () ->
+            Follower.requireResizeOk(
+                view(MoveType.COLD_MIGRATION, "cancelled", true, null), MOVE, "migration", "web1"));
     for (ResizeStatus s : ResizeStatus.values()) {
       MoveView v = view(MoveType.RESIZE, s.novaName(), false, null);
-      if (s != ResizeStatus.ERROR) {
+      if (s != ResizeStatus.ERROR && s != ResizeStatus.CANCELLED) {
         Follower.requireResizeOk(v, MOVE, "resize", "web1");
       }
       assertEquals(s == ResizeStatus.FINISHED, Follower.parked(v), s.name());
