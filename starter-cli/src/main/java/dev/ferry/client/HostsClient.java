@@ -134,6 +134,32 @@ public final class HostsClient {
   }
 
   /**
+   * Sends the host's failed cleanup items to its agent again ({@code ferry host cleanup --retry});
+   * the host's own AUTO disable is lifted until one fails again.
+   */
+  public HostRecord retryCleanup(String name) {
+    Names.requireValidName("host", name);
+    return ctx.call(
+        "retry the cleanup of host " + name,
+        () -> ctx.hostStub(name).retryCleanup(),
+        () -> unknownHost(name));
+  }
+
+  /**
+   * Takes an item off the host's cleanup list without carrying it out ({@code ferry host cleanup
+   * --drop}): for a stale copy removed by hand, or a host rebuilt.
+   *
+   * @throws FerryRejection INVALID_ARGUMENT when the host owes no such item (nothing changes)
+   */
+  public HostRecord dropCleanup(String name, String itemId) {
+    Names.requireValidName("host", name);
+    return ctx.call(
+        "drop cleanup item " + itemId + " of host " + name,
+        () -> ctx.hostStub(name).dropCleanup(itemId),
+        () -> unknownHost(name));
+  }
+
+  /**
    * A destination the caller named: refused when placement does not know it or it is down, forced
    * down or disabled.
    */

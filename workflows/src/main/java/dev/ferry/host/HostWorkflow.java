@@ -63,6 +63,23 @@ public interface HostWorkflow {
   @SignalMethod
   void cleanupDone(List<String> itemIds);
 
+  /**
+   * {@code ferry host cleanup --retry}: the items that failed on the serving agent are sent to it
+   * again (and the host's own AUTO disable is lifted until one fails again).
+   */
+  @UpdateMethod
+  HostRecord retryCleanup();
+
+  /**
+   * {@code ferry host cleanup --drop ID}: the operator takes an item off the list without it being
+   * carried out (the stale copy was removed by hand, or the host was rebuilt).
+   */
+  @UpdateMethod
+  HostRecord dropCleanup(String itemId);
+
+  @UpdateValidatorMethod(updateName = "dropCleanup")
+  void validateDropCleanup(String itemId);
+
   /** Domains on the host that no instance record explains (adoptable). */
   @SignalMethod
   void reportUnmanaged(List<String> domainNames);

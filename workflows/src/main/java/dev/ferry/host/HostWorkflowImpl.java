@@ -68,12 +68,14 @@ public class HostWorkflowImpl implements HostWorkflow {
   private boolean retiring;
 
   private final MigrationSlots slots;
+  private final HostCleanups cleanups;
   private final WorkflowInspectionActivities inspection = ConductorCalls.inspection();
 
   @WorkflowInit
   public HostWorkflowImpl(HostRecord initial) {
     this.host = initial;
     this.slots = new MigrationSlots(initial);
+    this.cleanups = new HostCleanups(initial);
   }
 
   /**
@@ -97,9 +99,13 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public void run(HostRecord initial) {
+    cleanups.decideVersion();
     while (!host.retired) {
       if (host.status == HostStatus.UP && !leasesRunning.contains(host.incarnation)) {
         grantLease(host.incarnation);
+      }
+      if (cleanups.due(serving())) {
+        cleanups.send();
       }
       boolean told = !placementStale || retiring || tellPlacement();
       // After a failed attempt, wait PLACEMENT_RETRY: placementStale is still true, and waking on
@@ -112,6 +118,7 @@ public class HostWorkflowImpl implements HostWorkflow {
               () ->
                   (told && placementStale && !retiring)
                       || needsLease()
+                      || cleanups.due(serving())
                       || host.retired
                       || Entities.historyTooLong());
       if (host.retired) {
@@ -129,6 +136,11 @@ public class HostWorkflowImpl implements HostWorkflow {
       }
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
+  }
+
+  /** The host is UP and its current agent holds a lease: it takes work on its queue. */
+  private boolean serving() {
+    return host.status == HostStatus.UP && leasesRunning.contains(host.incarnation);
   }
 
   private boolean needsLease() {
@@ -207,7 +219,7 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public void validateSetEnabled(boolean enabled, String reason) {
-    if (reason != null && reason.length() > 255) {
+    if (reason != null && reason.length() > HostRecord.MAX_DISABLED_REASON) {
       throw Entities.rejectUpdate(
           new FerryRejection(
               FerryRejection.Reason.INVALID_ARGUMENT, "the disable reason is over 255 characters"));
@@ -325,7 +337,30 @@ public class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public void cleanupDone(List<String> itemIds) {
-    host.cleanup.removeIf(c -> itemIds.contains(c.id()));
+    cleanups.done(itemIds);
+  }
+
+  @Override
+  public HostRecord retryCleanup() {
+    cleanups.retry();
+    placementStale = true;
+    return host;
+  }
+
+  @Override
+  public void validateDropCleanup(String itemId) {
+    try {
+      cleanups.requireOwed(itemId);
+    } catch (FerryRejection r) {
+      throw Entities.rejectUpdate(r);
+    }
+  }
+
+  @Override
+  public HostRecord dropCleanup(String itemId) {
+    cleanups.drop(itemId);
+    placementStale = true;
+    return host;
   }
 
   @Override

@@ -3,10 +3,21 @@ package dev.ferry.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The compute-service record kept by its HostWorkflow. */
 public final class HostRecord {
+  /**
+   * The disable reason of a host whose cleanup failed (Nova's "AUTO:" service disable): set by the
+   * agent or the HostWorkflow, lifted by them alone (never an operator's disable).
+   */
+  public static final String CLEANUP_DISABLED_PREFIX = "AUTO: cleanup failed: ";
+
+  /** A host's disable reason is at most this long (HostWorkflow's validator). */
+  public static final int MAX_DISABLED_REASON = 255;
+
   public String name;
   public HostStatus status = HostStatus.DOWN;
   public boolean enabled = true;
@@ -42,6 +53,13 @@ public final class HostRecord {
   public long statusChangedAtMillis;
   public String downReason;
   public List<CleanupItem> cleanup = new ArrayList<>();
+
+  /**
+   * Why owed items failed when the serving agent ran them, by item id: they stay owed, and are not
+   * sent again until an operator retries or drops them ({@code ferry host cleanup}).
+   */
+  public Map<String, String> cleanupFailures = new LinkedHashMap<>();
+
   public List<String> unmanagedDomains = new ArrayList<>();
 
   /** Nova's max_concurrent_live_migrations for this host's outbound migrations. */
@@ -51,6 +69,30 @@ public final class HostRecord {
   public List<String> slotHolders = new ArrayList<>();
 
   public List<String> slotQueue = new ArrayList<>();
+
+  /**
+   * The {@link #CLEANUP_DISABLED_PREFIX} reason naming the first failed item and why, and how many
+   * more failed, cut to {@link #MAX_DISABLED_REASON}.
+   */
+  public static String cleanupDisabledReason(CleanupItem first, String why, int more) {
+    String reason =
+        CLEANUP_DISABLED_PREFIX
+            + first.id()
+            + " ("
+            + first.reason()
+            + "): "
+            + why
+            + (more > 0 ? " (and " + more + " more)" : "");
+    return reason.length() > MAX_DISABLED_REASON
+        ? reason.substring(0, MAX_DISABLED_REASON - 3) + "..."
+        : reason;
+  }
+
+  /** True when the host is disabled by its own failed cleanup (not by an operator). */
+  @JsonIgnore
+  public boolean disabledByCleanup() {
+    return !enabled && disabledReason != null && disabledReason.startsWith(CLEANUP_DISABLED_PREFIX);
+  }
 
   /** UP, not forced down: what the scheduler and moves count as alive. */
   @JsonIgnore

@@ -118,6 +118,14 @@ public final class HostCallOptions {
         .build();
   }
 
+  /**
+   * Cleanup items sent to a serving host's agent: each is a destroy and undefine (and a disk
+   * delete), {@link #REMOVE} at most; retried as any host call. Failing, they stay owed.
+   */
+  public static ActivityOptions hostCleanup(String host) {
+    return agentCall(host, SCHEDULE_TO_START, REMOVE).build();
+  }
+
   /** The instance's hypervisor calls (spawn, delete, adopt) on {@code host}. */
   public static ActivityOptions instanceHypervisor(String host) {
     return agentCall(host, SCHEDULE_TO_START, INSTANCE_CALL)

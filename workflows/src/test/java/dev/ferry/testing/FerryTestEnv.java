@@ -77,6 +77,7 @@ public final class FerryTestEnv implements TestEnvironmentHolder, AutoCloseable 
   private final Map<String, HypervisorActivities> hypervisors = new LinkedHashMap<>();
   private final Map<String, DiskActivities> disks = new LinkedHashMap<>();
   private final Map<String, ScriptedLease> leases = new LinkedHashMap<>();
+  private final Map<String, ScriptedCleanup> cleanups = new LinkedHashMap<>();
 
   public FerryTestEnv() {
     env = TestWorkflowEnvironment.newInstance();
@@ -97,8 +98,10 @@ public final class FerryTestEnv implements TestEnvironmentHolder, AutoCloseable 
           mock(HypervisorActivities.class, withSettings().withoutAnnotations());
       ScriptedLease lease = new ScriptedLease();
       DiskActivities disk = mock(DiskActivities.class, withSettings().withoutAnnotations());
+      ScriptedCleanup cleanup = new ScriptedCleanup();
       env.newWorker(Names.hostQueue(host))
-          .registerActivitiesImplementations(hypervisor, disk, lease);
+          .registerActivitiesImplementations(hypervisor, disk, lease, cleanup);
+      cleanups.put(host, cleanup);
       hypervisors.put(host, hypervisor);
       disks.put(host, disk);
       leases.put(host, lease);
@@ -121,6 +124,11 @@ public final class FerryTestEnv implements TestEnvironmentHolder, AutoCloseable 
 
   public ScriptedLease lease(String host) {
     return leases.get(host);
+  }
+
+  /** The cleanup activity of {@code host}'s agent. */
+  public ScriptedCleanup cleanup(String host) {
+    return cleanups.get(host);
   }
 
   // ---- the entities

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "host",
     description =
-        "List, show, enable, disable, force down, evacuate, drain and delete compute hosts.",
+        "List, show, enable, disable, force down, evacuate, drain and delete compute hosts;"
+            + " see and settle what a host owes.",
     mixinStandardHelpOptions = true,
     subcommands = {
       HostListCommand.class,
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       HostSetUpCommand.class,
       HostEvacuateCommand.class,
       HostDrainCommand.class,
-      HostDeleteCommand.class
+      HostDeleteCommand.class,
+      HostCleanupCommand.class
     })
 public final class HostCommand extends GroupCommand {}

@@ -25,7 +25,20 @@ public final class HostSetUpCommand extends ClientCommand {
   @Override
   protected int run(FerryClient client, Output out) {
     HostRecord host = client.hosts().unsetForceDown(name);
-    out.emit(host, "host " + host.name + ": no longer forced down (status " + host.status + ")");
+    out.emit(
+        host,
+        () -> {
+          out.println("host " + host.name + ": no longer forced down (status " + host.status + ")");
+          if (!host.cleanup.isEmpty()) {
+            out.println(
+                "it owes "
+                    + host.cleanup.size()
+                    + " cleanup item(s): its agent carries them out before it serves, or at once"
+                    + " if it serves now; see 'ferry host cleanup "
+                    + host.name
+                    + "'");
+          }
+        });
     return 0;
   }
 }

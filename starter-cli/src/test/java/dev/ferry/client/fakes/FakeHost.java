@@ -137,7 +137,31 @@ public class FakeHost implements HostWorkflow {
   }
 
   @Override
-  public void cleanupDone(List<String> itemIds) {}
+  public void cleanupDone(List<String> itemIds) {
+    record.cleanup.removeIf(c -> itemIds.contains(c.id()));
+    record.cleanupFailures.keySet().removeIf(itemIds::contains);
+  }
+
+  @Override
+  public HostRecord retryCleanup() {
+    record.cleanupFailures.clear();
+    return record;
+  }
+
+  @Override
+  public void validateDropCleanup(String itemId) {
+    if (record.cleanup.stream().noneMatch(c -> c.id().equals(itemId))) {
+      throw FakePlacement.reject(
+          FerryRejection.Reason.INVALID_ARGUMENT,
+          "host " + record.name + " owes no cleanup item " + itemId);
+    }
+  }
+
+  @Override
+  public HostRecord dropCleanup(String itemId) {
+    cleanupDone(List.of(itemId));
+    return record;
+  }
 
   @Override
   public void reportUnmanaged(List<String> domainNames) {}

@@ -32,10 +32,7 @@ public final class CleanupGate {
   private static final Logger log = LoggerFactory.getLogger(CleanupGate.class);
 
   /** The disable reason the agent sets, and the only one it lifts. */
-  public static final String AUTO_DISABLED_PREFIX = "AUTO: cleanup failed: ";
-
-  /** A host's disable reason is at most 255 characters (HostWorkflow's validator). */
-  private static final int MAX_REASON = 255;
+  public static final String AUTO_DISABLED_PREFIX = HostRecord.CLEANUP_DISABLED_PREFIX;
 
   /** Waits between attempts; a test's is instant. */
   @FunctionalInterface
@@ -144,16 +141,7 @@ public final class CleanupGate {
     }
     Map.Entry<CleanupItem, String> first = failed.entrySet().iterator().next();
     String reason =
-        AUTO_DISABLED_PREFIX
-            + first.getKey().id()
-            + " ("
-            + first.getKey().reason()
-            + "): "
-            + first.getValue()
-            + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "");
-    if (reason.length() > MAX_REASON) {
-      reason = reason.substring(0, MAX_REASON - 3) + "...";
-    }
+        HostRecord.cleanupDisabledReason(first.getKey(), first.getValue(), failed.size() - 1);
     boolean ours =
         record.disabledReason != null && record.disabledReason.startsWith(AUTO_DISABLED_PREFIX);
     if (!(record.enabled || (ours && !reason.equals(record.disabledReason)))) {

@@ -92,7 +92,8 @@ public class HostAgent implements SmartLifecycle {
                 host.disk().imagesDir(),
                 host.disk().copyMaxMibPerSecond() * 1024 * 1024)),
         new LiveHostActivitiesImpl(libvirt, client),
-        new HostLeaseActivitiesImpl(watch, libvirt, host.leasePeriod(), shuttingDown::get));
+        new HostLeaseActivitiesImpl(watch, libvirt, host.leasePeriod(), shuttingDown::get),
+        new HostCleanupActivitiesImpl(new AgentReconciler(name, hypervisor, client)));
     factory.start();
     watchLease(name, watch, registrar);
     guests = GuestWatch.start(name, libvirt, client, GuestWatch.Settings.DEFAULTS);

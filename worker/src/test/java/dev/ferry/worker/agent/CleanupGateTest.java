@@ -291,6 +291,19 @@ class CleanupGateTest {
     }
 
     @Override
+    public HostRecord retryCleanup() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public HostRecord dropCleanup(String itemId) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void validateDropCleanup(String itemId) {}
+
+    @Override
     public HostRecord setEnabled(boolean enabled, String reason) {
       calls.add("setEnabled " + enabled + " " + reason);
       record.enabled = enabled;
