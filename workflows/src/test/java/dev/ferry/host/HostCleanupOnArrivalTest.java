@@ -13,6 +13,7 @@ import dev.ferry.model.CleanupItem;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
 import dev.ferry.testing.FerryTestEnv;
+import dev.ferry.testing.RecordUnitCorpus;
 import dev.ferry.testing.ScriptedCleanup;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
  * operator retries or drops it.
  */
 @Timeout(value = 90, threadMode = ThreadMode.SEPARATE_THREAD)
+@RecordUnitCorpus({HostWorkflowImpl.class})
 class HostCleanupOnArrivalTest {
   private FerryTestEnv t;
   private ScriptedCleanup agent;

@@ -159,6 +159,19 @@ class ReplayGuardTest {
     }
   }
 
+  public static class HostWithUnversionedTimer extends HostWorkflowImpl {
+    @WorkflowInit
+    public HostWithUnversionedTimer(HostRecord initial) {
+      super(initial);
+    }
+
+    @Override
+    public void run(HostRecord initial) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      super.run(initial);
+    }
+  }
+
   public static class ServerActionWithUnversionedTimer extends ServerActionWorkflowImpl {
     @Override
     public ActionOutcome run(ActionInput input) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.replay.ReplayGuardTest.EvacuationWithUnversionedTimer;
 import dev.ferry.replay.ReplayGuardTest.HostDrainWithUnversionedTimer;
 import dev.ferry.replay.ReplayGuardTest.HostEvacuationWithUnversionedTimer;
+import dev.ferry.replay.ReplayGuardTest.HostWithUnversionedTimer;
 import dev.ferry.replay.ReplayGuardTest.InstanceWithExtraActivity;
 import dev.ferry.replay.ReplayGuardTest.LiveMigrationWithActivityInAbort;
 import dev.ferry.replay.ReplayGuardTest.LiveMigrationWithUnversionedTimer;
@@ -51,7 +52,8 @@ class UnitCorpusGuardTest {
             "HostEvacuationWorkflow", HostEvacuationWithUnversionedTimer.class,
             "HostDrainWorkflow", HostDrainWithUnversionedTimer.class,
             "InstanceWorkflow", InstanceWithExtraActivity.class,
-            "ServerActionWorkflow", ServerActionWithUnversionedTimer.class);
+            "ServerActionWorkflow", ServerActionWithUnversionedTimer.class,
+            "HostWorkflow", HostWithUnversionedTimer.class);
     assertEquals(
         changed.keySet(),
         UnitCorpus.rows().stream().map(Row::type).collect(Collectors.toSet()),

@@ -35,6 +35,7 @@ class UnitCorpusReplayTest {
   static final List<String> TEST_CLASSES =
       List.of(
           "dev.ferry.evacuate.EvacuationWorkflowTest",
+          "dev.ferry.host.HostCleanupOnArrivalTest",
           "dev.ferry.evacuate.HostDrainAndEvacuationTest",
           "dev.ferry.live.LiveMigrationWorkflowTest",
           "dev.ferry.instance.MovePreflightTest",
