@@ -84,7 +84,12 @@ public class HostLeaseActivitiesImpl implements HostLeaseActivities {
       return LeaseEnd.STALE;
     }
     try {
-      return holdUntilItEnds(incarnation);
+      LeaseEnd end = holdUntilItEnds(incarnation);
+      if (end == LeaseEnd.RELEASED) {
+        // the host goes DOWN now: what still runs here while the agent stops writes nothing
+        deadline.expire("the agent released its lease: it is stopping");
+      }
+      return end;
     } finally {
       watch.ended(incarnation);
     }
@@ -121,6 +126,7 @@ public class HostLeaseActivitiesImpl implements HostLeaseActivities {
           if (shuttingDown.getAsBoolean()) {
             return LeaseEnd.RELEASED;
           }
+          deadline.expire("the SDK's heartbeat of the lease was refused: " + e);
           watch.refused(incarnation);
           throw e;
         }

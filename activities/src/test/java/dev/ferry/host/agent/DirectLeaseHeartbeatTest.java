@@ -10,7 +10,9 @@ import dev.ferry.host.HostLeaseActivities;
 import dev.ferry.host.HostLeaseActivities.LeaseEnd;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -19,6 +21,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,10 +63,35 @@ class DirectLeaseHeartbeatTest {
     env.close();
   }
 
+  private final LeaseDeadline deadline = new LeaseDeadline("host-a");
+  private final LeaseWatch watch = new LeaseWatch(ME, Duration.ofSeconds(15));
+
   @Test
   void aRunningLeaseIsAcknowledgedByTheServerAndItsDeadlineExtended() {
-    LeaseDeadline deadline = new LeaseDeadline("host-a");
-    LeaseWatch watch = new LeaseWatch(ME, Duration.ofSeconds(15));
+    startWorker(Duration.ofMillis(600));
+    assertFalse(deadline.isLive(), "no lease before a heartbeat is acknowledged");
+
+    LeaseEnd end = newLease().hold(ME);
+
+    assertEquals(LeaseEnd.RENEW, end);
+    assertTrue(deadline.isLive(), "the server's answers extended the deadline");
+    assertFalse(watch.suspect());
+  }
+
+  @Test
+  void aLeaseTheServerNoLongerHasExpiresTheDeadlineAtItsNextHeartbeat() throws Exception {
+    startWorker(Duration.ofMinutes(1));
+    OneLease lease = newLease();
+    WorkflowClient.start(lease::hold, ME);
+    awaitTrue(deadline::isLive, "the lease is acknowledged");
+
+    WorkflowStub.fromTyped(lease).terminate("the run is gone, and its lease with it");
+
+    awaitTrue(watch::suspect, "the refused heartbeat makes the lease suspect");
+    assertFalse(deadline.isLive(), "no write after the server refused the lease");
+  }
+
+  private void startWorker(Duration period) {
     LibvirtConnection libvirt = mock(LibvirtConnection.class);
     when(libvirt.isHealthy()).thenReturn(true);
     Worker worker = env.newWorker(QUEUE);
@@ -74,20 +102,22 @@ class DirectLeaseHeartbeatTest {
             deadline,
             LeaseHeartbeats.direct(env.getWorkflowClient(), Duration.ofSeconds(2)),
             libvirt,
-            Duration.ofMillis(600),
+            period,
             () -> false,
             Duration.ofMillis(100)));
     env.start();
-    assertFalse(deadline.isLive(), "no lease before a heartbeat is acknowledged");
+  }
 
-    LeaseEnd end =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                OneLease.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).build())
-            .hold(ME);
+  private OneLease newLease() {
+    return env.getWorkflowClient()
+        .newWorkflowStub(OneLease.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).build());
+  }
 
-    assertEquals(LeaseEnd.RENEW, end);
-    assertTrue(deadline.isLive(), "the server's answers extended the deadline");
-    assertFalse(watch.suspect());
+  private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < end, "within 10 s: " + what);
+      Thread.sleep(20);
+    }
   }
 }

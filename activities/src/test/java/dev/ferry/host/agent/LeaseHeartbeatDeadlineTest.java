@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,40 @@ class LeaseHeartbeatDeadlineTest {
     assertTrue(watch.suspect());
   }
 
+  @Test
+  void aLeaseTheAgentReleasesAsItStopsExpiresTheDeadline() {
+    deadline.acknowledged(clock.get(), HEARTBEAT_TIMEOUT);
+    clock.addAndGet(1);
+    assertTrue(deadline.isLive());
+    HostLeaseActivities lease =
+        lease(answering(LeaseHeartbeats.Answer.ACKNOWLEDGED), Duration.ofMinutes(1), () -> true);
+
+    assertEquals(LeaseEnd.RELEASED, lease.hold(ME));
+
+    assertFalse(deadline.isLive(), "its host goes DOWN: nothing still running here writes");
+  }
+
+  @Test
+  void aCancelSeenByTheSdksHeartbeatExpiresTheDeadline() throws Exception {
+    Thread cancel =
+        new Thread(
+            () -> {
+              while (!deadline.isLive()) {
+                Thread.onSpinWait();
+              }
+              env.requestCancelActivity();
+            });
+    cancel.start();
+    HostLeaseActivities lease =
+        lease(answering(LeaseHeartbeats.Answer.ACKNOWLEDGED), Duration.ofMinutes(1), () -> false);
+
+    assertThrows(TemporalFailure.class, () -> lease.hold(ME));
+    cancel.join();
+
+    assertFalse(deadline.isLive());
+    assertTrue(watch.suspect());
+  }
+
   private LeaseHeartbeats answering(LeaseHeartbeats.Answer answer) {
     return (token, incarnation) -> {
       assertEquals(ME, incarnation);
@@ -109,11 +144,16 @@ class LeaseHeartbeatDeadlineTest {
   }
 
   private HostLeaseActivities lease(LeaseHeartbeats heartbeats) {
+    return lease(heartbeats, Duration.ofMillis(300), () -> false);
+  }
+
+  private HostLeaseActivities lease(
+      LeaseHeartbeats heartbeats, Duration period, BooleanSupplier shuttingDown) {
     LibvirtConnection connection = mock(LibvirtConnection.class);
     when(connection.isHealthy()).thenReturn(true);
     env.registerActivitiesImplementations(
         new HostLeaseActivitiesImpl(
-            watch, deadline, heartbeats, connection, Duration.ofMillis(300), () -> false, TICK));
+            watch, deadline, heartbeats, connection, period, shuttingDown, TICK));
     return env.newActivityStub(
         HostLeaseActivities.class,
         ActivityOptions.newBuilder()
