@@ -22,11 +22,8 @@ import org.slf4j.LoggerFactory;
  * lives in that connection and dies with it. Any other URI is a real libvirtd: when the connection
  * is lost (close callback, a failed call on a dead connection, or the periodic liveness check) it
  * is marked unavailable and re-opened with backoff; meanwhile {@link #isHealthy()} is false and
- * calls fail with the retryable {@link LibvirtUnavailableException}.
- *
- * <p>Every call that may change something ({@link #call}) first asks the connection's {@link
- * WriteGate} (a host agent's: its lease is live); a call that only reads ({@link #read}) does not,
- * so an agent that lost its lease still sees its host.
+ * calls fail with the retryable {@link LibvirtUnavailableException}. A call that may write ({@link
+ * #call}) first asks the {@link WriteGate} (an agent's lease).
  */
 public final class LibvirtConnection implements AutoCloseable {
 
@@ -167,13 +164,7 @@ public final class LibvirtConnection implements AutoCloseable {
     return run(call, true);
   }
 
-  /**
-   * Runs {@code call}, which only reads (it changes nothing on the host, defines no pool), whatever
-   * the {@link WriteGate} says.
-   *
-   * @throws LibvirtUnavailableException when libvirt is unreachable
-   * @throws LibvirtException libvirt's answer to the call, connection alive
-   */
+  /** As {@link #call}, for a call that only reads (defines no pool either): never gated. */
   public <T> T read(LibvirtCall<T> call) throws LibvirtException {
     return run(call, false);
   }
