@@ -121,7 +121,7 @@ final class GracefulShutdown {
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(gracefulSeconds).toNanos();
     while (true) {
-      if (!connection.call(c -> Domains.isActive(Domains.find(c, uuid)))) {
+      if (!connection.read(c -> Domains.isActive(Domains.find(c, uuid)))) {
         return false;
       }
       if (System.nanoTime() >= deadline) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * lives in that connection and dies with it. Any other URI is a real libvirtd: when the connection
  * is lost (close callback, a failed call on a dead connection, or the periodic liveness check) it
  * is marked unavailable and re-opened with backoff; meanwhile {@link #isHealthy()} is false and
- * calls fail with the retryable {@link LibvirtUnavailableException}.
+ * calls fail with the retryable {@link LibvirtUnavailableException}. A call that may write ({@link
+ * #call}) first asks the {@link WriteGate} (an agent's lease).
  */
 public final class LibvirtConnection implements AutoCloseable {
 
@@ -100,6 +101,7 @@ public final class LibvirtConnection implements AutoCloseable {
   private volatile boolean healthy;
   private volatile boolean closed;
   private volatile String lostReason;
+  private volatile WriteGate writeGate = WriteGate.OPEN;
 
   /**
    * Opens {@code uri}, failing fast (with a message naming the URI) when it cannot be reached.
@@ -145,20 +147,37 @@ public final class LibvirtConnection implements AutoCloseable {
     return healthy && !closed;
   }
 
+  /** From now on, every {@link #call} first asks {@code gate}. */
+  public void gateWrites(WriteGate gate) {
+    this.writeGate = gate;
+  }
+
   /**
-   * Runs {@code call} with the current connection. Calls run concurrently (libvirt connections are
-   * thread-safe).
+   * Runs {@code call}, which may write, with the current connection, once the {@link WriteGate}
+   * allows it. Calls run concurrently (libvirt connections are thread-safe).
    *
-   * @throws LibvirtUnavailableException when libvirt is unreachable, or the call failed because the
-   *     connection died under it
+   * @throws LibvirtUnavailableException when libvirt is unreachable, the call failed because the
+   *     connection died under it, or the gate refused a write now
    * @throws LibvirtException libvirt's answer to the call, connection alive
    */
   public <T> T call(LibvirtCall<T> call) throws LibvirtException {
+    return run(call, true);
+  }
+
+  /** As {@link #call}, for a call that only reads (defines no pool either): never gated. */
+  public <T> T read(LibvirtCall<T> call) throws LibvirtException {
+    return run(call, false);
+  }
+
+  private <T> T run(LibvirtCall<T> call, boolean writes) throws LibvirtException {
     lock.readLock().lock();
     try {
       Connect connect = current;
       if (!isHealthy() || connect == null) {
         throw unavailable(null);
+      }
+      if (writes) {
+        writeGate.checkWrite(); // last thing before the call: no write starts past the gate
       }
       try {
         return call.apply(connect);
@@ -184,7 +203,7 @@ public final class LibvirtConnection implements AutoCloseable {
   public void onEveryOpen(OpenHook hook) throws LibvirtException {
     synchronized (hooksLock) {
       hooks.add(hook);
-      call(
+      read( // event callbacks and the like: nothing on the host changes
           c -> {
             hook.opened(c);
             return null;

@@ -59,7 +59,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
   public String checkGuestCpu(String domainXml) {
     String here = connection.uri().startsWith("qemu:///") ? "this host" : connection.uri();
     return activity(
-        "checkGuestCpu", () -> connection.call(c -> GuestCpuCheck.check(c, domainXml, here)));
+        "checkGuestCpu", () -> connection.read(c -> GuestCpuCheck.check(c, domainXml, here)));
   }
 
   @Override
@@ -67,7 +67,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     return activity(
         "hostFacts",
         () ->
-            connection.call(
+            connection.read(
                 c -> {
                   NodeInfo node = c.nodeInfo();
                   return new HostFacts(
@@ -82,7 +82,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
   @Override
   public DomainView inspect(String instanceId) {
     String uuid = Domains.requireUuid(instanceId);
-    return activity("inspect " + uuid, () -> connection.call(c -> Domains.viewOrAbsent(c, uuid)));
+    return activity("inspect " + uuid, () -> connection.read(c -> Domains.viewOrAbsent(c, uuid)));
   }
 
   /** Every domain, sorted by name; without {@code inactiveXml}, to keep the result small. */
@@ -91,7 +91,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     return activity(
         "listDomains",
         () ->
-            connection.call(
+            connection.read(
                 c -> {
                   List<DomainView> views = new ArrayList<>();
                   for (Domain domain : c.listAllDomains(0)) {
@@ -249,7 +249,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
             connection.call(c -> DomainChanges.destroyIfActive(Domains.find(c, uuid)));
           }
           starts.forget(uuid); // it is off: its next start is a new boot
-          return connection.call(c -> Domains.viewOrAbsent(c, uuid));
+          return connection.read(c -> Domains.viewOrAbsent(c, uuid));
         });
   }
 

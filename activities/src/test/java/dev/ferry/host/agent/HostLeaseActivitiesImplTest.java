@@ -183,7 +183,14 @@ class HostLeaseActivitiesImplTest {
   private HostLeaseActivities lease(
       LibvirtConnection connection, Duration period, Duration heartbeatTimeout) {
     env.registerActivitiesImplementations(
-        new HostLeaseActivitiesImpl(watch, connection, period, shuttingDown::get, TICK));
+        new HostLeaseActivitiesImpl(
+            watch,
+            new LeaseDeadline("host-a"),
+            (token, incarnation) -> LeaseHeartbeats.Answer.ACKNOWLEDGED,
+            connection,
+            period,
+            shuttingDown::get,
+            TICK));
     return env.newActivityStub(
         HostLeaseActivities.class,
         ActivityOptions.newBuilder()

@@ -65,7 +65,7 @@ final class GuestReports {
   Verdict report(String uuid, String cause, long sinceNanos) {
     Optional<GuestObservation> found;
     try {
-      found = libvirt.call(c -> Domains.observe(c, host, uuid));
+      found = libvirt.read(c -> Domains.observe(c, host, uuid));
     } catch (Exception e) {
       log.debug("cannot read domain {} for its report: {}", uuid, e.toString());
       return Verdict.RETRY;
@@ -93,7 +93,7 @@ final class GuestReports {
 
   /** The UUIDs of every domain on the host. */
   List<String> domainUuids() throws LibvirtException {
-    return libvirt.call(Domains::uuids);
+    return libvirt.read(Domains::uuids);
   }
 
   /** What a failed send means for the report. */

@@ -2,7 +2,10 @@ package dev.ferry.worker.agent;
 
 import dev.ferry.host.HostWorkflowImpl;
 import dev.ferry.host.agent.HostLeaseActivitiesImpl;
+import dev.ferry.host.agent.LeaseDeadline;
+import dev.ferry.host.agent.LeaseHeartbeats;
 import dev.ferry.host.agent.LeaseWatch;
+import dev.ferry.host.agent.StallDetector;
 import dev.ferry.hypervisor.libvirt.GuestTemplate;
 import dev.ferry.hypervisor.libvirt.LibvirtConnection;
 import dev.ferry.hypervisor.libvirt.LibvirtDiskActivities;
@@ -33,6 +36,12 @@ import org.springframework.stereotype.Component;
  * only then polls work ({@link HostRegistrar}). When it finds its lease lost while it kept running,
  * it comes back the same way under a new incarnation ({@link LeaseRecovery}). Once it serves, its
  * guests' records follow what libvirt says of them ({@link GuestWatch}).
+ *
+ * <p>Its libvirt writes are gated by one {@link LeaseDeadline}: allowed only while a heartbeat of
+ * its lease acknowledged by the server covers now (the lease activity extends it, a refusal or a
+ * stall of the process, {@link StallDetector}, expires it), except during its join. Reads are never
+ * gated. Activities polled before the first acknowledged heartbeat (within a second of polling)
+ * have their writes refused and are retried.
  */
 @Component
 @ConditionalOnProperty(name = "ferry.role", havingValue = "agent")
@@ -53,11 +62,18 @@ public class HostAgent implements SmartLifecycle {
   /** How often the agent looks at its lease (in memory; its HostWorkflow only when suspect). */
   static final Duration LEASE_CHECK_EVERY = Duration.ofSeconds(1);
 
+  /**
+   * A lease heartbeat unanswered after this proves nothing and is given up: the next tick sends
+   * another. Well under the heartbeat timeout, so one slow answer does not use up the deadline.
+   */
+  static final Duration LEASE_HEARTBEAT_ANSWER_WITHIN = Duration.ofSeconds(2);
+
   private final FerryProperties properties;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private LibvirtConnection libvirt;
   private WorkerFactory factory;
   private ScheduledExecutorService leaseChecks;
+  private StallDetector stalls;
   private GuestWatch guests;
 
   public HostAgent(FerryProperties properties) {
@@ -72,10 +88,14 @@ public class HostAgent implements SmartLifecycle {
       throw new IllegalStateException("ferry.host.libvirt-uri is not set for host " + name);
     }
     libvirt = LibvirtConnection.open(host.libvirtUri());
+    LeaseDeadline lease = new LeaseDeadline(name);
+    libvirt.gateWrites(lease);
+    stalls = StallDetector.start(name, lease);
     WorkflowClient client = TemporalConnection.connect(properties.temporal());
     String incarnation = newIncarnation();
     var hypervisor = new LibvirtHypervisorActivities(libvirt, guestTemplate(host.guest()));
-    HostRegistrar registrar = new HostRegistrar(name, host, client, hypervisor, shuttingDown::get);
+    HostRegistrar registrar =
+        new HostRegistrar(name, host, client, hypervisor, shuttingDown::get, lease);
     joinBeforeServing(name, registrar, incarnation);
 
     LeaseWatch watch = new LeaseWatch(incarnation, LEASE_QUIET_LIMIT);
@@ -92,7 +112,13 @@ public class HostAgent implements SmartLifecycle {
                 host.disk().imagesDir(),
                 host.disk().copyMaxMibPerSecond() * 1024 * 1024)),
         new LiveHostActivitiesImpl(libvirt, client),
-        new HostLeaseActivitiesImpl(watch, libvirt, host.leasePeriod(), shuttingDown::get),
+        new HostLeaseActivitiesImpl(
+            watch,
+            lease,
+            LeaseHeartbeats.direct(client, LEASE_HEARTBEAT_ANSWER_WITHIN),
+            libvirt,
+            host.leasePeriod(),
+            shuttingDown::get),
         new HostCleanupActivitiesImpl(new AgentReconciler(name, hypervisor, client)));
     factory.start();
     watchLease(name, watch, registrar);
@@ -176,6 +202,10 @@ public class HostAgent implements SmartLifecycle {
       factory.shutdown();
       factory.awaitTermination(5, TimeUnit.SECONDS);
       factory = null;
+    }
+    if (stalls != null) {
+      stalls.close();
+      stalls = null;
     }
     if (libvirt != null) {
       libvirt.close();

@@ -1,6 +1,7 @@
 package dev.ferry.worker.agent;
 
 import dev.ferry.host.HostWorkflow;
+import dev.ferry.host.agent.LeaseDeadline;
 import dev.ferry.hypervisor.libvirt.LibvirtHypervisorActivities;
 import dev.ferry.model.AgentRegistration;
 import dev.ferry.model.HostFacts;
@@ -18,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * How the agent joins its host, at start-up and again after it lost its lease: the host's cleanup
  * list first ({@link CleanupGate}: while an item fails, it does not register), then the
  * registration under an incarnation, then reconciliation (stale copies removed, domains no record
- * explains reported).
+ * explains reported). Its libvirt writes are exempt from the lease gate ({@link
+ * LeaseDeadline#joining}): it runs before the agent holds a lease, and is how it gets one.
  */
 final class HostRegistrar {
 
@@ -32,6 +34,7 @@ final class HostRegistrar {
   private final WorkflowClient client;
   private final LibvirtHypervisorActivities hypervisor;
   private final BooleanSupplier stopping;
+  private final LeaseDeadline lease;
   private final AgentReconciler reconciler;
   private final HostWorkflow hostWorkflow;
 
@@ -40,12 +43,14 @@ final class HostRegistrar {
       FerryProperties.Host config,
       WorkflowClient client,
       LibvirtHypervisorActivities hypervisor,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping,
+      LeaseDeadline lease) {
     this.name = name;
     this.config = config;
     this.client = client;
     this.hypervisor = hypervisor;
     this.stopping = stopping;
+    this.lease = lease;
     this.reconciler = new AgentReconciler(name, hypervisor, client);
     this.hostWorkflow = client.newWorkflowStub(HostWorkflow.class, Names.hostWorkflowId(name));
   }
@@ -56,6 +61,10 @@ final class HostRegistrar {
    * before it registered; never registers once the agent is stopping.
    */
   boolean join(String incarnation) {
+    return lease.joining(() -> cleanUpRegisterReconcile(incarnation));
+  }
+
+  private boolean cleanUpRegisterReconcile(String incarnation) {
     HostFacts facts = hypervisor.hostFacts();
     startHostWorkflow();
     // What the host owes is done before it registers; while an item fails, no serving.

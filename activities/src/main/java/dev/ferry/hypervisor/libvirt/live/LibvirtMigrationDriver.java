@@ -131,7 +131,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
    * and undefined, or stopped, while we asked). {@code noJobIsNone}: libvirt's "no job" error too.
    */
   private Optional<JobStats> jobStats(int flags, boolean noJobIsNone) throws LibvirtException {
-    return connection.call(
+    return connection.read(
         c -> {
           Domain d = find(c);
           if (d == null) {
@@ -151,7 +151,7 @@ final class LibvirtMigrationDriver implements MigrationDriver {
 
   @Override
   public SourceState sourceState() throws LibvirtException {
-    return connection.call(
+    return connection.read(
         c -> {
           Domain d = find(c);
           if (d == null) {

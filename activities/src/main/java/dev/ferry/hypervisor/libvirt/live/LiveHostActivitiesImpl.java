@@ -86,7 +86,7 @@ public class LiveHostActivitiesImpl implements LiveMigrationHostActivities {
     String uuid = Domains.requireUuid(instanceId);
     return activity(
         "inspect " + uuid,
-        () -> connection.call(c -> SourceInspection.inspect(c, uuid, hostLabel())));
+        () -> connection.read(c -> SourceInspection.inspect(c, uuid, hostLabel())));
   }
 
   /** The checks, then one probe in each of the directories this host has (and their free space). */
