@@ -322,8 +322,10 @@ class FerryClientTest {
 
     FerryRejection busy =
         rejected(Reason.INSTANCE_BUSY, () -> client.resizes().migrate("busy1", "b", null));
-    assertTrue(
-        busy.getMessage().startsWith("instance busy1 is busy with move m-1"), busy.getMessage());
+    assertEquals(
+        "server busy1 is busy with cold migration m-1; wait for it to end ('ferry migration show"
+            + " busy1') or cancel it ('ferry migration cancel busy1')",
+        busy.getMessage());
     rejected(Reason.INSTANCE_BUSY, () -> client.resizes().resize("busy1", "m1.small", null, null));
   }
 
@@ -333,8 +335,10 @@ class FerryClientTest {
     ferry.server("broken", "m1.tiny", "a", VmState.ERROR);
     FerryRejection r =
         rejected(Reason.INVALID_STATE, () -> client.resizes().migrate("broken", "b", null));
-    assertTrue(
-        r.getMessage().contains("COLD_MIGRATION needs one of [ACTIVE, STOPPED]"), r.getMessage());
+    assertEquals(
+        "server broken is ERROR; cold migration needs one of [ACTIVE, STOPPED]: if its guest is"
+            + " fine, repair its record first ('ferry server reconcile broken')",
+        r.getMessage());
   }
 
   @Test

@@ -343,7 +343,7 @@ class LiveMigrationWorkflowTest {
     assertRejected(
         move,
         Reason.INVALID_STATE,
-        "instance vm1 is PM_SUSPENDED on h1: only a RUNNING or PAUSED guest can be live-migrated");
+        "server vm1 is PM_SUSPENDED on h1: only a RUNNING or PAUSED guest can be live-migrated");
     MoveOutcome out = move.closed();
     assertEquals(VmState.SUSPENDED, out.vmState(), "the instance takes its guest's state");
     assertEquals(PowerState.SUSPENDED, out.powerState());
