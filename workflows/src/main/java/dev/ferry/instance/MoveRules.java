@@ -119,20 +119,7 @@ public final class MoveRules {
     }
     if (to.diskGb() < from.diskGb()) {
       throw new FerryRejection(
-          Reason.INVALID_ARGUMENT,
-          "cannot shrink the disk of "
-              + record.name
-              + " from "
-              + from.name()
-              + "'s "
-              + from.diskGb()
-              + " GB to "
-              + to.name()
-              + "'s "
-              + to.diskGb()
-              + " GB: pick a flavor with at least "
-              + from.diskGb()
-              + " GB of disk ('ferry flavor list')");
+          Reason.INVALID_ARGUMENT, ServerRefusals.diskShrink(record.name, from, to));
     }
     if (record.diskSizeMb > to.diskGb() * 1024L) {
       throw new FerryRejection(

@@ -2,6 +2,7 @@ package dev.ferry.instance;
 
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
+import dev.ferry.model.Flavor;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.ServerAction;
@@ -51,6 +52,23 @@ public final class ServerRefusals {
   /** Why a server without a flavor on record cannot move: placement has nothing to claim. */
   public static String noFlavor(InstanceRecord record) {
     return "server " + record.name + " has no flavor on record: it cannot be placed on a host";
+  }
+
+  /** Why a resize may not give {@code name} a flavor with less disk (Nova refuses it too). */
+  public static String diskShrink(String name, Flavor from, Flavor to) {
+    return "cannot shrink the disk of "
+        + name
+        + " from "
+        + from.name()
+        + "'s "
+        + from.diskGb()
+        + " GB to "
+        + to.name()
+        + "'s "
+        + to.diskGb()
+        + " GB: pick a flavor with at least "
+        + from.diskGb()
+        + " GB of disk ('ferry flavor list')";
   }
 
   /** Why a deleted server refuses everything. */

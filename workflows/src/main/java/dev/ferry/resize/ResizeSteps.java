@@ -156,19 +156,7 @@ final class ResizeSteps {
     if (run.newFlavor.diskGb() < run.oldFlavor.diskGb()) {
       throw reject(
           Reason.INVALID_ARGUMENT,
-          "cannot shrink the disk of "
-              + run.record.name
-              + " from "
-              + run.oldFlavor.name()
-              + "'s "
-              + run.oldFlavor.diskGb()
-              + " GB to "
-              + run.newFlavor.name()
-              + "'s "
-              + run.newFlavor.diskGb()
-              + " GB: pick a flavor with at least "
-              + run.oldFlavor.diskGb()
-              + " GB of disk ('ferry flavor list')");
+          ServerRefusals.diskShrink(run.record.name, run.oldFlavor, run.newFlavor));
     }
     boolean toSource = run.source.equals(run.request.destHost());
     if (toSource && !run.sameHostAllowed(settings)) {
