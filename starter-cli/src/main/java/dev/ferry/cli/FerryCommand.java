@@ -42,7 +42,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "ferry",
     mixinStandardHelpOptions = true,
     versionProvider = FerryCommand.Version.class,
-    description = "Durable VM migrations for libvirt hosts, orchestrated by Temporal.",
+    description = "Durable server migrations for libvirt hosts, orchestrated by Temporal.",
     subcommands = {
       HostCommand.class,
       ServerCommand.class,

@@ -4,6 +4,7 @@ import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.Names;
+import dev.ferry.move.WebUiTexts;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -53,6 +54,17 @@ final class Inputs {
   /** How messages name a server: its name, else its id. */
   static String label(InstanceRecord record) {
     return record.name != null ? record.name : record.id;
+  }
+
+  /** "it is busy with live migration m1: see 'ferry migration show web1'", for a busy server. */
+  static String busyWith(InstanceRecord record) {
+    return "it is busy with "
+        + WebUiTexts.kind(record.currentMoveType)
+        + " "
+        + record.currentMoveId
+        + ": see 'ferry migration show "
+        + label(record)
+        + "'";
   }
 
   static <T> Collection<T> nullToEmpty(Collection<T> c) {

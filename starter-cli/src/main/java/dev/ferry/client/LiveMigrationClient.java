@@ -2,6 +2,7 @@ package dev.ferry.client;
 
 import static dev.ferry.client.ClientContext.seconds;
 import static dev.ferry.client.ClientContext.unknownInstance;
+import static dev.ferry.client.Inputs.busyWith;
 import static dev.ferry.client.Inputs.label;
 import static dev.ferry.client.Inputs.requirePositive;
 import static dev.ferry.client.Inputs.stripMovePrefix;
@@ -148,9 +149,7 @@ public final class LiveMigrationClient {
           "server "
               + label(record)
               + " has no live migration in progress"
-              + (record.currentMoveId != null
-                  ? " (it is busy with " + record.currentMoveType + " " + record.currentMoveId + ")"
-                  : ""));
+              + (record.currentMoveId != null ? " (" + busyWith(record) + ")" : ""));
     }
     return record.currentMoveId;
   }

@@ -106,7 +106,12 @@ public final class ResizeClient {
     if (record.currentMoveType == MoveType.EVACUATION) {
       throw new FerryRejection(
           Reason.INVALID_STATE,
-          "server " + label + " is being evacuated from a failed host: an evacuation goes on");
+          "server "
+              + label
+              + " is being evacuated from a failed host: an evacuation cannot be cancelled;"
+              + " follow it with 'ferry migration show "
+              + label
+              + "'");
     }
     ctx.call(
         "cancel move " + moveId + " of server " + label,

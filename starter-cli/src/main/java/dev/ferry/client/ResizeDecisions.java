@@ -2,6 +2,7 @@ package dev.ferry.client;
 
 import static dev.ferry.client.ClientContext.seconds;
 import static dev.ferry.client.ClientContext.unknownInstance;
+import static dev.ferry.client.Inputs.busyWith;
 import static dev.ferry.client.Inputs.label;
 
 import dev.ferry.model.FerryRejection;
@@ -57,13 +58,7 @@ final class ResizeDecisions {
         && record.currentMoveType != MoveType.COLD_MIGRATION) {
       throw new FerryRejection(
           Reason.NOTHING_PENDING,
-          "server "
-              + label
-              + " has no resize awaiting confirmation (it is busy with "
-              + record.currentMoveType
-              + " "
-              + record.currentMoveId
-              + ")");
+          "server " + label + " has no resize awaiting confirmation (" + busyWith(record) + ")");
     }
     ResizeWorkflow stub =
         ctx.client.newWorkflowStub(

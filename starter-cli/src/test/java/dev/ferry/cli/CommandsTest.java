@@ -152,8 +152,16 @@ class CommandsTest extends FakeClusterTest {
         List.of("POST_MIGRATING", "FINISHED_AT_DEST", "FINISHED", "ferry"),
         List.of(log.get(3).split("\\s+")).subList(1, 5));
 
-    refused(
-        ExitStatus.CONFLICT, "instance web1 is busy with move", "migrate", "web1", "--host", "b");
+    Cli.Result busy =
+        refused(
+            ExitStatus.CONFLICT,
+            ", which waits for confirmation: confirm it ('ferry resize-confirm web1') or revert it"
+                + " ('ferry resize-revert web1')",
+            "migrate",
+            "web1",
+            "--host",
+            "b");
+    assertTrue(busy.err().contains("server web1 is busy with cold migration "), busy.toString());
 
     Cli.Result confirmed = ok("resize-confirm", "web1");
     assertTrue(has(confirmed.out(), "Status:\\s+confirmed \\(finished\\)"), confirmed.out());
@@ -192,7 +200,7 @@ class CommandsTest extends FakeClusterTest {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
     refused(
         ExitStatus.INVALID,
-        "instance web1 already has flavor m1.small",
+        "server web1 already has flavor m1.small: pick another flavor ('ferry flavor list')",
         "resize",
         "web1",
         "--flavor",

@@ -55,7 +55,7 @@ class ExitStatusTest extends FakeClusterTest {
     ferry.server("web1", "m1.small", "a", VmState.ACTIVE);
     refused(
         ExitStatus.INVALID,
-        "instance web1 already has flavor m1.small",
+        "server web1 already has flavor m1.small: pick another flavor ('ferry flavor list')",
         "resize",
         "web1",
         "--flavor",

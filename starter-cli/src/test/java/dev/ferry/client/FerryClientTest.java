@@ -322,9 +322,39 @@ class FerryClientTest {
 
     FerryRejection busy =
         rejected(Reason.INSTANCE_BUSY, () -> client.resizes().migrate("busy1", "b", null));
-    assertTrue(
-        busy.getMessage().startsWith("instance busy1 is busy with move m-1"), busy.getMessage());
+    assertEquals(
+        "server busy1 is busy with cold migration m-1; wait for it to end ('ferry migration show"
+            + " busy1') or cancel it ('ferry migration cancel busy1')",
+        busy.getMessage());
     rejected(Reason.INSTANCE_BUSY, () -> client.resizes().resize("busy1", "m1.small", null, null));
+    FerryRejection notLive = rejected(Reason.NOTHING_PENDING, () -> client.live().abort("busy1"));
+    assertEquals(
+        "server busy1 has no live migration in progress (it is busy with cold migration m-1: see"
+            + " 'ferry migration show busy1')",
+        notLive.getMessage());
+  }
+
+  @Test
+  void anEvacuationIsNotCancelledAndTheRefusalSaysHowToFollowIt() {
+    ferry.standardCluster();
+    InstanceRecord r = new InstanceRecord();
+    r.id = ID1;
+    r.name = "evac1";
+    r.flavor = dev.ferry.model.Flavors.require("m1.tiny");
+    r.host = "a";
+    r.vmState = VmState.ACTIVE;
+    r.currentMoveId = "m-1";
+    r.currentMoveType = MoveType.EVACUATION;
+    r.currentMoveStatus = "rebuilding";
+    ferry.seed(r);
+
+    FerryRejection refused =
+        rejected(
+            Reason.INVALID_STATE, () -> client.resizes().cancel("evac1", Duration.ofSeconds(5)));
+    assertEquals(
+        "server evac1 is being evacuated from a failed host: an evacuation cannot be cancelled;"
+            + " follow it with 'ferry migration show evac1'",
+        refused.getMessage());
   }
 
   @Test
@@ -333,8 +363,10 @@ class FerryClientTest {
     ferry.server("broken", "m1.tiny", "a", VmState.ERROR);
     FerryRejection r =
         rejected(Reason.INVALID_STATE, () -> client.resizes().migrate("broken", "b", null));
-    assertTrue(
-        r.getMessage().contains("COLD_MIGRATION needs one of [ACTIVE, STOPPED]"), r.getMessage());
+    assertEquals(
+        "server broken is ERROR; cold migration needs one of [ACTIVE, STOPPED]: if its guest is"
+            + " fine, repair its record first ('ferry server reconcile broken')",
+        r.getMessage());
   }
 
   @Test

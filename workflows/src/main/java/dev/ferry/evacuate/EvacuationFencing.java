@@ -3,6 +3,7 @@ package dev.ferry.evacuate;
 import static dev.ferry.evacuate.EvacuationEvent.FENCED;
 import static dev.ferry.evacuate.EvacuationEvent.REFUSED;
 
+import dev.ferry.instance.ServerRefusals;
 import dev.ferry.model.BaseImage;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
@@ -44,7 +45,7 @@ final class EvacuationFencing {
                 + " ComputeServiceInUse). If it has failed, force it down first ('ferry host"
                 + " set-down "
                 + run.source
-                + "'); to move instances off a running host, live-migrate them ('ferry host"
+                + "'); to move servers off a running host, live-migrate them ('ferry host"
                 + " drain "
                 + run.source
                 + "')");
@@ -65,13 +66,17 @@ final class EvacuationFencing {
   private void refuseWhatCannotWork() {
     InstanceRecord record = run.record;
     if (record.flavor == null) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE, "instance " + record.name + " has no flavor: cannot place it");
+      throw new FerryRejection(Reason.INVALID_STATE, ServerRefusals.noFlavor(record));
     }
     if (run.source.equals(run.request.destHost())) {
       throw new FerryRejection(
           Reason.SAME_HOST,
-          record.name + " is on " + run.source + ": an evacuation rebuilds it on another host");
+          "server "
+              + record.name
+              + " is on "
+              + run.source
+              + ", the failed host: an evacuation rebuilds it on another host; pick another"
+              + " target host or omit --host");
     }
     if (run.hasLocalDisk() && (record.baseImage == null || record.baseImage.isBlank())) {
       throw new FerryRejection(

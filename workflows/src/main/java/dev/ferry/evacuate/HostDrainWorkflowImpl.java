@@ -73,9 +73,9 @@ public class HostDrainWorkflowImpl extends HostMovesRun implements HostDrainWork
   @Override
   String skipReason(InstanceBrief instance) {
     if (!LIVE_MIGRATABLE.contains(instance.vmState())) {
-      return "instance is "
+      return "server is "
           + instance.vmState()
-          + ": live migration moves ACTIVE or PAUSED instances; cold-migrate it with 'ferry"
+          + ": live migration moves ACTIVE or PAUSED servers; cold-migrate it with 'ferry"
           + " migrate "
           + instance.name()
           + "'";

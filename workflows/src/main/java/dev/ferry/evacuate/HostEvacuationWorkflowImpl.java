@@ -65,13 +65,13 @@ public class HostEvacuationWorkflowImpl extends HostMovesRun implements HostEvac
   String skipReason(InstanceBrief instance) {
     VmState state = instance.vmState();
     if (state == VmState.PAUSED || state == VmState.SUSPENDED) {
-      return "instance is "
+      return "server is "
           + state
           + ": a paused or suspended server is not evacuated (as Nova: only ACTIVE, STOPPED or"
           + " ERROR are evacuated): it is left on the failed host";
     }
     if (!EVACUABLE.contains(state)) {
-      return "instance is " + state + ": only ACTIVE, STOPPED or ERROR are evacuated";
+      return "server is " + state + ": only ACTIVE, STOPPED or ERROR are evacuated";
     }
     return null;
   }

@@ -45,20 +45,17 @@ public final class ActionRules {
     if (!record.id.equals(request.instanceId())) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
-          "reset " + request.actionId() + " is for instance " + request.instanceId());
+          "reset " + request.actionId() + " is for server " + request.instanceId());
     }
     if (record.isBusy()) {
-      throw new FerryRejection(
-          Reason.INSTANCE_BUSY,
-          "instance "
-              + record.name
-              + " is busy with "
-              + record.holder()
-              + ": wait for it (or cancel it) before resetting its state");
+      throw ServerRefusals.busy(record);
     }
     if (!ServerAction.RESET_STATE.allowedFrom().contains(record.vmState)) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE, "instance " + record.name + " is " + record.vmState);
+      throw ServerRefusals.wrongState(
+          record,
+          "a state reset",
+          ServerAction.RESET_STATE.allowedFrom(),
+          ServerRefusals.wayOutForAction(record, ServerAction.RESET_STATE));
     }
   }
 
@@ -70,29 +67,30 @@ public final class ActionRules {
     if (!record.id.equals(request.instanceId())) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
-          "action " + request.actionId() + " is for instance " + request.instanceId());
+          "action " + request.actionId() + " is for server " + request.instanceId());
     }
     if (existingAction(record, request) != null) {
       return; // startAction answers with that action: idempotent
     }
     if (record.isBusy()) {
-      throw new FerryRejection(
-          Reason.INSTANCE_BUSY,
-          "instance " + record.name + " is busy with " + record.holder() + "; wait for it");
+      throw ServerRefusals.busy(record);
     }
     if (request.action() == ServerAction.RESET_STATE) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT, "a state reset is no action to start: use resetState");
     }
     if (!request.action().allowedFrom().contains(record.vmState)) {
-      String verb = request.action().novaName();
-      String why =
-          request.action().leaves() != null && request.action().leaves().vmState() == record.vmState
-              ? "instance " + record.name + " is already " + record.vmState
-              : "instance " + record.name + " is " + record.vmState;
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          why + "; " + verb + " needs one of " + request.action().allowedFrom());
+      ServerAction action = request.action();
+      if (action.leaves() != null && action.leaves().vmState() == record.vmState) {
+        throw new FerryRejection(
+            Reason.INVALID_STATE,
+            "server " + record.name + " is already " + record.vmState + ": nothing to do");
+      }
+      throw ServerRefusals.wrongState(
+          record,
+          action.novaName(),
+          action.allowedFrom(),
+          ServerRefusals.wayOutForAction(record, action));
     }
   }
 }

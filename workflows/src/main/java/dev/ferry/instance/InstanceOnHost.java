@@ -143,7 +143,7 @@ final class InstanceOnHost {
               record.id,
               Long.MAX_VALUE,
               record.sharedStorage ? null : record.diskPath,
-              "instance deleted while the host was unreachable"));
+              "server deleted while the host was unreachable"));
     }
   }
 

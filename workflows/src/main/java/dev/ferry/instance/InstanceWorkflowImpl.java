@@ -9,7 +9,6 @@ import dev.ferry.evacuate.EvacuationStatus;
 import dev.ferry.model.ActionOutcome;
 import dev.ferry.model.ActionRequest;
 import dev.ferry.model.FerryRejection;
-import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.GuestObservation;
 import dev.ferry.model.InstanceMoveStatus;
 import dev.ferry.model.InstanceRecord;
@@ -254,19 +253,13 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   @Override
   public void validateDelete() {
     if (deleted || record.taskState == TaskState.DELETING) {
-      throw Entities.rejectUpdate(
-          new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted"));
+      throw Entities.rejectUpdate(ServerRefusals.deleted(record));
     }
     if (record.isBusy()) {
-      throw Entities.rejectUpdate(
-          new FerryRejection(
-              Reason.INSTANCE_BUSY,
-              "instance " + record.name + " is busy with " + record.holder() + "; wait for it"));
+      throw Entities.rejectUpdate(ServerRefusals.busy(record));
     }
     if (record.vmState == VmState.BUILDING) {
-      throw Entities.rejectUpdate(
-          new FerryRejection(
-              Reason.INVALID_STATE, "instance " + record.name + " is still building"));
+      throw Entities.rejectUpdate(ServerRefusals.stillBuilding(record));
     }
   }
 
@@ -295,7 +288,7 @@ public class InstanceWorkflowImpl implements InstanceWorkflow {
   private void validate(Runnable check) {
     try {
       if (deleted || record.taskState == TaskState.DELETING) {
-        throw new FerryRejection(Reason.INVALID_STATE, "instance " + record.name + " is deleted");
+        throw ServerRefusals.deleted(record);
       }
       check.run();
     } catch (FerryRejection r) {

@@ -8,6 +8,7 @@ import dev.ferry.model.InstanceRecord;
 import dev.ferry.model.MoveRequest;
 import dev.ferry.model.MoveType;
 import dev.ferry.model.VmState;
+import dev.ferry.move.WebUiTexts;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,11 @@ public final class MoveRules {
           MoveType.EVACUATION, EnumSet.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR));
 
   private MoveRules() {}
+
+  /** The vm states a move of {@code type} starts from. */
+  public static Set<VmState> allowedStates(MoveType type) {
+    return ALLOWED_STATES.get(type);
+  }
 
   /**
    * The move that already answers {@code request}, or null: the same move id, running or in the
@@ -57,33 +63,24 @@ public final class MoveRules {
     if (!record.id.equals(request.instanceId())) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
-          "move " + request.moveId() + " is for instance " + request.instanceId());
+          "move " + request.moveId() + " is for server " + request.instanceId());
     }
     if (existingMove(record, request) != null) {
       return; // startMove answers with that move: idempotent
     }
     if (record.isBusy()) {
-      throw new FerryRejection(
-          Reason.INSTANCE_BUSY,
-          "instance " + record.name + " is busy with " + record.holder() + "; wait for it");
+      throw ServerRefusals.busy(record);
     }
-    Set<VmState> allowed = ALLOWED_STATES.get(request.type());
+    Set<VmState> allowed = allowedStates(request.type());
     if (!allowed.contains(record.vmState)) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          "instance "
-              + record.name
-              + " is "
-              + record.vmState
-              + "; "
-              + request.type()
-              + " needs one of "
-              + allowed);
+      throw ServerRefusals.wrongState(
+          record,
+          WebUiTexts.kind(request.type()),
+          allowed,
+          ServerRefusals.wayOutForMove(record, request.type()));
     }
     if (record.flavor == null) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE,
-          "instance " + record.name + " has no flavor on record: cannot place it");
+      throw new FerryRejection(Reason.INVALID_STATE, ServerRefusals.noFlavor(record));
     }
     if (request.type() == MoveType.RESIZE) {
       checkNewFlavor(record, request.flavor());
@@ -114,29 +111,20 @@ public final class MoveRules {
     if (to.name().equals(from.name())) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
-          "instance " + record.name + " already has flavor " + to.name() + ": pick another flavor");
+          "server "
+              + record.name
+              + " already has flavor "
+              + to.name()
+              + ": pick another flavor ('ferry flavor list')");
     }
     if (to.diskGb() < from.diskGb()) {
       throw new FerryRejection(
-          Reason.INVALID_ARGUMENT,
-          "cannot shrink the disk of "
-              + record.name
-              + " from "
-              + from.name()
-              + "'s "
-              + from.diskGb()
-              + " GB to "
-              + to.name()
-              + "'s "
-              + to.diskGb()
-              + " GB: pick a flavor with at least "
-              + from.diskGb()
-              + " GB of disk");
+          Reason.INVALID_ARGUMENT, ServerRefusals.diskShrink(record.name, from, to));
     }
     if (record.diskSizeMb > to.diskGb() * 1024L) {
       throw new FerryRejection(
           Reason.INVALID_ARGUMENT,
-          "instance "
+          "server "
               + record.name
               + "'s disk is "
               + record.diskSizeMb
@@ -144,7 +132,7 @@ public final class MoveRules {
               + to.name()
               + "'s "
               + to.diskGb()
-              + " GB: pick a larger flavor");
+              + " GB: pick a larger flavor ('ferry flavor list')");
     }
   }
 }

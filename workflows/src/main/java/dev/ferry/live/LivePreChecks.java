@@ -1,10 +1,12 @@
 package dev.ferry.live;
 
+import dev.ferry.instance.ServerRefusals;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.GuestState;
 import dev.ferry.model.HostRecord;
 import dev.ferry.model.InstanceRecord;
+import dev.ferry.model.MoveType;
 import dev.ferry.model.VmState;
 import dev.ferry.move.ActivityFailures;
 import dev.ferry.move.ConductorCalls;
@@ -65,16 +67,18 @@ final class LivePreChecks {
     }
     InstanceRecord record = run.record;
     if (record.vmState != VmState.ACTIVE && record.vmState != VmState.PAUSED) {
+      String wayOut = ServerRefusals.wayOutForMove(record, MoveType.LIVE_MIGRATION);
       throw reject(
           Reason.INVALID_STATE,
-          "instance "
+          "server "
               + record.name
               + " is "
               + record.vmState
-              + ": only an ACTIVE or PAUSED instance can be live-migrated");
+              + ": only an ACTIVE or PAUSED server can be live-migrated"
+              + (wayOut == null ? "" : "; " + wayOut));
     }
     if (record.flavor == null) {
-      throw reject(Reason.INVALID_STATE, "instance " + record.name + " has no flavor on record");
+      throw reject(Reason.INVALID_STATE, ServerRefusals.noFlavor(record));
     }
     String source = run.source;
     HostRecord src = hostRecord(source, "source");
@@ -87,14 +91,20 @@ final class LivePreChecks {
               + record.name
               + " is down"
               + (src.forcedDown ? " (forced down)" : "")
-              + ": live migration needs its agent; evacuate the instance instead");
+              + ": live migration needs its agent; evacuate the server instead ('ferry evacuate "
+              + record.name
+              + "')");
     }
     String wanted = run.request.destHost();
     if (wanted != null) {
       if (wanted.equals(source)) {
         throw reject(
             Reason.SAME_HOST,
-            record.name + " is already on " + source + ": pick another destination host");
+            "server "
+                + record.name
+                + " is already on host "
+                + source
+                + ": pick another host or omit --host");
       }
       HostRecord d = hostRecord(wanted, "destination");
       refuseUnusable(d);
@@ -126,7 +136,7 @@ final class LivePreChecks {
     if (guest != GuestState.RUNNING && guest != GuestState.PAUSED) {
       throw reject(
           Reason.INVALID_STATE,
-          "instance "
+          "server "
               + run.record.name
               + " is "
               + guest

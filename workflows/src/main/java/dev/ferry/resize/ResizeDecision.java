@@ -66,7 +66,9 @@ final class ResizeDecision {
             + (decision != null
                 ? ", " + decision.event().name().toLowerCase() + " requested by " + decision.actor()
                 : "")
-            + ")");
+            + "): see 'ferry migration show "
+            + run.moveId()
+            + "'");
   }
 
   private boolean awaitingDecision() {

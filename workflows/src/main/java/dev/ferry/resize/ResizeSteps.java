@@ -7,6 +7,7 @@ import static dev.ferry.resize.ResizeEvent.MIGRATED;
 import static dev.ferry.resize.ResizeEvent.PREPARED;
 import static dev.ferry.resize.ResizeRun.SYSTEM;
 
+import dev.ferry.instance.ServerRefusals;
 import dev.ferry.model.Claim;
 import dev.ferry.model.DomainSpec;
 import dev.ferry.model.DomainView;
@@ -147,7 +148,7 @@ final class ResizeSteps {
 
   private void refuseWhatCannotWork(Settings settings) {
     if (run.oldFlavor == null) {
-      throw reject(Reason.INVALID_STATE, "instance " + run.record.name + " has no flavor");
+      throw reject(Reason.INVALID_STATE, ServerRefusals.noFlavor(run.record));
     }
     if (run.confirmWindowSeconds < 0) {
       throw reject(Reason.INVALID_ARGUMENT, "the confirm window cannot be negative");
@@ -155,29 +156,21 @@ final class ResizeSteps {
     if (run.newFlavor.diskGb() < run.oldFlavor.diskGb()) {
       throw reject(
           Reason.INVALID_ARGUMENT,
-          "cannot shrink the disk of "
-              + run.record.name
-              + " from "
-              + run.oldFlavor.name()
-              + "'s "
-              + run.oldFlavor.diskGb()
-              + " GB to "
-              + run.newFlavor.name()
-              + "'s "
-              + run.newFlavor.diskGb()
-              + " GB");
+          ServerRefusals.diskShrink(run.record.name, run.oldFlavor, run.newFlavor));
     }
     boolean toSource = run.source.equals(run.request.destHost());
     if (toSource && !run.sameHostAllowed(settings)) {
       throw reject(
           Reason.SAME_HOST,
-          run.record.name
-              + " is already on "
+          "server "
+              + run.record.name
+              + " is already on host "
               + run.source
               + ": "
               + (run.isResize()
-                  ? "resize to the same host is not allowed"
-                  : "a cold migration always leaves its host"));
+                  ? "resizing on the same host is not allowed"
+                  : "a cold migration always leaves its host")
+              + "; pick another host or omit --host");
     }
     if (run.diskCopyVersion == Workflow.DEFAULT_VERSION
         && run.record.diskPath != null
@@ -213,7 +206,7 @@ final class ResizeSteps {
       default ->
           throw reject(
               Reason.INVALID_STATE,
-              "instance "
+              "server "
                   + run.record.name
                   + " is "
                   + run.guest

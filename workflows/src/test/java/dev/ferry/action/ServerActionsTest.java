@@ -186,12 +186,19 @@ class ServerActionsTest {
     InstanceWorkflow instance = t.startInstance(server(VmState.STOPPED, PowerState.SHUTDOWN));
     FerryRejection stop = assertRefused(instance, request("x", ServerAction.STOP));
     assertEquals(Reason.INVALID_STATE, stop.reason());
-    assertTrue(
-        stop.getMessage().startsWith("instance app-1 is already STOPPED"), stop.getMessage());
+    assertEquals("server app-1 is already STOPPED: nothing to do", stop.getMessage());
+    FerryRejection pause = assertRefused(instance, request("y", ServerAction.PAUSE));
+    assertEquals(Reason.INVALID_STATE, pause.reason());
     assertEquals(
-        Reason.INVALID_STATE, assertRefused(instance, request("y", ServerAction.PAUSE)).reason());
+        "server app-1 is STOPPED; pause needs one of [ACTIVE]: start it first"
+            + " ('ferry server start app-1')",
+        pause.getMessage());
+    FerryRejection reboot = assertRefused(instance, request("z", ServerAction.REBOOT));
+    assertEquals(Reason.INVALID_STATE, reboot.reason());
     assertEquals(
-        Reason.INVALID_STATE, assertRefused(instance, request("z", ServerAction.REBOOT)).reason());
+        "server app-1 is STOPPED; reboot needs one of [ACTIVE]: start it instead"
+            + " ('ferry server start app-1')",
+        reboot.getMessage());
     verify(h1, never()).powerOff(anyString(), anyInt());
   }
 
@@ -222,7 +229,9 @@ class ServerActionsTest {
                 instance.startMove(
                     new MoveRequest("m1", MoveType.COLD_MIGRATION, ID, null, null, null, "t")));
     assertEquals(Reason.INSTANCE_BUSY, move.reason());
-    assertTrue(move.getMessage().contains("busy with stop a1"), move.getMessage());
+    assertEquals(
+        "server app-1 is busy with stop a1; wait for it to end ('ferry server show app-1')",
+        move.getMessage());
     assertEquals(
         Reason.INSTANCE_BUSY,
         rejection(() -> instance.startAction(request("a2", ServerAction.PAUSE))).reason());

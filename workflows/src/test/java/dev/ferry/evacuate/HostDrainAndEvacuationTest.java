@@ -160,7 +160,7 @@ class HostDrainAndEvacuationTest {
         view.items().stream().filter(i -> i.instanceId.equals(paused)).findFirst().orElseThrow();
     assertEquals(State.SKIPPED, g.state);
     assertTrue(
-        g.detail.startsWith("instance is PAUSED: a paused or suspended server is not evacuated"),
+        g.detail.startsWith("server is PAUSED: a paused or suspended server is not evacuated"),
         g.detail);
     kit.assertReplays(run.workflowId, HostEvacuationWorkflowImpl.class);
   }

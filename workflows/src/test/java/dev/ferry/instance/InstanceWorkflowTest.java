@@ -341,7 +341,10 @@ class InstanceWorkflowTest {
 
     FerryRejection r = assertStartMoveRejected(instance, coldMigration("m2"), Reason.INSTANCE_BUSY);
 
-    assertTrue(r.getMessage().contains("is busy with move m1"), r.getMessage());
+    assertEquals(
+        "server web-1 is busy with resize m1; wait for it to end ('ferry migration show web-1')"
+            + " or cancel it ('ferry migration cancel web-1')",
+        r.getMessage());
   }
 
   @Test
@@ -598,7 +601,10 @@ class InstanceWorkflowTest {
     FerryRejection r = rejection(instance::delete);
 
     assertEquals(Reason.INSTANCE_BUSY, r.reason());
-    assertTrue(r.getMessage().contains("is busy with move m1"), r.getMessage());
+    assertEquals(
+        "server web-1 is busy with resize m1; wait for it to end ('ferry migration show web-1')"
+            + " or cancel it ('ferry migration cancel web-1')",
+        r.getMessage());
     assertEquals(before, json(instance.get()));
     verify(h1, never()).remove(anyString(), anyLong());
     verifyNoInteractions(t.placementActivities);
@@ -618,7 +624,9 @@ class InstanceWorkflowTest {
     FerryRejection r = rejection(instance::delete);
 
     assertEquals(Reason.INVALID_STATE, r.reason());
-    assertTrue(r.getMessage().contains("still building"), r.getMessage());
+    assertEquals(
+        "server web-1 is still building: wait for its build to end ('ferry server show web-1')",
+        r.getMessage());
   }
 
   @Test

@@ -29,7 +29,10 @@ class MoveRulesTest {
     // m1.small has 20 GB of disk, m1.tiny 1 GB
     FerryRejection r = refused(active(), resize("m1", "m1.tiny", null));
     assertEquals(Reason.INVALID_ARGUMENT, r.reason());
-    assertTrue(r.getMessage().contains("cannot shrink the disk"), r.getMessage());
+    assertEquals(
+        "cannot shrink the disk of web-1 from m1.small's 20 GB to m1.tiny's 1 GB: pick a flavor"
+            + " with at least 20 GB of disk ('ferry flavor list')",
+        r.getMessage());
   }
 
   @Test

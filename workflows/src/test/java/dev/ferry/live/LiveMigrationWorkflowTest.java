@@ -343,7 +343,7 @@ class LiveMigrationWorkflowTest {
     assertRejected(
         move,
         Reason.INVALID_STATE,
-        "instance vm1 is PM_SUSPENDED on h1: only a RUNNING or PAUSED guest can be live-migrated");
+        "server vm1 is PM_SUSPENDED on h1: only a RUNNING or PAUSED guest can be live-migrated");
     MoveOutcome out = move.closed();
     assertEquals(VmState.SUSPENDED, out.vmState(), "the instance takes its guest's state");
     assertEquals(PowerState.SUSPENDED, out.powerState());
@@ -415,12 +415,19 @@ class LiveMigrationWorkflowTest {
   @Test
   void aDownSourceIsRejected() {
     downHosts.add(H1);
-    assertRejected(start(instance(VmState.ACTIVE), H2), Reason.HOST_UNAVAILABLE, "source host h1");
+    assertRejected(
+        start(instance(VmState.ACTIVE), H2),
+        Reason.HOST_UNAVAILABLE,
+        "source host h1 of vm1 is down: live migration needs its agent; evacuate the server"
+            + " instead ('ferry evacuate vm1')");
   }
 
   @Test
   void theSourceAsDestinationIsRejected() {
-    assertRejected(start(instance(VmState.ACTIVE), H1), Reason.SAME_HOST, "already on h1");
+    assertRejected(
+        start(instance(VmState.ACTIVE), H1),
+        Reason.SAME_HOST,
+        "server vm1 is already on host h1: pick another host or omit --host");
   }
 
   @Test

@@ -410,7 +410,7 @@ class ResizeWorkflowTest {
 
       assertEquals(List.of("pre-migrating", "error"), statuses(view), guest.name());
       assertEquals(
-          "instance vm1 is "
+          "server vm1 is "
               + guest
               + " on h1: a resize moves only a RUNNING or SHUT_OFF guest (Nova: ACTIVE or SHUTOFF)",
           view.error());
@@ -1627,6 +1627,7 @@ class ResizeWorkflowTest {
     assertEquals(FerryRejection.Reason.NOTHING_PENDING, r.reason());
     assertTrue(r.getMessage().contains("is not awaiting confirmation"), r.getMessage());
     assertTrue(r.getMessage().contains(detail), r.getMessage());
+    assertTrue(r.getMessage().contains("): see 'ferry migration show "), r.getMessage());
   }
 
   /** A resize to m1.medium awaiting its decision, its copy on {@code host} gone meanwhile. */

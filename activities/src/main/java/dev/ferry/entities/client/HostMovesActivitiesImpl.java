@@ -67,7 +67,7 @@ public class HostMovesActivitiesImpl implements HostMovesActivities {
       return EntityCalls.call(() -> instance(request.instanceId()).startMove(request));
     } catch (WorkflowNotFoundException e) {
       throw new FerryRejection(
-              FerryRejection.Reason.UNKNOWN_INSTANCE, "no instance " + request.instanceId())
+              FerryRejection.Reason.UNKNOWN_INSTANCE, "no server " + request.instanceId())
           .toFailure();
     }
   }

@@ -28,7 +28,7 @@ public final class Domains {
   public static String requireUuid(String instanceId) {
     if (!Names.isUuid(instanceId)) {
       throw new FerryRejection(
-              Reason.INVALID_ARGUMENT, "instance id '" + instanceId + "' is not a UUID")
+              Reason.INVALID_ARGUMENT, "server id '" + instanceId + "' is not a UUID")
           .toFailure();
     }
     return instanceId.toLowerCase(Locale.ROOT);

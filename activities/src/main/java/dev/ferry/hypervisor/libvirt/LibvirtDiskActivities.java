@@ -75,7 +75,7 @@ public class LibvirtDiskActivities implements DiskActivities {
   @Override
   public String createDisk(String instanceId, long sizeMb, boolean shared) {
     if (instanceId == null || !Names.isUuid(instanceId)) {
-      throw reject(Reason.INVALID_ARGUMENT, "instance id '" + instanceId + "' is not a UUID");
+      throw reject(Reason.INVALID_ARGUMENT, "server id '" + instanceId + "' is not a UUID");
     }
     if (sizeMb < 1 || sizeMb > MAX_DISK_MB) {
       throw reject(
@@ -123,7 +123,7 @@ public class LibvirtDiskActivities implements DiskActivities {
   public RootDisk createDiskFromImage(
       String instanceId, String image, long sizeMb, boolean shared) {
     if (instanceId == null || !Names.isUuid(instanceId)) {
-      throw reject(Reason.INVALID_ARGUMENT, "instance id '" + instanceId + "' is not a UUID");
+      throw reject(Reason.INVALID_ARGUMENT, "server id '" + instanceId + "' is not a UUID");
     }
     String imageName = requireImageName(image);
     if (sizeMb < 0 || sizeMb > MAX_DISK_MB) {

@@ -341,7 +341,7 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
       xml = DomainXml.parse(fromBase ? spec.baseXml() : template.render(spec, hypervisorType));
     } catch (IllegalArgumentException e) {
       throw new FerryRejection(
-          Reason.INVALID_ARGUMENT, "instance " + uuid + " has unusable XML: " + e.getMessage());
+          Reason.INVALID_ARGUMENT, "server " + uuid + " has unusable XML: " + e.getMessage());
     }
     xml.setName(spec.name())
         .setUuid(uuid)
@@ -367,12 +367,11 @@ public class LibvirtHypervisorActivities implements HypervisorActivities {
     if (spec.flavor() == null || spec.flavor().vcpus() < 1 || spec.flavor().memoryMb() < 1) {
       throw new FerryRejection(
               Reason.INVALID_ARGUMENT,
-              "instance " + uuid + " needs a flavor with vCPUs and memory, got " + spec.flavor())
+              "server " + uuid + " needs a flavor with vCPUs and memory, got " + spec.flavor())
           .toFailure();
     }
     if (spec.epoch() < 0) {
-      throw new FerryRejection(
-              Reason.INVALID_ARGUMENT, "instance " + uuid + " has a negative epoch")
+      throw new FerryRejection(Reason.INVALID_ARGUMENT, "server " + uuid + " has a negative epoch")
           .toFailure();
     }
     return uuid;

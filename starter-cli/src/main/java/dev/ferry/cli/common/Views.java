@@ -58,7 +58,7 @@ public final class Views {
     List<CleanupItem> cleanup = r.cleanup == null ? List.of() : r.cleanup;
     t.row("Cleanup owed:", cleanup.isEmpty() ? "none" : cleanup.size() + " item(s)");
     for (CleanupItem c : cleanup) {
-      t.row("", c.kind() + " instance " + c.instanceId() + " (" + c.reason() + ")");
+      t.row("", c.kind() + " server " + c.instanceId() + " (" + c.reason() + ")");
     }
     if (r.unmanagedDomains != null && !r.unmanagedDomains.isEmpty()) {
       t.row("Unmanaged domains:", String.join(", ", r.unmanagedDomains));

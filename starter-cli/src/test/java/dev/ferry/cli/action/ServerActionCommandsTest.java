@@ -59,7 +59,13 @@ class ServerActionCommandsTest extends FakeClusterTest {
     ferry.server("off1", "m1.small", "a", VmState.STOPPED);
 
     refused(ExitStatus.CONFLICT, "is already STOPPED", "server", "stop", "off1");
-    refused(ExitStatus.CONFLICT, "pause needs one of [ACTIVE]", "server", "pause", "off1");
+    refused(
+        ExitStatus.CONFLICT,
+        "server off1 is STOPPED; pause needs one of [ACTIVE]: start it first ('ferry server start"
+            + " off1')",
+        "server",
+        "pause",
+        "off1");
     refused(ExitStatus.NOT_FOUND, "nosuch", "server", "start", "nosuch");
   }
 

@@ -53,8 +53,7 @@ final class DestinationChecks {
     }
     Domain existing = Domains.find(c, uuid);
     if (existing != null && existing.isActive() == 1) {
-      throw new FerryRejection(
-          Reason.INVALID_STATE, "instance " + uuid + " already runs on " + here);
+      throw new FerryRejection(Reason.INVALID_STATE, "server " + uuid + " already runs on " + here);
     }
     String cpu =
         compareCpu(

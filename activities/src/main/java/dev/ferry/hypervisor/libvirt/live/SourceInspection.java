@@ -23,7 +23,7 @@ final class SourceInspection {
     if (d.isActive() != 1) {
       throw new FerryRejection(
           Reason.INVALID_STATE,
-          "instance "
+          "server "
               + uuid
               + " ("
               + d.getName()
