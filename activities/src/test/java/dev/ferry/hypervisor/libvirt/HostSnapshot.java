@@ -1,9 +1,12 @@
 package dev.ferry.hypervisor.libvirt;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -35,6 +38,22 @@ public record HostSnapshot(Map<String, DomainState> domains, Map<String, List<St
     } catch (Exception e) {
       throw new AssertionError("could not read the host's state", e);
     }
+  }
+
+  /**
+   * A retry after a crash between the work and its report: runs {@code call}, snapshots the host,
+   * runs it again, and asserts the retry returns what the first call returned and changes nothing
+   * on the host. Returns the first call's result.
+   */
+  public static <T> T assertRetryChangesNothing(LibvirtConnection connection, Supplier<T> call) {
+    T first = call.get();
+    HostSnapshot after = of(connection);
+
+    T retry = call.get();
+
+    assertEquals(first, retry, "the retry returns what the first call returned");
+    assertEquals(after, of(connection), "the retry changes nothing on the host");
+    return first;
   }
 
   private static HostSnapshot read(Connect c) throws LibvirtException {

@@ -2,6 +2,7 @@ package dev.ferry.hypervisor.libvirt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +74,7 @@ class IdempotentDiskRetryTest {
 
   @Test
   void createDiskRetriedKeepsTheOneVolume() {
-    String path = retriedReturnsTheSameAndChangesNothing(() -> disks.createDisk(ID, 64, false));
+    String path = assertRetryChangesNothing(() -> disks.createDisk(ID, 64, false));
 
     assertEquals(DISK, path);
     assertEquals(List.of(ID + ".qcow2"), volumes(LOCAL));
@@ -91,8 +92,7 @@ class IdempotentDiskRetryTest {
                 StoragePools.ensure(c, LOCAL), "tiny.qcow2", 64L << 20, "qcow2"));
 
     RootDisk disk =
-        retriedReturnsTheSameAndChangesNothing(
-            () -> disks.createDiskFromImage(ID, "tiny", 128, false));
+        assertRetryChangesNothing(() -> disks.createDiskFromImage(ID, "tiny", 128, false));
 
     assertEquals(DISK, disk.path());
     assertEquals(128, disk.sizeMb());
@@ -130,7 +130,7 @@ class IdempotentDiskRetryTest {
 
   @Test
   void writeProbeRetriedKeepsTheOneProbe() {
-    retriedReturnsTheSameAndChangesNothing(
+    assertRetryChangesNothing(
         () -> {
           disks.writeProbe(PROBE);
           return null;
@@ -144,7 +144,7 @@ class IdempotentDiskRetryTest {
     disks.writeProbe(PROBE);
     disks.createDisk(ID, 64, false);
 
-    retriedReturnsTheSameAndChangesNothing(
+    assertRetryChangesNothing(
         () -> {
           disks.removeProbe(PROBE);
           return null;
@@ -165,18 +165,20 @@ class IdempotentDiskRetryTest {
     assertEquals(before, HostSnapshot.of(connection));
   }
 
+  @Test
+  void theSnapshotSeesANewVolume() {
+    disks.createDisk(ID, 64, false);
+    HostSnapshot oneVolume = HostSnapshot.of(connection);
+
+    disks.writeProbe(PROBE);
+
+    assertNotEquals(oneVolume, HostSnapshot.of(connection));
+  }
+
   // --- the retry ---
 
-  /** Runs {@code call}, snapshots the host, runs it again: the same result, nothing changed. */
-  private <T> T retriedReturnsTheSameAndChangesNothing(Supplier<T> call) {
-    T first = call.get();
-    HostSnapshot after = HostSnapshot.of(connection);
-
-    T retry = call.get();
-
-    assertEquals(first, retry, "the retry returns what the first call returned");
-    assertEquals(after, HostSnapshot.of(connection), "the retry changes nothing on the host");
-    return first;
+  private <T> T assertRetryChangesNothing(Supplier<T> call) {
+    return HostSnapshot.assertRetryChangesNothing(connection, call);
   }
 
   private static String rejection(Reason reason, Runnable call) {

@@ -72,7 +72,7 @@ class IdempotentRetryTest {
   void defineRetriedDefinesOneDomainWithTheSameXml() {
     int before = HostSnapshot.of(connection).domains().size();
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.define(WEB_SPEC));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.define(WEB_SPEC));
 
     assertEquals(before + 1, HostSnapshot.of(connection).domains().size(), "one domain defined");
     assertEquals(3, first.epoch());
@@ -85,17 +85,27 @@ class IdempotentRetryTest {
     DomainSpec next =
         new DomainSpec(WEB, "web-1", new Flavor("m1.medium", 2, 512, 2), 4, null, null, null);
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.define(next));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.define(next));
 
     assertEquals(PowerState.RUNNING, first.powerState());
     assertEquals(4, first.epoch());
   }
 
   @Test
+  void defineThatRenamesRetriedRenamesOnce() {
+    hypervisor.define(WEB_SPEC);
+    DomainSpec renamed = new DomainSpec(WEB, "web-renamed", WEB_SPEC.flavor(), 4, null, null, null);
+
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.define(renamed));
+
+    assertEquals("web-renamed", first.name());
+  }
+
+  @Test
   void powerOnRetriedBootsOnce() {
     hypervisor.define(WEB_SPEC);
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.powerOn(WEB));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.powerOn(WEB));
 
     assertEquals(PowerState.RUNNING, first.powerState());
   }
@@ -106,10 +116,32 @@ class IdempotentRetryTest {
     hypervisor.powerOn(WEB);
     hypervisor.managedSave(WEB);
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.powerOn(WEB));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.powerOn(WEB));
 
     assertEquals(PowerState.RUNNING, first.powerState());
     assertFalse(HostSnapshot.of(connection).domains().get(WEB).managedSaveImage());
+  }
+
+  @Test
+  void powerOnOfAPausedGuestRetriedResumesOnce() {
+    hypervisor.define(WEB_SPEC);
+    hypervisor.powerOn(WEB);
+    hypervisor.pause(WEB);
+
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.powerOn(WEB));
+
+    assertEquals(PowerState.RUNNING, first.powerState());
+  }
+
+  @Test
+  void powerOffOfAPausedGuestRetriedLeavesTheDomainOff() {
+    hypervisor.define(WEB_SPEC);
+    hypervisor.powerOn(WEB);
+    hypervisor.pause(WEB);
+
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.powerOff(WEB, 5));
+
+    assertEquals(PowerState.SHUTDOWN, first.powerState());
   }
 
   @Test
@@ -117,7 +149,7 @@ class IdempotentRetryTest {
     hypervisor.define(WEB_SPEC);
     hypervisor.powerOn(WEB);
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.powerOff(WEB, 5));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.powerOff(WEB, 5));
 
     assertEquals(PowerState.SHUTDOWN, first.powerState());
   }
@@ -127,7 +159,7 @@ class IdempotentRetryTest {
     hypervisor.define(WEB_SPEC);
     hypervisor.powerOn(WEB);
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.pause(WEB));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.pause(WEB));
 
     assertEquals(PowerState.PAUSED, first.powerState());
   }
@@ -137,7 +169,7 @@ class IdempotentRetryTest {
     hypervisor.define(WEB_SPEC);
     hypervisor.powerOn(WEB);
 
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.managedSave(WEB));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.managedSave(WEB));
 
     assertEquals(PowerState.SHUTDOWN, first.powerState());
     assertTrue(HostSnapshot.of(connection).domains().get(WEB).managedSaveImage());
@@ -165,8 +197,7 @@ class IdempotentRetryTest {
 
   @Test
   void removeOfANewerEpochRetriedKeepsTheCopy() {
-    DomainView first =
-        retriedReturnsTheSameAndChangesNothing(() -> hypervisor.remove(STALE_COPY, 1));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.remove(STALE_COPY, 1));
 
     assertEquals(2, first.epoch());
     assertTrue(HostSnapshot.of(connection).domains().containsKey(STALE_COPY));
@@ -182,7 +213,7 @@ class IdempotentRetryTest {
 
   @Test
   void adoptRetriedKeepsTheTagAndTheRunningGuest() {
-    DomainView first = retriedReturnsTheSameAndChangesNothing(() -> hypervisor.adopt("legacy-web"));
+    DomainView first = assertRetryChangesNothing(() -> hypervisor.adopt("legacy-web"));
 
     assertEquals(LEGACY_WEB, first.ferryInstanceId());
     assertEquals(0, first.epoch());
@@ -237,16 +268,8 @@ class IdempotentRetryTest {
 
   // --- the retry ---
 
-  /** Runs {@code call}, snapshots the host, runs it again: the same result, nothing changed. */
-  private <T> T retriedReturnsTheSameAndChangesNothing(Supplier<T> call) {
-    T first = call.get();
-    HostSnapshot after = HostSnapshot.of(connection);
-
-    T retry = call.get();
-
-    assertEquals(first, retry, "the retry returns what the first call returned");
-    assertEquals(after, HostSnapshot.of(connection), "the retry changes nothing on the host");
-    return first;
+  private <T> T assertRetryChangesNothing(Supplier<T> call) {
+    return HostSnapshot.assertRetryChangesNothing(connection, call);
   }
 
   /** Runs {@code call} twice: refused both times with {@code reason}, the host unchanged. */

@@ -72,8 +72,7 @@ class IdempotentLiveRetryTest {
   void prepareDestinationRetriedFindsTheDiskItCreated() {
     PrepareRequest prepare = new PrepareRequest("m1", ID, true, List.of(DISK));
 
-    List<String> created =
-        retriedReturnsTheSameAndChangesNothing(() -> activities.prepareDestination(prepare));
+    List<String> created = assertRetryChangesNothing(() -> activities.prepareDestination(prepare));
 
     assertEquals(List.of(DISK.path()), created);
   }
@@ -82,7 +81,7 @@ class IdempotentLiveRetryTest {
   void removeDisksRetriedFindsNothingMoreToRemove() {
     activities.prepareDestination(new PrepareRequest("m1", ID, true, List.of(DISK)));
 
-    retriedReturnsTheSameAndChangesNothing(
+    assertRetryChangesNothing(
         () -> {
           activities.removeDisks(List.of(DISK.path()));
           return null;
@@ -111,7 +110,7 @@ class IdempotentLiveRetryTest {
     DestinationFacts facts =
         activities.checkDestination(new DestinationCheck("m1", OTHER, source(), List.of(DIR)));
 
-    retriedReturnsTheSameAndChangesNothing(
+    assertRetryChangesNothing(
         () -> {
           activities.removeProbes(facts.probePaths());
           return null;
@@ -122,7 +121,7 @@ class IdempotentLiveRetryTest {
   @Test
   void finishAtDestinationRetriedKeepsTheTagAndTheRunningGuest() {
     FinishedAtDestination first =
-        retriedReturnsTheSameAndChangesNothing(() -> activities.finishAtDestination(ID, 7));
+        assertRetryChangesNothing(() -> activities.finishAtDestination(ID, 7));
 
     assertEquals(7, first.view().epoch());
   }
@@ -139,16 +138,8 @@ class IdempotentLiveRetryTest {
 
   // --- helpers ---
 
-  /** Runs {@code call}, snapshots the host, runs it again: the same result, nothing changed. */
-  private <T> T retriedReturnsTheSameAndChangesNothing(Supplier<T> call) {
-    T first = call.get();
-    HostSnapshot after = HostSnapshot.of(connection);
-
-    T retry = call.get();
-
-    assertEquals(first, retry, "the retry returns what the first call returned");
-    assertEquals(after, HostSnapshot.of(connection), "the retry changes nothing on the host");
-    return first;
+  private <T> T assertRetryChangesNothing(Supplier<T> call) {
+    return HostSnapshot.assertRetryChangesNothing(connection, call);
   }
 
   private SourceFacts source() {
