@@ -55,7 +55,10 @@ final class DestinationDisks {
         created.add(path); // an earlier attempt of this move created it
         continue;
       }
-      StoragePools.createVolume(pool, marker, 0, "raw");
+      if (StoragePools.findVolume(pool, marker) == null) {
+        // else an earlier attempt of this move made the marker and stopped before the disk
+        StoragePools.createVolume(pool, marker, 0, "raw");
+      }
       String format = disk.format() == null ? "qcow2" : disk.format();
       StoragePools.createVolume(pool, name, Math.max(disk.virtualSizeBytes(), MIN_BYTES), format);
       log.info("created disk {} ({}) for move {}", path, format, request.moveId());
