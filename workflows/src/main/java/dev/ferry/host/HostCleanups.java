@@ -4,6 +4,7 @@ import dev.ferry.model.CleanupItem;
 import dev.ferry.model.FerryRejection;
 import dev.ferry.model.FerryRejection.Reason;
 import dev.ferry.model.HostRecord;
+import dev.ferry.move.ActivityFailures;
 import dev.ferry.move.HostCallOptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
@@ -55,7 +56,7 @@ final class HostCleanups {
             (report, failure) -> {
               sending = false;
               if (failure != null) {
-                String why = "not carried out: " + rootMessage(failure);
+                String why = "not carried out: " + ActivityFailures.message(failure);
                 items.forEach(i -> host.cleanupFailures.put(i.id(), why));
               } else {
                 done(report.done());
@@ -129,13 +130,5 @@ final class HostCleanups {
 
   private List<CleanupItem> unsent() {
     return host.cleanup.stream().filter(c -> !host.cleanupFailures.containsKey(c.id())).toList();
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 }

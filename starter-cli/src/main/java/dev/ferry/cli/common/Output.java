@@ -27,6 +27,14 @@ public final class Output {
     return format == OutputFormat.json;
   }
 
+  /**
+   * A followed move's progress is one line updated in place: on a terminal, and never with {@code
+   * --output json} (whose output is the end result alone).
+   */
+  public boolean updatesInPlace() {
+    return System.console() != null && !isJson();
+  }
+
   public PrintWriter writer() {
     return out;
   }

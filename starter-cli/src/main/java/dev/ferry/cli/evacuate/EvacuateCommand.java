@@ -68,10 +68,8 @@ public final class EvacuateCommand extends ClientCommand {
       return 0;
     }
     Follower follower = new Follower(client);
-    boolean terminal = System.console() != null && !out.isJson();
     MoveView view =
-        follower.evacuation(
-            moveId, server, waitTimeout.get(), follower.steps(out, moveId, terminal));
+        follower.evacuation(moveId, server, waitTimeout.get(), follower.steps(out, moveId));
     out.emit(
         view,
         () -> {

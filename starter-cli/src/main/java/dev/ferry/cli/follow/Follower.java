@@ -75,11 +75,10 @@ public final class Follower {
   /**
    * The progress every move but a live migration shows: its status changes and the step it runs (a
    * disk copy's bytes, rate and time left; what a shutdown waits for). A step that cannot be read
-   * is not shown: the wait goes on.
-   *
-   * @param terminal one updating line rather than plain lines
+   * is not shown: the wait goes on. One updating line where {@link Output#updatesInPlace}, plain
+   * lines otherwise.
    */
-  public Progress steps(Output out, String moveId, boolean terminal) {
+  public Progress steps(Output out, String moveId) {
     return new ProgressLines(
         out,
         view -> {
@@ -95,7 +94,7 @@ public final class Follower {
                   new ProgressLines.Shown(
                       StepViews.bar(s, view, now), StepViews.line(s, view, now)));
         },
-        terminal,
+        out.updatesInPlace(),
         System::nanoTime);
   }
 

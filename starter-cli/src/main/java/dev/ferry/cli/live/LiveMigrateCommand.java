@@ -168,14 +168,13 @@ public final class LiveMigrateCommand extends ClientCommand {
               + moveId);
       return 0;
     }
-    boolean terminal = System.console() != null && !out.isJson();
     LiveMigrationView done =
         new Follower(client)
             .live(
                 moveId,
                 server,
                 waitTimeout,
-                new LiveProgress(client.live(), out, moveId, terminal));
+                new LiveProgress(client.live(), out, moveId, out.updatesInPlace()));
     out.emit(
         done,
         () -> {

@@ -26,10 +26,9 @@ final class MoveReport {
       out.emit(started, Follower.started(noun, moveId, server));
       return 0;
     }
-    boolean terminal = System.console() != null && !out.isJson();
     MoveView view =
         follower.resize(
-            moveId, noun, server, options.waitTimeout.get(), follower.steps(out, moveId, terminal));
+            moveId, noun, server, options.waitTimeout.get(), follower.steps(out, moveId));
     out.emit(
         view,
         () -> {
